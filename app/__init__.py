@@ -1,0 +1,85 @@
+"""Groundwork: continuing-education courses for clinicians in ketamine-assisted therapy.
+
+The factory imports each domain inside the function that registers it (as Flask's
+own tutorial does), so importing a pure module such as ``app.content.spec`` or
+``app.learning.grading`` never drags in the web stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as settings
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; the body reads as the table of contents of the site."""
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path()),
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+    )
+    load_configuration(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_web_behaviour(app)
+    register_commands(app)
+    return app
+
+
+def load_configuration(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Read settings from the environment, apply overrides, refuse an unsafe production."""
+    app.config.update(settings.from_environment())
+    if overrides:
+        app.config.update(overrides)
+    settings.check_production(app.config)
+    hops = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, CSRF protection, sign-in sessions and rate limits."""
+    from app.accounts.sessions import init_login
+    from app.db import db
+    from app.extensions import csrf, limiter
+
+    db.init_app(app)
+    csrf.init_app(app)
+    init_login(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each domain's routes."""
+    from app.accounts.routes import bp as accounts
+    from app.admin.routes import bp as admin
+    from app.catalog.routes import bp as catalog
+
+    for blueprint in (catalog, accounts, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_web_behaviour(app: Flask) -> None:
+    """Error pages, security headers and the helpers templates share."""
+    from app import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The ``flask db``, ``flask users``, ``flask courses`` and ``flask demo`` commands."""
+    from app.accounts.cli import users
+    from app.content.cli import courses
+    from app.demo import demo
+    from app.migrate import db_commands
+
+    for group in (db_commands, users, courses, demo):
+        app.cli.add_command(group)

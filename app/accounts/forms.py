@@ -1,0 +1,138 @@
+"""Forms for signing up, signing in, profiles and passwords."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from app.accounts.models import LICENSE_STATES, PROFESSIONS
+from app.accounts.services import MIN_PASSWORD_LENGTH
+
+
+def strip(value: str | None) -> str | None:
+    """Trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def printable(_form: FlaskForm, field: StringField) -> None:
+    """Refuse control characters, which have no place in a name or a license number."""
+    if field.data and any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in field.data):
+        raise ValidationError("Use letters, numbers and punctuation only.")
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com."),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=128,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters (at most 128).",
+            ),
+        ],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short phrase works well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class ProfileFields(FlaskForm):
+    """The professional details printed on certificates."""
+
+    legal_name = StringField(
+        "Legal name",
+        filters=[strip],
+        validators=[DataRequired("Enter your legal name."), Length(max=200), printable],
+        description="Exactly as it should print on your certificates.",
+        render_kw={"autocomplete": "name"},
+    )
+    profession = SelectField(
+        "Profession",
+        choices=[SelectChoice("", "Choose your profession"), *(SelectChoice(p, p) for p in PROFESSIONS)],
+        validators=[DataRequired("Choose your profession.")],
+        validate_choice=True,
+    )
+    license_number = StringField(
+        "License number",
+        filters=[strip],
+        validators=[Optional(), Length(max=60), printable],
+        description="Optional. Printed on certificates where a board asks for it.",
+    )
+    license_state = SelectField(
+        "License state",
+        choices=[
+            SelectChoice("", "No license or not in the US"),
+            *(SelectChoice(s, s) for s in LICENSE_STATES),
+        ],
+        validators=[Optional()],
+    )
+
+
+class SignUpForm(ProfileFields):
+    """Create a learner account."""
+
+    email = _email_field()
+    password, confirm = _new_password_fields()
+
+
+class SignInForm(FlaskForm):
+    """Sign in with email and password."""
+
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class ProfileForm(ProfileFields):
+    """Edit one's professional details."""
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change the password while signed in."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = _new_password_fields()
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password through a reset link."""
+
+    password, confirm = _new_password_fields()

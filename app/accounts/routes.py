@@ -1,0 +1,194 @@
+"""Pages for signing up, signing in and out, the profile and passwords."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.accounts import services
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from app.accounts.services import AccountError, Profile
+from app.accounts.tokens import TokenError
+from app.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_key() -> str:
+    """Rate-limit key for the account named in the submitted form."""
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _limit(name: str) -> str:
+    """A rate limit from the configuration, so tests and providers can tune it."""
+    return current_app.config[name]
+
+
+def _failed(response: Response) -> bool:
+    """Only refused sign-ins count toward the limit."""
+    return response.status_code != 302
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Follow ``next`` only to a path on this site; anything else goes to ``fallback``."""
+    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def _profile(form: SignUpForm | ProfileForm) -> Profile:
+    return Profile(
+        legal_name=form.legal_name.data,
+        profession=form.profession.data,
+        license_number=form.license_number.data or None,
+        license_state=form.license_state.data or None,
+    )
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_IP"), methods=["POST"])
+def sign_up() -> str | Response:
+    """Create a learner account; the result arrives by email either way."""
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.dashboard"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        services.sign_up(form.email.data, form.password.data, _profile(form))
+        session["confirmation_sent_to"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/sign_up.html", form=form)
+
+
+@bp.route("/sign-up/check-your-email")
+def check_email() -> str:
+    """Tell the visitor to follow the link we mailed."""
+    return render_template("accounts/check_email.html", email=session.get("confirmation_sent_to"))
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str) -> Response:
+    """Confirm an email address from the mailed link."""
+    try:
+        services.confirm_email(token)
+    except TokenError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.sign_in"))
+    flash("Your email is confirmed. You can sign in now.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("SIGN_IN_LIMIT_PER_IP"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+)
+def sign_in() -> str | Response:
+    """Sign in and go where the visitor was heading."""
+    destination = safe_next(request.args.get("next"), url_for("catalog.dashboard"))
+    if current_user.is_authenticated:
+        return redirect(destination)
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            session.clear()  # a fresh session at sign-in: nothing carries over
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.legal_name}.", "success")
+            return redirect(destination)
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    """Sign out (a POST, so no link or image can do it for you)."""
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("catalog.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response:
+    """Edit the details printed on future certificates."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, _profile(form))
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Change the password; every other session is signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except AccountError as error:
+            form.current.errors.append(str(error))
+        else:
+            login_user(current_user, remember=False)  # keep this session under the new version
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
+def forgot_password() -> str | Response:
+    """Ask for a reset link; the answer is the same whether or not the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            "If an account uses that email, we have sent it a link to reset the password. "
+            "The link works once, for one hour.",
+            "info",
+        )
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_IP"), methods=["POST"])
+def reset_password(token: str) -> str | Response:
+    """Choose a new password from a mailed link."""
+    try:
+        services.check_reset_token(token)
+    except TokenError as error:
+        flash(str(error), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except TokenError as error:
+            flash(str(error), "error")
+            return redirect(url_for("accounts.forgot_password"))
+        logout_user()
+        flash("Your password is changed. Please sign in with the new one.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)

@@ -1,0 +1,250 @@
+"""Account operations. Each one that writes commits its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import Role, User
+from app.accounts.tokens import Purpose, issue_token, redeem_token
+from app.audit.services import record
+from app.db import db, utcnow
+from app.mail import send_mail
+from app.pagination import Page, paginate
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(Exception):
+    """A refused account operation; the message is safe to show the user."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The professional details printed on certificates."""
+
+    legal_name: str
+    profession: str
+    license_number: str | None
+    license_state: str | None
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared and stored lower-case, without surrounding spaces."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured KDF (scrypt in production)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_by_email(email: str) -> User | None:
+    """The account with this email, in any letter case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def sign_up(email: str, password: str, profile: Profile) -> User | None:
+    """Create an unconfirmed learner and mail a confirmation link.
+
+    When the email is already registered nothing is saved and the owner is told by
+    mail instead, so the page a visitor sees never reveals who has an account.
+    """
+    existing = find_by_email(email)
+    if existing is not None:
+        send_mail(
+            existing.email,
+            "Someone tried to create a Groundwork account with your email",
+            "An account already uses this address. If it was you, sign in at "
+            f"{url_for('accounts.sign_in', _external=True)} or reset your password at "
+            f"{url_for('accounts.forgot_password', _external=True)}.\n"
+            "If it was not you, you can ignore this message.",
+        )
+        return None
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        legal_name=profile.legal_name,
+        profession=profile.profession,
+        license_number=profile.license_number,
+        license_state=profile.license_state,
+        role=Role.LEARNER.value,
+    )
+    db.session.add(user)
+    db.session.commit()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    """Mail the link that confirms the user's address."""
+    link = url_for(
+        "accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL), _external=True
+    )
+    send_mail(
+        user.email,
+        "Confirm your Groundwork email",
+        f"Welcome to Groundwork, {user.legal_name}.\n\nConfirm your email address to sign in:\n"
+        f"{link}\n\nThe link works for 7 days.",
+    )
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address a confirmation link was sent to."""
+    user = redeem_token(token, Purpose.CONFIRM_EMAIL, max_age=7 * 24 * 3600)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user these credentials belong to, or raise AccountError."""
+    user = find_by_email(email)
+    if user is None:
+        # Spend the same time as a real check so response times do not reveal accounts.
+        check_password_hash(_decoy_hash(), password)
+        raise AccountError("The email or password is not right.")
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("The email or password is not right.")
+    if not user.is_active:
+        raise AccountError("This account has been deactivated. Please contact the administrator.")
+    if user.email_confirmed_at is None:
+        send_confirmation(user)
+        raise AccountError(
+            "Please confirm your email first: we have just sent you a new confirmation link."
+        )
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _decoy_hash() -> str:
+    cache = current_app.extensions.setdefault("decoy_password_hash", {})
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in cache:
+        cache[method] = generate_password_hash("decoy-password", method=method)
+    return cache[method]
+
+
+def update_profile(user: User, profile: Profile) -> None:
+    """Save new professional details (issued certificates keep what they printed)."""
+    user.legal_name = profile.legal_name
+    user.profession = profile.profession
+    user.license_number = profile.license_number
+    user.license_state = profile.license_state
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; other sessions end."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("Your current password is not right.")
+    _set_password(user, new)
+    db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = url_for(
+        "accounts.reset_password",
+        token=issue_token(user, Purpose.RESET_PASSWORD),
+        _external=True,
+    )
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_mail(
+        user.email,
+        "Reset your Groundwork password",
+        f"Someone asked to reset the password for this account.\n\nChoose a new password:\n"
+        f"{link}\n\nThe link works once, for {minutes} minutes. "
+        "If you did not ask, ignore this message: your password stays the same.",
+    )
+
+
+def check_reset_token(token: str) -> User:
+    """The user a reset link belongs to, or raise TokenError."""
+    return redeem_token(
+        token, Purpose.RESET_PASSWORD, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password through a reset link; the link then stops working."""
+    user = check_reset_token(token)
+    _set_password(user, new)
+    # Following a mailed link proves the address too.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+
+
+def create_account(email: str, password: str, profile: Profile, role: Role) -> User:
+    """Create a confirmed account directly (administrators and demo accounts)."""
+    if find_by_email(email) is not None:
+        raise AccountError(f"An account with the email {normalise_email(email)} already exists.")
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        legal_name=profile.legal_name,
+        profession=profile.profession,
+        license_number=profile.license_number,
+        license_state=profile.license_state,
+        role=role.value,
+        email_confirmed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", "user", user.id, role=role.value)
+    db.session.commit()
+    return user
+
+
+def search_users(query: str = "", role: str = "", page: int = 1, per_page: int = 25) -> Page[User]:
+    """A page of users matching a name or email fragment and an optional role."""
+    statement = select(User).order_by(User.legal_name, User.id)
+    if query:
+        needle = query.strip().lower()
+        statement = statement.where(
+            or_(
+                User.email.contains(needle, autoescape=True),
+                func.lower(User.legal_name).contains(needle, autoescape=True),
+            )
+        )
+    if role:
+        statement = statement.where(User.role == role)
+    return paginate(statement, page=page, per_page=per_page)
+
+
+def change_role(admin: User, user: User, role: Role) -> None:
+    """Give a user another role; an admin cannot demote themself (the site needs one)."""
+    if user.id == admin.id and role is not Role.ADMIN:
+        raise AccountError("You cannot remove your own administrator role.")
+    if user.role == role.value:
+        return
+    record("user.role_changed", "user", user.id, actor_id=admin.id, old=user.role, new=role.value)
+    user.role = role.value
+    db.session.commit()
+
+
+def set_active(admin: User, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) an account; its records stay."""
+    if user.id == admin.id and not active:
+        raise AccountError("You cannot deactivate your own account.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        user.session_version += 1
+    record("user.reactivated" if active else "user.deactivated", "user", user.id, actor_id=admin.id)
+    db.session.commit()

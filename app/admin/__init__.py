@@ -1,0 +1,1 @@
+"""Administration: users and roles (records, exports and the audit log come later)."""

@@ -1,0 +1,81 @@
+"""Administrator pages: list and search users, change roles, deactivate accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.accounts import services
+from app.accounts.access import admin_required
+from app.accounts.models import Role, User
+from app.accounts.services import AccountError
+from app.admin.forms import ActiveForm, RoleForm
+from app.db import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def get_user(user_id: int) -> User:
+    """The user with this id, or 404."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _back() -> Response:
+    return redirect(url_for("admin.users", q=request.args.get("q", ""),
+                            role=request.args.get("role", "")))
+
+
+@bp.route("/users")
+@admin_required
+def users() -> str:
+    """Every account, searchable by name or email and filterable by role."""
+    query = request.args.get("q", "", type=str)[:200]
+    role = request.args.get("role", "", type=str)
+    if role not in {r.value for r in Role}:
+        role = ""
+    page = request.args.get("page", 1, type=int)
+    results = services.search_users(query, role, page)
+    return render_template("admin/users.html", results=results, query=query, role=role,
+                           roles=list(Role), role_form=RoleForm(), active_form=ActiveForm())
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def change_role(user_id: int) -> Response:
+    """Change one user's role."""
+    user = get_user(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+        return _back()
+    try:
+        services.change_role(current_user, user, Role(form.role.data))
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.legal_name} is now {form.role.data}.", "success")
+    return _back()
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def set_active(user_id: int) -> Response:
+    """Deactivate or reactivate one user."""
+    user = get_user(user_id)
+    form = ActiveForm()
+    wanted = form.wants_active() if form.validate_on_submit() else None
+    if wanted is None:
+        flash("That request was not understood; nothing was changed.", "error")
+        return _back()
+    try:
+        services.set_active(current_user, user, wanted)
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        state = "reactivated" if wanted else "deactivated"
+        flash(f"{user.legal_name}'s account is {state}.", "success")
+    return _back()

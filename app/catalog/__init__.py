@@ -1,0 +1,1 @@
+"""The catalog: courses, their content and who teaches them."""

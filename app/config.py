@@ -1,0 +1,103 @@
+"""Configuration read from the environment, with checks that refuse an unsafe production."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The site-wide approval statement the demo ships with. A real provider replaces it
+#: with the wording their accreditor approved; the demo never claims an approval.
+DEMO_APPROVAL_STATEMENT = (
+    "Groundwork Demo Provider is a demonstration provider. It is not approved by any "
+    "accrediting body, and this certificate grants no continuing-education credit."
+)
+
+_WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration would make the site unsafe to run."""
+
+
+def instance_path() -> Path:
+    """Return the folder for local state (database, secret key, signing key)."""
+    return Path(os.environ.get("GROUNDWORK_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(folder: Path) -> str:
+    """Generate the development secret key once into instance/ and reuse it."""
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the settings dictionary from environment variables."""
+    env = os.environ if environ is None else environ
+    folder = instance_path()
+    mode = env.get("GROUNDWORK_ENV", "development")
+    debug = _flag(env.get("FLASK_DEBUG"), default=False)
+    secret = env.get("SECRET_KEY")
+    if not secret and mode != "production":
+        secret = _development_secret(folder)
+    return {
+        "GROUNDWORK_ENV": mode,
+        "DEBUG": debug,
+        "SECRET_KEY": secret or "",
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{folder / 'groundwork.sqlite3'}"),
+        "PROVIDER_NAME": env.get("PROVIDER_NAME", "Groundwork Demo Provider"),
+        "APPROVAL_STATEMENT": env.get("APPROVAL_STATEMENT", DEMO_APPROVAL_STATEMENT),
+        "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000"),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Groundwork <no-reply@groundwork.example>"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SIGN_IN_LIMIT_PER_IP": "20 per minute; 100 per hour",
+        "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
+        "EMAIL_LIMIT_PER_IP": "5 per minute; 30 per hour",
+        "EMAIL_LIMIT_PER_ACCOUNT": "3 per hour",
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": mode == "production",
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_production(settings: Mapping[str, Any]) -> None:
+    """Refuse to start a production site with debug on or without a real secret key."""
+    if settings.get("GROUNDWORK_ENV") != "production":
+        return
+    if settings.get("DEBUG"):
+        raise ConfigError("Refusing to start: debug mode is on in production (unset FLASK_DEBUG).")
+    secret = str(settings.get("SECRET_KEY") or "")
+    if secret.lower() in _WEAK_SECRETS or len(secret) < 32:
+        raise ConfigError(
+            "Refusing to start: SECRET_KEY must be set to a random value of at least "
+            "32 characters in production (for example: python -c "
+            "'import secrets; print(secrets.token_hex(32))')."
+        )

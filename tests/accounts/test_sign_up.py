@@ -1,0 +1,107 @@
+"""Signing up: a clear message for bad input, nothing saved, no account enumeration."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.db import db
+from app.mail import outbox
+
+VALID = {
+    "legal_name": "Jordan Ellis",
+    "email": "Jordan.Ellis@Example.com",
+    "profession": "Licensed professional counselor",
+    "license_number": "LPC-88213",
+    "license_state": "WA",
+    "password": "a calm long password",
+    "confirm": "a calm long password",
+}
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def confirmation_link(body: str) -> str:
+    match = re.search(r"https?://\S+/confirm/\S+", body)
+    assert match
+    return match.group(0).split("groundwork.test", 1)[1]
+
+
+def test_sign_up_confirm_then_sign_in(client):
+    response = client.post("/sign-up", data=VALID)
+    assert response.status_code == 302
+    assert "Check your email" in client.get(response.location).get_data(as_text=True)
+    user = db.session.scalar(select(User))
+    assert user.email == "jordan.ellis@example.com"  # stored lower-case
+    assert user.legal_name == "Jordan Ellis" and user.license_state == "WA"
+    assert user.password_hash != VALID["password"]
+
+    # Before confirming, signing in explains what to do (and mails a new link).
+    refused = client.post("/sign-in", data={"email": VALID["email"], "password": VALID["password"]})
+    assert "confirm your email first" in refused.get_data(as_text=True)
+
+    link = confirmation_link(outbox()[0].body)
+    confirmed = client.get(link, follow_redirects=True)
+    assert "Your email is confirmed" in confirmed.get_data(as_text=True)
+    signed_in = client.post(
+        "/sign-in", data={"email": "JORDAN.ellis@example.com", "password": VALID["password"]}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_existing_email_in_another_case_saves_nothing_and_reveals_nothing(client, make_user):
+    make_user(email="jordan.ellis@example.com")
+    before = user_count()
+    response = client.post("/sign-up", data=VALID)
+    # The visitor sees the same page as for a new address...
+    assert response.status_code == 302 and response.location.endswith("/sign-up/check-your-email")
+    assert user_count() == before
+    # ...and the owner is told by mail.
+    assert outbox()[-1].to == "jordan.ellis@example.com"
+    assert "already uses this address" in outbox()[-1].body
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"password": "short", "confirm": "short"}, "Use at least 10 characters"),
+        ({"legal_name": ""}, "Enter your legal name."),
+        ({"legal_name": "   "}, "Enter your legal name."),
+        ({"email": "not-an-email"}, "Enter an email address like name@example.com."),
+        ({"confirm": "a different password"}, "The two passwords are not the same."),
+        ({"profession": "Wizard"}, "Not a valid choice"),
+        ({"license_state": "ZZ"}, "Not a valid choice"),
+        ({"legal_name": "Jordan\x00Ellis"}, "Use letters, numbers and punctuation only."),
+        ({"legal_name": "J" * 201}, "Field cannot be longer than 200 characters."),
+    ],
+)
+def test_invalid_sign_up_explains_and_saves_nothing(client, change, message):
+    response = client.post("/sign-up", data={**VALID, **change})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert user_count() == 0
+    assert outbox() == []
+
+
+def test_input_is_kept_when_the_form_has_errors(client):
+    page = client.post("/sign-up", data={**VALID, "password": "x", "confirm": "x"}).get_data(
+        as_text=True
+    )
+    assert 'value="Jordan Ellis"' in page
+    assert 'value="LPC-88213"' in page
+    assert 'value="x"' not in page  # passwords are never echoed back
+
+
+def test_a_confirmation_link_that_was_tampered_with_is_refused(client):
+    client.post("/sign-up", data=VALID)
+    link = confirmation_link(outbox()[0].body)
+    page = client.get(link[:-3] + "abc", follow_redirects=True).get_data(as_text=True)
+    assert "This link is not valid" in page
+    assert db.session.scalar(select(User)).email_confirmed_at is None

@@ -1,0 +1,59 @@
+"""Every protected route: anonymous visitors are sent to sign in, the wrong role gets 403."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.accounts.models import Role
+
+# (method, path, roles allowed). Public routes are listed in PUBLIC and checked too.
+PROTECTED = [
+    ("GET", "/dashboard", {Role.LEARNER, Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/account", {Role.LEARNER, Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/account/password", {Role.LEARNER, Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/admin/users", {Role.ADMIN}),
+    ("POST", "/admin/users/1/role", {Role.ADMIN}),
+    ("POST", "/admin/users/1/active", {Role.ADMIN}),
+]
+PUBLIC = ["/", "/sign-in", "/sign-up", "/forgot-password", "/sign-up/check-your-email"]
+
+
+def _request(client, method: str, path: str):
+    return client.get(path) if method == "GET" else client.post(path, data={})
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), PROTECTED)
+def test_anonymous_visitors_are_sent_to_sign_in(client, method, path, allowed):
+    response = _request(client, method, path)
+    assert response.status_code == 302
+    assert "/sign-in" in response.location
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), PROTECTED)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_in_or_is_refused(client, make_user, sign_in, method, path, allowed, role):
+    make_user(Role.LEARNER)  # user 1 exists as the target of the admin POST routes
+    sign_in(role)
+    response = _request(client, method, path)
+    if role in allowed:
+        assert response.status_code in {200, 302}
+        assert "/sign-in" not in (response.location or "")
+    else:
+        assert response.status_code == 403
+        assert "You do not have access to this page" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_pages_are_open(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_every_route_is_in_this_matrix(app):
+    """A new route without an access rule here fails this test."""
+    known = {path for _, path, _ in PROTECTED} | set(PUBLIC) | {
+        "/courses/<slug>", "/confirm/<token>", "/reset-password/<token>", "/sign-out",
+        "/static/<path:filename>", "/admin/users/<int:user_id>/role",
+        "/admin/users/<int:user_id>/active",
+    }
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
+    assert routes - known == set()

@@ -1,0 +1,43 @@
+"""Every response carries the security headers; errors get friendly pages, never a stack trace."""
+
+from __future__ import annotations
+
+
+def test_headers_on_pages(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user):
+    user = make_user()
+    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery"})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_not_found_is_friendly(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_wrong_method_is_friendly(client):
+    response = client.get("/sign-out")
+    assert response.status_code == 405
+    assert "That action is not available here" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_calm_500_page(app, client):
+    @app.route("/boom")
+    def boom() -> str:
+        raise RuntimeError("kaboom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page and "kaboom" not in page
