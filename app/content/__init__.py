@@ -1,0 +1,1 @@
+"""Courses as files: the format's specs, reader, rules, Markdown rendering and writer."""

@@ -1,0 +1,70 @@
+"""``flask courses``: check, import and export course files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.catalog.models import Course
+from app.config import PROJECT_ROOT
+from app.content.exporter import course_spec
+from app.content.importer import import_courses
+from app.content.reader import check_path, read_catalog
+from app.content.writer import write_course
+from app.db import db
+
+DEFAULT_PATH = PROJECT_ROOT / "courses"
+
+
+def _report(problems: list) -> None:  # type: ignore[type-arg]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+
+
+@click.group("courses")
+def courses() -> None:
+    """Check, import and export courses kept as files."""
+
+
+@courses.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
+def check(path: Path) -> None:
+    """Validate the course files under PATH; exit 1 if anything is wrong."""
+    problems = check_path(path)
+    if problems:
+        _report(problems)
+        raise SystemExit(1)
+    click.echo(f"{path}: no problems found.")
+
+
+@courses.command("import")
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
+@with_appcontext
+def import_command(path: Path) -> None:
+    """Check, then import every course under PATH in one transaction (all or nothing)."""
+    specs, problems = read_catalog(path)
+    if problems:
+        _report(problems)
+        click.echo("Nothing was imported.", err=True)
+        raise SystemExit(1)
+    for result in import_courses(specs):
+        click.echo(f"{result.slug}: {result.outcome} (version {result.version})")
+
+
+@courses.command("export")
+@click.argument("slug")
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
+@with_appcontext
+def export_command(slug: str, path: Path) -> None:
+    """Write course SLUG as files into PATH/SLUG."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"No course with the slug {slug!r}.")
+    destination = path / slug
+    write_course(course_spec(course), destination)
+    click.echo(f"Wrote {destination}.")

@@ -1,0 +1,224 @@
+"""Apply course specs to the database: create, update in place, retire what was removed.
+
+Identity is the slug. Nothing a learner may have used is deleted: a module,
+lesson or question that disappears from the files is retired. Choices are
+rewritten in place, because every attempt keeps its own snapshot of what it
+asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import record
+from app.catalog.models import (
+    Choice,
+    Course,
+    CourseStatus,
+    Lesson,
+    Module,
+    Question,
+    Quiz,
+)
+from app.content.markdown import render_markdown
+from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from app.db import db, utcnow
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did to one course."""
+
+    slug: str
+    outcome: str  # "created", "updated" or "unchanged"
+    version: int
+
+
+def lesson_href(path: str) -> str:
+    """Turn a lesson link into a page link.
+
+    Lesson pages live at ``/courses/<course>/<module>/<lesson>``, which mirrors the
+    files, so ``other.md`` or ``../module/other.md`` stays a correct relative link
+    once ``.md`` is dropped.
+    """
+    target, hash_mark, anchor = path.partition("#")
+    if target.endswith(".md"):
+        target = target[: -len(".md")]
+    return target + hash_mark + anchor
+
+
+def import_courses(specs: list[CourseSpec], actor_id: int | None = None) -> list[ImportResult]:
+    """Apply every spec in one transaction: all of them, or (on any error) none."""
+    try:
+        results = [apply_course(spec, actor_id=actor_id) for spec in specs]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return results
+
+
+def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
+    """Create or update one course from its spec inside the caller's transaction."""
+    fingerprint = spec.fingerprint()
+    course = db.session.scalar(
+        select(Course)
+        .where(Course.slug == spec.slug)
+        .options(
+            selectinload(Course.modules).selectinload(Module.lessons),
+            selectinload(Course.modules).selectinload(Module.quiz),
+        )
+    )
+    if course is not None and course.content_fingerprint == fingerprint:
+        return ImportResult(spec.slug, "unchanged", course.version)
+    now = utcnow()
+    created = course is None
+    if course is None:
+        course = Course(
+            slug=spec.slug,
+            version=1,
+            status=CourseStatus.PUBLISHED.value,
+            published_at=now,
+            created_at=now,
+        )
+        db.session.add(course)
+    else:
+        course.version += 1
+        course.status = CourseStatus.PUBLISHED.value
+    _apply_settings(course, spec)
+    course.content_fingerprint = fingerprint
+    course.updated_at = now
+    db.session.flush()
+    _apply_modules(course, spec.modules)
+    _apply_final_quiz(course, spec.final_quiz)
+    db.session.flush()
+    outcome = "created" if created else "updated"
+    record(
+        f"course.{outcome}_from_files",
+        "course",
+        course.id,
+        actor_id=actor_id,
+        version=course.version,
+        slug=course.slug,
+    )
+    return ImportResult(spec.slug, outcome, course.version)
+
+
+def _apply_settings(course: Course, spec: CourseSpec) -> None:
+    course.title = spec.title
+    course.summary = spec.summary
+    course.description = spec.description
+    course.description_html = render_markdown(spec.description, link_resolver=lesson_href)
+    course.ce_hours = spec.ce_hours
+    course.level = spec.level
+    course.delivery_format = spec.delivery_format
+    course.topics = list(spec.topics)
+    course.objectives = [o.to_dict() for o in spec.objectives]
+    course.instructors = [i.to_dict() for i in spec.instructors]
+    course.references = list(spec.references)
+    course.pass_mark = spec.pass_mark
+    course.attempt_limit = spec.attempt_limit
+    course.modules_unlock_in_order = spec.modules_unlock_in_order
+    course.min_seconds_per_lesson = spec.min_seconds_per_lesson
+    course.answer_feedback = spec.answer_feedback
+    course.shuffle_questions = spec.shuffle_questions
+    course.shuffle_choices = spec.shuffle_choices
+    course.approval_statement = spec.approval_statement
+    period = spec.approval_period
+    course.approval_starts_on = period.start if period else None
+    course.approval_ends_on = period.end if period else None
+
+
+Item = TypeVar("Item", Module, Lesson, Question)
+
+
+def _retire_missing(items: list[Item], keep: set[str]) -> None:
+    now = utcnow()
+    for item in items:
+        if item.slug not in keep and item.retired_at is None:
+            item.retired_at = now
+
+
+def _apply_modules(course: Course, specs: tuple[ModuleSpec, ...]) -> None:
+    by_slug = {m.slug: m for m in course.modules}
+    for position, spec in enumerate(specs, start=1):
+        module = by_slug.get(spec.slug)
+        if module is None:
+            module = Module(slug=spec.slug, position=position)
+            course.modules.append(module)
+        module.position = position
+        module.title = spec.title
+        module.summary = spec.summary
+        module.objectives = [o.to_dict() for o in spec.objectives]
+        module.retired_at = None
+        _apply_lessons(module, spec.lessons)
+        if module.quiz is None:
+            module.quiz = Quiz(course_id=course.id, title=spec.quiz.title)
+        _apply_quiz(module.quiz, spec.quiz)
+    _retire_missing(course.modules, {s.slug for s in specs})
+
+
+def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
+    by_slug = {lesson.slug: lesson for lesson in module.lessons}
+    for position, spec in enumerate(specs, start=1):
+        lesson = by_slug.get(spec.slug)
+        if lesson is None:
+            lesson = Lesson(slug=spec.slug, position=position)
+            module.lessons.append(lesson)
+        lesson.position = position
+        lesson.title = spec.title
+        lesson.minutes = spec.minutes
+        lesson.body = spec.body
+        lesson.body_html = render_markdown(spec.body, link_resolver=lesson_href)
+        lesson.retired_at = None
+    _retire_missing(module.lessons, {s.slug for s in specs})
+
+
+def _apply_final_quiz(course: Course, spec: QuizSpec | None) -> None:
+    quiz = db.session.scalar(
+        select(Quiz).where(Quiz.course_id == course.id, Quiz.module_id.is_(None))
+    )
+    if spec is None:
+        if quiz is not None:
+            _retire_missing(quiz.questions, set())
+        return
+    if quiz is None:
+        quiz = Quiz(course_id=course.id, module_id=None, title=spec.title)
+        db.session.add(quiz)
+    _apply_quiz(quiz, spec)
+
+
+def _apply_quiz(quiz: Quiz, spec: QuizSpec) -> None:
+    quiz.title = spec.title
+    by_slug = {q.slug: q for q in quiz.questions}
+    for position, question_spec in enumerate(spec.questions, start=1):
+        question = by_slug.get(question_spec.slug)
+        if question is None:
+            question = Question(slug=question_spec.slug, position=position)
+            quiz.questions.append(question)
+        _apply_question(question, question_spec, position)
+    _retire_missing(quiz.questions, {q.slug for q in spec.questions})
+
+
+def _apply_question(question: Question, spec: QuestionSpec, position: int) -> None:
+    question.position = position
+    question.kind = spec.kind
+    question.objective = spec.objective
+    question.prompt = spec.prompt
+    question.explanation = spec.explanation
+    question.retired_at = None
+    existing = {c.position: c for c in question.choices}
+    for choice_position, choice_spec in enumerate(spec.choices, start=1):
+        choice = existing.pop(choice_position, None)
+        if choice is None:
+            choice = Choice(position=choice_position)
+            question.choices.append(choice)
+        choice.text = choice_spec.text
+        choice.is_correct = choice_spec.correct
+        choice.feedback = choice_spec.feedback
+    for extra in existing.values():
+        question.choices.remove(extra)

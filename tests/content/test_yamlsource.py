@@ -1,0 +1,99 @@
+"""YAML reading keeps the line of every key and item, and reads words as words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.content.problems import FileProblems
+from app.content.yamlsource import YamlList, YamlMap, decode_text, load_mapping, load_yaml
+
+SOURCE = """\
+title: Grounding
+summary: >-
+  Two lines
+  folded.
+body: |
+  Literal
+  text.
+questions:
+  - slug: first
+    choices:
+      - text: No
+        correct: yes
+      - text: True
+        correct: true
+  - slug: second
+when: 2025-01-01
+"""
+
+
+def _load(text: str) -> tuple[YamlMap | None, list[str]]:
+    """Load a mapping, returning it and the problems as strings."""
+    problems = FileProblems("f.yml")
+    return load_mapping(text, problems), [str(problem) for problem in problems.found]
+
+
+def test_lines_of_keys_items_and_texts() -> None:
+    data, problems = _load(SOURCE)
+    assert problems == [] and data is not None
+    assert data.line_of("questions") == 8
+    assert data.text_line_of("summary") == 3 and data.text_line_of("body") == 6
+    questions = data["questions"]
+    assert isinstance(questions, YamlList)
+    assert [questions.line_of(0), questions.line_of(1)] == [9, 15]
+    choices = questions[0]["choices"]
+    assert [choices.line_of(0), choices[1].line_of("correct")] == [11, 14]
+    assert data.line_of("missing") == 1
+
+
+def test_only_true_and_false_are_booleans() -> None:
+    data, _ = _load(SOURCE)
+    assert data is not None
+    first, second = data["questions"][0]["choices"]
+    assert (first["text"], first["correct"]) == ("No", "yes")
+    assert (second["text"], second["correct"]) == (True, True)
+    assert data["when"] == date(2025, 1, 1)
+    assert data["summary"] == "Two lines folded." and data["body"] == "Literal\ntext.\n"
+
+
+def test_invalid_yaml_is_one_problem_at_the_parser_mark() -> None:
+    assert _load("title: x\nsummary: [a, b\nlevel: c\n") == (
+        None,
+        ["f.yml:3: invalid YAML: expected ',' or ']', but got ':'"],
+    )
+    assert _load("a: 1\n\tb: 2\n")[1] == [
+        "f.yml:2: invalid YAML: found character '\\t' that cannot start any token"
+    ]
+
+
+def test_special_characters_and_other_documents_are_problems() -> None:
+    assert _load("a: 1\nb: \x07\n")[1] == [
+        "f.yml:2: invalid YAML: special characters are not allowed"
+    ]
+    assert _load("a: 1\n---\nb: 2\n")[1] == [
+        "f.yml:2: invalid YAML: expected a single document in the stream,"
+        " but found another document"
+    ]
+
+
+def test_a_file_must_hold_keys() -> None:
+    assert _load("")[1] == ["f.yml:1: the file is empty"]
+    assert _load("- a\n")[1] == ["f.yml:1: expected keys and values (a YAML mapping)"]
+
+
+def test_duplicate_keys_are_problems() -> None:
+    problems = FileProblems("f.yml")
+    ok, _ = load_yaml("a: 1\nb:\n  c: 1\n  c: 2\n", problems)
+    assert not ok and [str(p) for p in problems.found] == ["f.yml:4: duplicate key 'c'"]
+
+
+def test_decoding_reports_the_line_of_the_first_bad_byte() -> None:
+    problems = FileProblems("f.md")
+    assert decode_text(b"ok\nstill ok\ncaf\xe9\n", problems) is None
+    assert [str(p) for p in problems.found] == ["f.md:3: not valid UTF-8"]
+
+
+def test_decoding_drops_a_bom_and_windows_newlines() -> None:
+    problems = FileProblems("f.md")
+    assert decode_text(b"\xef\xbb\xbfa\r\nb\r\n", problems) == "a\nb\n"
+    assert problems.found == []
