@@ -60,8 +60,10 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts
     from app.admin.routes import bp as admin
     from app.catalog.routes import bp as catalog
+    from app.learning.routes import bp as learning
+    from app.quizzes.routes import bp as quizzes
 
-    for blueprint in (catalog, accounts, admin):
+    for blueprint in (catalog, accounts, learning, quizzes, admin):
         app.register_blueprint(blueprint)
 
 

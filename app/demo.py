@@ -12,10 +12,24 @@ from app.catalog.services import assign_to_all_courses
 
 #: (role, email, password, legal name, profession, license number, state)
 DEMO_ACCOUNTS = (
-    (Role.LEARNER, "learner@example.com", "learner-demo-pass", "Dana Rivera",
-     "Licensed clinical social worker", "LCSW-204518", "OR"),
-    (Role.INSTRUCTOR, "instructor@example.com", "instructor-demo-pass", "Sam Okafor",
-     "Psychologist", "PSY-33187", "CA"),
+    (
+        Role.LEARNER,
+        "learner@example.com",
+        "learner-demo-pass",
+        "Dana Rivera",
+        "Licensed clinical social worker",
+        "LCSW-204518",
+        "OR",
+    ),
+    (
+        Role.INSTRUCTOR,
+        "instructor@example.com",
+        "instructor-demo-pass",
+        "Sam Okafor",
+        "Psychologist",
+        "PSY-33187",
+        "CA",
+    ),
     (Role.ADMIN, "admin@example.com", "admin-demo-pass", "Avery Chen", "Other", None, None),
 )
 

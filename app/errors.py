@@ -11,26 +11,39 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("That request could not be used", "Something in it was missing or malformed. "
-          "Go back, reload the page and try again."),
-    403: ("You do not have access to this page", "If you think you should, sign in with the "
-          "right account or ask the site administrator."),
-    404: ("We could not find that page", "The address may be mistyped, or the page may have "
-          "moved. The course catalog is a good place to start again."),
+    400: (
+        "That request could not be used",
+        "Something in it was missing or malformed. Go back, reload the page and try again.",
+    ),
+    403: (
+        "You do not have access to this page",
+        "If you think you should, sign in with the right account or ask the site administrator.",
+    ),
+    404: (
+        "We could not find that page",
+        "The address may be mistyped, or the page may have "
+        "moved. The course catalog is a good place to start again.",
+    ),
     405: ("That action is not available here", "Use the buttons and links on the page."),
     413: ("That upload is too large", "Choose a smaller file and try again."),
-    429: ("Too many attempts", "For your account's safety, please wait a few minutes "
-          "before trying again."),
-    500: ("Something went wrong on our side", "Nothing you did caused this, and nothing was "
-          "saved by the request that failed. Please try again in a moment."),
+    429: (
+        "Too many attempts",
+        "For your account's safety, please wait a few minutes before trying again.",
+    ),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you did caused this, and nothing was "
+        "saved by the request that failed. Please try again in a moment.",
+    ),
 }
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """Render the error page for ``code``."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, message=message,
-                           detail=detail), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message, detail=detail
+    ), code
 
 
 def _handle_http(error: HTTPException) -> tuple[str, int]:
@@ -41,8 +54,10 @@ def _handle_http(error: HTTPException) -> tuple[str, int]:
 
 
 def _handle_csrf(error: CSRFError) -> tuple[str, int]:
-    return render_error(400, "The form had expired or was not sent from this site. "
-                             "Reload the page and submit it again.")
+    return render_error(
+        400,
+        "The form had expired or was not sent from this site. Reload the page and submit it again.",
+    )
 
 
 def _handle_unexpected(error: Exception) -> tuple[str, int]:

@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
+from markupsafe import Markup
+
+from app.content.markdown import render_inline
 
 
 def format_hours(value: Decimal | float | int | None) -> str:
@@ -34,6 +37,11 @@ def format_minutes(minutes: int | None) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def inline_markdown(source: str | None) -> Markup:
+    """Render a question or choice text as sanitised inline Markdown."""
+    return Markup(render_inline(source or ""))  # noqa: S704 (sanitised by nh3)
+
+
 def _site_context() -> dict[str, Any]:
     return {
         "provider_name": current_app.config["PROVIDER_NAME"],
@@ -46,4 +54,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_hours, "hours")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_minutes, "minutes")
+    app.add_template_filter(inline_markdown, "inline_markdown")
     app.context_processor(_site_context)

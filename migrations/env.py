@@ -36,7 +36,8 @@ if connection is not None:
     run_migrations(connection)
 else:  # plain `alembic` on the command line: use sqlalchemy.url from the config
     engine = engine_from_config(
-        config.get_section(config.config_ini_section) or {}, prefix="sqlalchemy.",
+        config.get_section(config.config_ini_section) or {},
+        prefix="sqlalchemy.",
         poolclass=pool.NullPool,
     )
     with engine.begin() as conn:

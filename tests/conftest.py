@@ -37,7 +37,6 @@ ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql"))
 TEST_SECRET = "test-secret-key-" + "0" * 32
 
 
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip PostgreSQL-only tests on SQLite runs (CI runs them on PostgreSQL)."""
     if ON_POSTGRES:

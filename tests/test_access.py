@@ -15,6 +15,18 @@ PROTECTED = [
     ("POST", "/admin/users/1/role", {Role.ADMIN}),
     ("POST", "/admin/users/1/active", {Role.ADMIN}),
 ]
+# Open to every signed-in role; who owns which attempt is tested in tests/learning.
+SIGNED_IN = [
+    ("POST", "/courses/x/enroll"),
+    ("GET", "/courses/x/continue"),
+    ("GET", "/courses/x/m/lesson"),
+    ("POST", "/courses/x/m/lesson/complete"),
+    ("GET", "/courses/x/quizzes/1"),
+    ("POST", "/courses/x/quizzes/1/start"),
+    ("GET", "/attempts/1"),
+    ("POST", "/attempts/1"),
+    ("GET", "/attempts/1/result"),
+]
 PUBLIC = ["/", "/sign-in", "/sign-up", "/forgot-password", "/sign-up/check-your-email"]
 
 
@@ -24,6 +36,13 @@ def _request(client, method: str, path: str):
 
 @pytest.mark.parametrize(("method", "path", "allowed"), PROTECTED)
 def test_anonymous_visitors_are_sent_to_sign_in(client, method, path, allowed):
+    response = _request(client, method, path)
+    assert response.status_code == 302
+    assert "/sign-in" in response.location
+
+
+@pytest.mark.parametrize(("method", "path"), SIGNED_IN)
+def test_learning_pages_need_sign_in(client, method, path):
     response = _request(client, method, path)
     assert response.status_code == 302
     assert "/sign-in" in response.location
@@ -50,10 +69,26 @@ def test_public_pages_are_open(client, path):
 
 def test_every_route_is_in_this_matrix(app):
     """A new route without an access rule here fails this test."""
-    known = {path for _, path, _ in PROTECTED} | set(PUBLIC) | {
-        "/courses/<slug>", "/confirm/<token>", "/reset-password/<token>", "/sign-out",
-        "/static/<path:filename>", "/admin/users/<int:user_id>/role",
-        "/admin/users/<int:user_id>/active",
-    }
+    known = (
+        {path for _, path, _ in PROTECTED}
+        | set(PUBLIC)
+        | {
+            "/courses/<slug>",
+            "/confirm/<token>",
+            "/reset-password/<token>",
+            "/sign-out",
+            "/static/<path:filename>",
+            "/admin/users/<int:user_id>/role",
+            "/admin/users/<int:user_id>/active",
+            "/courses/<slug>/enroll",
+            "/courses/<slug>/continue",
+            "/courses/<course_slug>/<module_slug>/<lesson_slug>",
+            "/courses/<course_slug>/<module_slug>/<lesson_slug>/complete",
+            "/courses/<course_slug>/quizzes/<int:quiz_id>",
+            "/courses/<course_slug>/quizzes/<int:quiz_id>/start",
+            "/attempts/<int:attempt_id>",
+            "/attempts/<int:attempt_id>/result",
+        }
+    )
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - known == set()

@@ -11,8 +11,13 @@ from app.db import db
 
 @pytest.mark.parametrize("token", [None, "wrong-token"])
 def test_sign_up_without_a_valid_token_is_refused(client, token):
-    data = {"legal_name": "A B", "email": "a@example.com", "profession": "Other",
-            "password": "long enough pass", "confirm": "long enough pass"}
+    data = {
+        "legal_name": "A B",
+        "email": "a@example.com",
+        "profession": "Other",
+        "password": "long enough pass",
+        "confirm": "long enough pass",
+    }
     if token:
         data["csrf_token"] = token
     response = client.post("/sign-up", data=data, csrf=False)

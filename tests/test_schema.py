@@ -23,10 +23,13 @@ def test_migrations_match_the_models(app):
 def test_emails_are_unique_whatever_the_case(app, make_user):
     make_user(email="same@example.com")
     with pytest.raises(IntegrityError):
-        db.session.execute(text(
-            "INSERT INTO users (email, password_hash, legal_name, profession, role, is_active, "
-            "session_version, created_at) VALUES ('SAME@example.com', 'x', 'X', 'Other', "
-            "'learner', true, 1, CURRENT_TIMESTAMP)"))
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, password_hash, legal_name, profession, role, is_active, "
+                "session_version, created_at) VALUES ('SAME@example.com', 'x', 'X', 'Other', "
+                "'learner', true, 1, CURRENT_TIMESTAMP)"
+            )
+        )
         db.session.flush()
     db.session.rollback()
 

@@ -15,7 +15,9 @@ def test_headers_on_pages(client):
 
 def test_session_cookie_is_httponly_and_lax(client, make_user):
     user = make_user()
-    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": "correct horse battery"}
+    )
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 

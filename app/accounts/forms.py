@@ -35,9 +35,9 @@ def _email_field() -> EmailField:
     )
 
 
-def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+def _new_password_fields(label: str = "New password") -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
-        "New password",
+        label,
         validators=[
             DataRequired("Choose a password."),
             Length(
@@ -50,7 +50,7 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat the new password",
+        f"Repeat the {label.lower()}",
         validators=[
             DataRequired("Repeat the password."),
             EqualTo("password", message="The two passwords are not the same."),
@@ -72,7 +72,10 @@ class ProfileFields(FlaskForm):
     )
     profession = SelectField(
         "Profession",
-        choices=[SelectChoice("", "Choose your profession"), *(SelectChoice(p, p) for p in PROFESSIONS)],
+        choices=[
+            SelectChoice("", "Choose your profession"),
+            *(SelectChoice(p, p) for p in PROFESSIONS),
+        ],
         validators=[DataRequired("Choose your profession.")],
         validate_choice=True,
     )
@@ -80,7 +83,7 @@ class ProfileFields(FlaskForm):
         "License number",
         filters=[strip],
         validators=[Optional(), Length(max=60), printable],
-        description="Optional. Printed on certificates where a board asks for it.",
+        description="Printed on certificates where a licensing board asks for it.",
     )
     license_state = SelectField(
         "License state",
@@ -96,7 +99,7 @@ class SignUpForm(ProfileFields):
     """Create a learner account."""
 
     email = _email_field()
-    password, confirm = _new_password_fields()
+    password, confirm = _new_password_fields("Password")
 
 
 class SignInForm(FlaskForm):

@@ -25,8 +25,9 @@ def get_user(user_id: int) -> User:
 
 
 def _back() -> Response:
-    return redirect(url_for("admin.users", q=request.args.get("q", ""),
-                            role=request.args.get("role", "")))
+    return redirect(
+        url_for("admin.users", q=request.args.get("q", ""), role=request.args.get("role", ""))
+    )
 
 
 @bp.route("/users")
@@ -39,8 +40,15 @@ def users() -> str:
         role = ""
     page = request.args.get("page", 1, type=int)
     results = services.search_users(query, role, page)
-    return render_template("admin/users.html", results=results, query=query, role=role,
-                           roles=list(Role), role_form=RoleForm(), active_form=ActiveForm())
+    return render_template(
+        "admin/users.html",
+        results=results,
+        query=query,
+        role=role,
+        roles=list(Role),
+        role_form=RoleForm(),
+        active_form=ActiveForm(),
+    )
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -8,8 +8,9 @@ from app.audit.models import AuditEvent
 from app.db import db
 
 
-def record(action: str, subject_type: str, subject_id: object, actor_id: int | None = None,
-           **details: Any) -> AuditEvent:
+def record(
+    action: str, subject_type: str, subject_id: object, actor_id: int | None = None, **details: Any
+) -> AuditEvent:
     """Add an audit event to the current transaction; the calling service commits."""
     event = AuditEvent(
         action=action,

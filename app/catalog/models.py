@@ -43,7 +43,9 @@ class Course(Base):
     __table_args__ = (
         CheckConstraint("ce_hours > 0", name="ce_hours_positive"),
         CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark_percent"),
-        CheckConstraint("attempt_limit IS NULL OR attempt_limit >= 1", name="attempt_limit_positive"),
+        CheckConstraint(
+            "attempt_limit IS NULL OR attempt_limit >= 1", name="attempt_limit_positive"
+        ),
         CheckConstraint("min_seconds_per_lesson >= 0", name="min_seconds_non_negative"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("level IN ('beginning', 'intermediate', 'advanced')", name="level_known"),
@@ -193,9 +195,7 @@ class Quiz(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(
-        ForeignKey("courses.id", ondelete="CASCADE"), index=True
-    )
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.catalog import services
+from app.learning import services as learning
+from app.learning.routes import step_url
 
 bp = Blueprint("catalog", __name__)
 
@@ -23,18 +27,42 @@ def index() -> str:
 
 @bp.route("/courses/<slug>")
 def course(slug: str) -> str:
-    """A course's description, objectives, syllabus and CE information."""
+    """A course's description, objectives, syllabus, CE information, and Enroll or Continue."""
     found = services.published_course(slug)
     if found is None:
         abort(404)
-    return render_template("catalog/course.html", course=found,
-                           minutes=services.course_minutes(found))
+    enrollment = progress = None
+    if current_user.is_authenticated:
+        enrollment = learning.find_enrollment(current_user, found)
+        if enrollment is not None:
+            progress = learning.progress_for(current_user, found, enrollment)
+    return render_template(
+        "catalog/course.html",
+        course=found,
+        enrollment=enrollment,
+        progress=progress,
+        minutes=services.course_minutes(found),
+    )
 
 
 @bp.route("/dashboard")
 @login_required
 def dashboard() -> str:
-    """The signed-in home page."""
-    taught = services.taught_courses(current_user) if current_user.is_instructor else []
-    return render_template("catalog/dashboard.html", courses=services.published_courses(),
-                           taught=taught)
+    """My courses with progress and the next step, completed courses, CE hours earned."""
+    mine = []
+    for enrollment, enrolled in learning.enrollments_of(current_user):
+        full = learning.course_with_content(course_id=enrolled.id)
+        if full is not None:
+            mine.append((enrollment, full, learning.progress_for(current_user, full, enrollment)))
+    in_progress = [m for m in mine if not m[2].course_complete]
+    completed = [m for m in mine if m[2].course_complete]
+    enrolled_ids = {c.id for _, c, _ in mine}
+    return render_template(
+        "catalog/dashboard.html",
+        in_progress=in_progress,
+        completed=completed,
+        hours=sum((c.ce_hours for _, c, _ in completed), Decimal(0)),
+        taught=services.taught_courses(current_user) if current_user.is_instructor else [],
+        courses=[c for c in services.published_courses() if c.id not in enrolled_ids],
+        step_url=step_url,
+    )

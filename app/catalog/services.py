@@ -52,8 +52,9 @@ def taught_courses(user: User) -> list[Course]:
 
 def assign_to_all_courses(user_id: int) -> int:
     """Make a user an owner of every course they do not teach yet (demo set-up)."""
-    taught = set(db.session.scalars(
-        select(CourseStaff.course_id).where(CourseStaff.user_id == user_id)))
+    taught = set(
+        db.session.scalars(select(CourseStaff.course_id).where(CourseStaff.user_id == user_id))
+    )
     added = 0
     for course_id in db.session.scalars(select(Course.id)):
         if course_id not in taught:

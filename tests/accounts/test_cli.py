@@ -7,8 +7,10 @@ from app.accounts.services import find_by_email
 
 
 def test_create_admin_prompts_for_the_password(app, runner):
-    result = runner.invoke(args=["users", "create-admin", "Boss@Example.com"],
-                           input="a strong admin password\na strong admin password\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "Boss@Example.com"],
+        input="a strong admin password\na strong admin password\n",
+    )
     assert result.exit_code == 0, result.output
     user = find_by_email("boss@example.com")
     assert user.role == Role.ADMIN.value and user.email_confirmed_at is not None

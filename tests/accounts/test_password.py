@@ -35,12 +35,21 @@ def test_reset_link_works_once(client, make_user):
     client.post("/forgot-password", data={"email": user.email})
     link = reset_link()
     assert client.post(link, data=NEW).status_code == 302
-    assert client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code
+        == 302
+    )
     client.post("/sign-out")
-    reused = client.post(link, data={"password": "yet another password", "confirm": "yet another password"},
-                         follow_redirects=True)
+    reused = client.post(
+        link,
+        data={"password": "yet another password", "confirm": "yet another password"},
+        follow_redirects=True,
+    )
     assert "already been used" in reused.get_data(as_text=True)
-    assert client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code
+        == 302
+    )
 
 
 def test_expired_reset_link_is_refused(client, make_user):
@@ -60,7 +69,10 @@ def test_tampered_reset_link_is_refused(client, make_user):
     tampered = link[:-4] + ("AAAA" if not link.endswith("AAAA") else "BBBB")
     page = client.post(tampered, data=NEW, follow_redirects=True).get_data(as_text=True)
     assert "This link is not valid" in page
-    assert client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code == 200
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": NEW["password"]}).status_code
+        == 200
+    )
 
 
 def test_password_change_signs_out_other_devices(app, client, make_user, sign_in):
@@ -72,7 +84,12 @@ def test_password_change_signs_out_other_devices(app, client, make_user, sign_in
 
     wrong = client.post("/account/password", data={"current": "not it at all", **NEW})
     assert "Your current password is not right." in wrong.get_data(as_text=True)
-    assert client.post("/account/password", data={"current": "correct horse battery", **NEW}).status_code == 302
+    assert (
+        client.post(
+            "/account/password", data={"current": "correct horse battery", **NEW}
+        ).status_code
+        == 302
+    )
 
     assert client.get("/dashboard").status_code == 200  # this device stays signed in
     assert laptop.get("/dashboard").status_code == 302  # the other one is signed out

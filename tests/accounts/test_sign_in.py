@@ -24,7 +24,9 @@ def test_sign_in_renews_the_session_and_sign_out_ends_it(client, make_user):
     client.get("/")
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     with client.session_transaction() as session:
         assert "planted" not in session
@@ -38,7 +40,9 @@ def test_deactivated_user_cannot_sign_in_and_is_signed_out(client, make_user, si
     user = sign_in()
     set_active(admin, user, False)
     assert client.get("/dashboard").status_code == 302
-    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": "correct horse battery"}
+    )
     assert "This account has been deactivated" in response.get_data(as_text=True)
 
 
@@ -55,7 +59,8 @@ def test_deactivated_user_cannot_sign_in_and_is_signed_out(client, make_user, si
 def test_next_only_leads_to_this_site(client, make_user, target, expected):
     user = make_user()
     response = client.post(
-        "/sign-in", query_string={"next": target},
+        "/sign-in",
+        query_string={"next": target},
         data={"email": user.email, "password": "correct horse battery"},
     )
     assert response.status_code == 302
@@ -77,5 +82,7 @@ def test_repeated_failures_hit_the_rate_limit(database_url):
         assert "Too many attempts" in blocked.get_data(as_text=True)
         # Another account from the same address is not blocked by this account's limit.
         other = UserFactory(count=50)(Role.LEARNER)
-        ok = client.post("/sign-in", data={"email": other.email, "password": "correct horse battery"})
+        ok = client.post(
+            "/sign-in", data={"email": other.email, "password": "correct horse battery"}
+        )
         assert ok.status_code == 302

@@ -1,0 +1,1 @@
+"""Learning: enrollment, lesson progress, time on task and completion."""

@@ -1,0 +1,154 @@
+"""The lesson player: enroll, read lessons, mark them complete, continue where you left off."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.catalog.models import Course, Lesson, Module
+from app.learning import services
+from app.learning.models import Enrollment
+from app.learning.progress import CourseProgress, NextStep
+from app.learning.services import LearningError
+
+bp = Blueprint("learning", __name__)
+
+
+def get_course(slug: str) -> Course:
+    """A published course with its content, or 404."""
+    course = services.course_with_content(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def find_lesson(course: Course, module_slug: str, lesson_slug: str) -> tuple[Module, Lesson]:
+    """A current lesson of the course by its slugs, or 404."""
+    for module in course.active_modules:
+        if module.slug == module_slug:
+            for lesson in module.active_lessons:
+                if lesson.slug == lesson_slug:
+                    return module, lesson
+    abort(404)
+
+
+def require_enrollment(course: Course) -> Enrollment | Response:
+    """The current user's enrollment, or a redirect to the course page asking them to enroll."""
+    enrollment = services.find_enrollment(current_user, course)
+    if enrollment is None:
+        flash("Enroll in the course to open its lessons and quizzes.", "info")
+        return redirect(url_for("catalog.course", slug=course.slug))
+    return enrollment
+
+
+def step_url(course: Course, step: NextStep) -> str:
+    """Where a next step lives."""
+    if step.kind == "lesson" and step.module and step.lesson:
+        return url_for(
+            "learning.lesson",
+            course_slug=course.slug,
+            module_slug=step.module.slug,
+            lesson_slug=step.lesson.slug,
+        )
+    if step.kind == "quiz" and step.module and step.module.quiz_id:
+        return url_for("quizzes.intro", course_slug=course.slug, quiz_id=step.module.quiz_id)
+    if step.kind == "final" and step.module is None:
+        final = services.final_quiz_id(course)
+        if final:
+            return url_for("quizzes.intro", course_slug=course.slug, quiz_id=final)
+    return url_for("catalog.course", slug=course.slug)
+
+
+@bp.route("/courses/<slug>/enroll", methods=["POST"])
+@login_required
+def enroll(slug: str) -> Response:
+    """Enroll and go to the first lesson."""
+    course = get_course(slug)
+    try:
+        services.enroll(current_user, course)
+    except LearningError as error:
+        flash(str(error), "error")
+        return redirect(url_for("catalog.course", slug=slug))
+    flash(f"You are enrolled in {course.title}.", "success")
+    return redirect(url_for("learning.resume", slug=slug))
+
+
+@bp.route("/courses/<slug>/continue")
+@login_required
+def resume(slug: str) -> Response:
+    """Go to the next thing left to do in the course."""
+    course = get_course(slug)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    progress = services.progress_for(current_user, course, enrollment)
+    return redirect(step_url(course, progress.next_step()))
+
+
+def _render_lesson(
+    course: Course, module: Module, lesson: Lesson, progress: CourseProgress, status: int = 200
+) -> tuple[str, int]:
+    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
+    step = next(le for le in module_outline.lessons if le.id == lesson.id)
+    before, after = progress.neighbours(lesson.id)
+    return render_template(
+        "learning/lesson.html",
+        course=course,
+        module=module_outline,
+        lesson=lesson,
+        step=step,
+        progress=progress,
+        before=before,
+        after=after,
+        blocking=progress.blocking_module(module_outline),
+        step_url=step_url,
+        next_step=progress.next_step(),
+    ), status
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, int] | Response:
+    """Read a lesson; a locked one says why and links to what comes first."""
+    course = get_course(course_slug)
+    module, found = find_lesson(course, module_slug, lesson_slug)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    progress = services.progress_for(current_user, course, enrollment)
+    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
+    if not progress.module_unlocked(module_outline):
+        return _render_lesson(course, module, found, progress, status=403)
+    services.open_lesson(current_user, enrollment, found)
+    return _render_lesson(course, module, found, progress)
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/<lesson_slug>/complete", methods=["POST"])
+@login_required
+def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
+    """Mark a lesson complete and move on."""
+    course = get_course(course_slug)
+    module, found = find_lesson(course, module_slug, lesson_slug)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    progress = services.progress_for(current_user, course, enrollment)
+    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
+    here = url_for(
+        "learning.lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug
+    )
+    if not progress.module_unlocked(module_outline):
+        flash("This lesson is locked until the module before it is complete.", "error")
+        return redirect(here)
+    try:
+        services.complete_lesson(current_user, enrollment, course, found, progress)
+    except LearningError as error:
+        flash(str(error), "warning")
+        return redirect(here)
+    progress = services.progress_for(current_user, course, enrollment)
+    if progress.course_complete:
+        flash(f"You have completed {course.title}.", "success")
+    else:
+        flash(f"Lesson complete: {found.title}.", "success")
+    return redirect(step_url(course, progress.next_step()))

@@ -1,0 +1,241 @@
+"""Enrolling, reading lessons, recording time on task and settling completions.
+
+Time on task comes only from server timestamps. The enrollment remembers which
+lesson the learner opened last and when; when they open another page of the
+course (or mark the lesson complete), the time since is credited to that lesson,
+at most ``MAX_CREDITED_VISIT`` at once so an idle tab does not count as study.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.catalog.models import Course, CourseStatus, Lesson, Module, Quiz
+from app.db import db, utcnow
+from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
+from app.learning.progress import (
+    CourseOutline,
+    CourseProgress,
+    LearnerRecord,
+    LessonStep,
+    ModuleOutline,
+)
+from app.quizzes.models import QuizAttempt
+
+MAX_CREDITED_VISIT = dt.timedelta(minutes=60)
+
+
+class LearningError(Exception):
+    """A refused learning action; the message is safe to show the learner."""
+
+
+def course_with_content(slug: str | None = None, course_id: int | None = None) -> Course | None:
+    """A published course (by slug or id) with modules, lessons and quizzes loaded."""
+    statement = select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
+    statement = (
+        statement.where(Course.slug == slug) if slug else statement.where(Course.id == course_id)
+    )
+    return db.session.scalar(
+        statement.options(
+            selectinload(Course.modules).selectinload(Module.lessons),
+            selectinload(Course.modules).selectinload(Module.quiz).selectinload(Quiz.questions),
+        )
+    )
+
+
+def final_quiz_id(course: Course) -> int | None:
+    """The course's final post-test, if it has one with questions."""
+    return db.session.scalar(
+        select(Quiz.id).where(Quiz.course_id == course.id, Quiz.module_id.is_(None))
+    )
+
+
+def outline(course: Course, final_quiz: int | None = None) -> CourseOutline:
+    """The course's current modules and lessons as the completion rules see them."""
+    modules = []
+    for number, module in enumerate(course.active_modules, start=1):
+        lessons = tuple(
+            LessonStep(
+                lesson.id, lesson.slug, lesson.title, lesson.minutes, f"{number}.{i}", module.slug
+            )
+            for i, lesson in enumerate(module.active_lessons, start=1)
+        )
+        quiz_id = module.quiz.id if module.quiz and module.quiz.active_questions else None
+        modules.append(
+            ModuleOutline(module.id, module.slug, module.title, number, lessons, quiz_id)
+        )
+    return CourseOutline(tuple(modules), course.modules_unlock_in_order, final_quiz)
+
+
+def find_enrollment(user: User, course: Course) -> Enrollment | None:
+    """The user's enrollment in the course, if any."""
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
+
+
+def learner_record(user: User, course: Course, enrollment: Enrollment | None) -> LearnerRecord:
+    """What the user has completed and passed in this course."""
+    lesson_ids = select(Lesson.id).join(Module).where(Module.course_id == course.id)
+    completed = db.session.scalars(
+        select(LessonProgress.lesson_id).where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.completed_at.is_not(None),
+            LessonProgress.lesson_id.in_(lesson_ids),
+        )
+    )
+    passed = db.session.scalars(
+        select(QuizAttempt.quiz_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
+        .where(Quiz.course_id == course.id)
+    )
+    modules = db.session.scalars(
+        select(ModuleCompletion.module_id)
+        .join(Module)
+        .where(ModuleCompletion.user_id == user.id, Module.course_id == course.id)
+    )
+    return LearnerRecord(
+        completed_lessons=frozenset(completed),
+        passed_quizzes=frozenset(passed),
+        completed_modules=frozenset(modules),
+        course_completed=bool(enrollment and enrollment.completed_at),
+    )
+
+
+def progress_for(user: User, course: Course, enrollment: Enrollment | None) -> CourseProgress:
+    """The user's progress through the course as it is now."""
+    return CourseProgress(
+        outline(course, final_quiz_id(course)), learner_record(user, course, enrollment)
+    )
+
+
+def enroll(user: User, course: Course) -> Enrollment:
+    """Enroll the user (once; enrolling again returns the same enrollment)."""
+    if not course.is_published:
+        raise LearningError("This course is not open for enrollment.")
+    existing = find_enrollment(user, course)
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(user_id=user.id, course_id=course.id)
+    db.session.add(enrollment)
+    try:
+        db.session.flush()
+        record("enrollment.created", "course", course.id, actor_id=user.id, user=user.id)
+        db.session.commit()
+    except IntegrityError:  # a second tab enrolled at the same moment
+        db.session.rollback()
+        existing = find_enrollment(user, course)
+        assert existing is not None
+        return existing
+    return enrollment
+
+
+def _progress_row(user: User, lesson_id: int) -> LessonProgress:
+    row = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson_id
+        )
+    )
+    if row is None:
+        row = LessonProgress(user_id=user.id, lesson_id=lesson_id, seconds_on_task=0)
+        db.session.add(row)
+    return row
+
+
+def _credit_visit(user: User, enrollment: Enrollment, now: dt.datetime) -> None:
+    """Credit the time since the learner opened their current lesson to that lesson."""
+    if enrollment.current_lesson_id is None or enrollment.visit_started_at is None:
+        return
+    elapsed = min(max(now - enrollment.visit_started_at, dt.timedelta(0)), MAX_CREDITED_VISIT)
+    row = _progress_row(user, enrollment.current_lesson_id)
+    row.seconds_on_task = (row.seconds_on_task or 0) + int(elapsed.total_seconds())
+
+
+def open_lesson(user: User, enrollment: Enrollment, lesson: Lesson) -> LessonProgress:
+    """Record that the learner opened a lesson; credit the previous one's time."""
+    now = utcnow()
+    _credit_visit(user, enrollment, now)
+    enrollment.current_lesson_id = lesson.id
+    enrollment.visit_started_at = now
+    row = _progress_row(user, lesson.id)
+    db.session.commit()
+    return row
+
+
+def leave_lessons(user: User, enrollment: Enrollment) -> None:
+    """Credit the current lesson's time when the learner moves on to a quiz."""
+    now = utcnow()
+    _credit_visit(user, enrollment, now)
+    enrollment.current_lesson_id = None
+    enrollment.visit_started_at = None
+    db.session.commit()
+
+
+def complete_lesson(
+    user: User, enrollment: Enrollment, course: Course, lesson: Lesson, progress: CourseProgress
+) -> LessonProgress:
+    """Mark a lesson complete once the course's seat time is met; settle completions."""
+    now = utcnow()
+    if enrollment.current_lesson_id == lesson.id:
+        _credit_visit(user, enrollment, now)
+        enrollment.visit_started_at = now
+    row = _progress_row(user, lesson.id)
+    if row.completed_at is None:
+        needed = course.min_seconds_per_lesson
+        if row.seconds_on_task < needed:
+            db.session.commit()  # keep the credited time
+            remaining = -(-(needed - row.seconds_on_task) // 60)
+            raise LearningError(
+                f"This course asks for at least {-(-needed // 60)} minutes on each lesson. "
+                f"Please spend about {remaining} more minute{'s' if remaining != 1 else ''} "
+                "with this lesson before marking it complete."
+            )
+        row.completed_at = now
+        db.session.flush()
+        settle_completion(user, course, enrollment)
+    db.session.commit()
+    return row
+
+
+def settle_completion(user: User, course: Course, enrollment: Enrollment) -> None:
+    """Record module and course completions that now hold, with their time, and audit them.
+
+    Runs inside the caller's transaction, right after the event that may complete
+    something (a lesson marked complete, a quiz passed): no scheduled job.
+    """
+    progress = progress_for(user, course, enrollment)
+    now = utcnow()
+    for module in progress.outline.modules:
+        if progress.module_complete(module) and module.id not in progress.record.completed_modules:
+            db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id, completed_at=now))
+            record("module.completed", "module", module.id, actor_id=user.id, user=user.id)
+    if progress.course_complete and enrollment.completed_at is None:
+        enrollment.completed_at = now
+        enrollment.completed_version = course.version
+        record(
+            "course.completed",
+            "course",
+            course.id,
+            actor_id=user.id,
+            user=user.id,
+            version=course.version,
+        )
+    db.session.flush()
+
+
+def enrollments_of(user: User) -> list[tuple[Enrollment, Course]]:
+    """The user's enrollments with their courses, newest first."""
+    rows = db.session.execute(
+        select(Enrollment, Course)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user.id)
+        .order_by(Enrollment.enrolled_at.desc())
+    )
+    return [(row[0], row[1]) for row in rows]

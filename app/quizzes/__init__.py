@@ -1,0 +1,1 @@
+"""Quizzes: attempts, snapshots of what was asked, grading and results."""

@@ -1,0 +1,160 @@
+"""Quiz pages: the rules before the first attempt, taking an attempt, and results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.catalog.models import Course, Quiz
+from app.db import db
+from app.learning import services as learning
+from app.learning.progress import CourseProgress, ModuleOutline
+from app.learning.routes import get_course, require_enrollment, step_url
+from app.quizzes import services
+from app.quizzes.grading import AnswerError, parse_answers
+from app.quizzes.models import QuizAttempt
+from app.quizzes.services import QuizError
+
+bp = Blueprint("quizzes", __name__)
+
+
+def get_quiz(course: Course, quiz_id: int) -> Quiz:
+    """A quiz of this course with its questions, or 404."""
+    quiz = services.quiz_with_questions(quiz_id)
+    if quiz is None or quiz.course_id != course.id:
+        abort(404)
+    return quiz
+
+
+def get_own_attempt(attempt_id: int) -> QuizAttempt:
+    """The current user's attempt; anyone else's is not found (404), not forbidden."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def module_of(progress: CourseProgress, quiz: Quiz) -> ModuleOutline | None:
+    """The module a quiz belongs to (None for the final post-test)."""
+    return next((m for m in progress.outline.modules if m.id == quiz.module_id), None)
+
+
+def quiz_open(progress: CourseProgress, quiz: Quiz) -> bool:
+    """Whether the learner may attempt the quiz now."""
+    module = module_of(progress, quiz)
+    return progress.quiz_unlocked(module) if module else progress.final_unlocked()
+
+
+@bp.route("/courses/<course_slug>/quizzes/<int:quiz_id>")
+@login_required
+def intro(course_slug: str, quiz_id: int) -> str | Response:
+    """Number of questions, pass mark, attempts allowed and used, retake policy, history."""
+    course = get_course(course_slug)
+    quiz = get_quiz(course, quiz_id)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    progress = learning.progress_for(current_user, course, enrollment)
+    learning.leave_lessons(current_user, enrollment)
+    return render_template(
+        "quizzes/intro.html",
+        course=course,
+        quiz=quiz,
+        progress=progress,
+        module=module_of(progress, quiz),
+        standing=services.standing(current_user, quiz, course),
+        is_open=quiz_open(progress, quiz),
+        step_url=step_url,
+    )
+
+
+@bp.route("/courses/<course_slug>/quizzes/<int:quiz_id>/start", methods=["POST"])
+@login_required
+def start(course_slug: str, quiz_id: int) -> Response:
+    """Start the next attempt, or resume the one in progress."""
+    course = get_course(course_slug)
+    quiz = get_quiz(course, quiz_id)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    progress = learning.progress_for(current_user, course, enrollment)
+    here = url_for("quizzes.intro", course_slug=course_slug, quiz_id=quiz_id)
+    if not quiz_open(progress, quiz):
+        flash("This quiz opens once the lessons before it are complete.", "error")
+        return redirect(here)
+    try:
+        attempt = services.start_attempt(current_user, quiz, course)
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(here)
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
+    """Answer the questions; save to finish later, or submit to be graded (once)."""
+    found = get_own_attempt(attempt_id)
+    if not found.is_open:
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+    quiz = db.session.get(Quiz, found.quiz_id)
+    course = learning.course_with_content(course_id=quiz.course_id) if quiz else None
+    if quiz is None or course is None:
+        abort(404)
+    answers = found.answer_map()
+    if request.method == "POST":
+        form = {key: request.form.getlist(key) for key in request.form}
+        try:
+            answers = parse_answers(found.snapshot, form)
+            if request.form.get("action") == "save":
+                services.save_answers(found, answers)
+                flash(
+                    "Your answers are saved. You can come back to this attempt any time.", "success"
+                )
+                return redirect(url_for("quizzes.intro", course_slug=course.slug, quiz_id=quiz.id))
+            enrollment = learning.find_enrollment(current_user, course)
+            if enrollment is None:
+                abort(404)
+            services.submit_attempt(current_user, found, answers, course, enrollment)
+            return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+        except AnswerError as error:
+            flash(str(error), "error")
+            return render_template(
+                "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=answers
+            ), 400
+        except QuizError as error:
+            flash(str(error), "info")
+            return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+    return render_template(
+        "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=answers
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int) -> str | Response:
+    """Score, pass or fail, and feedback per question as the course allows."""
+    found = get_own_attempt(attempt_id)
+    if found.is_open:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    quiz = db.session.get(Quiz, found.quiz_id)
+    course = learning.course_with_content(course_id=quiz.course_id) if quiz else None
+    if quiz is None or course is None:
+        abort(404)
+    enrollment = learning.find_enrollment(current_user, course)
+    progress = learning.progress_for(current_user, course, enrollment)
+    current = services.standing(current_user, quiz, course)
+    reveal = course.answer_feedback == "always" or current.passed
+    return render_template(
+        "quizzes/result.html",
+        attempt=found,
+        quiz=quiz,
+        course=course,
+        answers=found.answer_map(),
+        correct={a.question_id: bool(a.is_correct) for a in found.answers},
+        reveal=reveal,
+        standing=current,
+        progress=progress,
+        next_url=step_url(course, progress.next_step()),
+    )

@@ -1,0 +1,225 @@
+"""Starting, saving and submitting quiz attempts.
+
+An attempt freezes what it asks when it starts (the snapshot), so a later edit to
+a question never changes a past result. Submitting is a conditional UPDATE from
+``in_progress`` to ``submitted``: whichever request gets there first grades the
+attempt; a double click, a second tab or a second worker finds it already
+submitted and changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.catalog.models import Course, Question, Quiz
+from app.db import db, utcnow
+from app.learning.models import Enrollment
+from app.learning.services import settle_completion
+from app.quizzes.grading import AnswerError, Grade, grade, unanswered
+from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
+
+
+class QuizError(Exception):
+    """A refused quiz action; the message is safe to show the learner."""
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """A learner's attempts at a quiz and what they may do next."""
+
+    attempts: list[QuizAttempt]
+    limit: int | None
+
+    @property
+    def used(self) -> int:
+        """Attempts started so far."""
+        return len(self.attempts)
+
+    @property
+    def open_attempt(self) -> QuizAttempt | None:
+        """The attempt in progress, if any."""
+        return next((a for a in self.attempts if a.is_open), None)
+
+    @property
+    def passed(self) -> bool:
+        """Whether any attempt passed."""
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def remaining(self) -> int | None:
+        """Attempts left (None when unlimited)."""
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+    @property
+    def can_start(self) -> bool:
+        """Whether a new attempt may begin."""
+        return self.open_attempt is None and (self.remaining is None or self.remaining > 0)
+
+
+def quiz_with_questions(quiz_id: int) -> Quiz | None:
+    """A quiz with its questions and choices loaded."""
+    return db.session.scalar(
+        select(Quiz)
+        .where(Quiz.id == quiz_id)
+        .options(selectinload(Quiz.questions).selectinload(Question.choices))
+    )
+
+
+def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
+    """The user's attempts at ``quiz``, oldest first."""
+    attempts = list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+    return QuizStanding(attempts=attempts, limit=course.attempt_limit)
+
+
+def _snapshot(quiz: Quiz, course: Course) -> list[dict]:  # type: ignore[type-arg]
+    asked = [q.as_snapshot() for q in quiz.active_questions]
+    rng = random.SystemRandom()
+    if course.shuffle_questions:
+        rng.shuffle(asked)
+    if course.shuffle_choices:
+        for question in asked:
+            if question["kind"] != "true_false":
+                rng.shuffle(question["choices"])
+    return asked
+
+
+def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
+    """Resume the open attempt, or start the next one if the limit allows."""
+    current = standing(user, quiz, course)
+    if current.open_attempt is not None:
+        return current.open_attempt
+    if not current.can_start:
+        raise QuizError(
+            f"You have used all {course.attempt_limit} attempts at this quiz. "
+            "Please contact the course team if you need help."
+        )
+    if not quiz.active_questions:
+        raise QuizError("This quiz has no questions yet.")
+    number = (
+        db.session.scalar(
+            select(func.max(QuizAttempt.number)).where(
+                QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id
+            )
+        )
+        or 0
+    ) + 1
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        number=number,
+        state=AttemptState.IN_PROGRESS.value,
+        pass_mark=course.pass_mark,
+        snapshot=_snapshot(quiz, course),
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+        record("quiz.attempt_started", "quiz", quiz.id, actor_id=user.id, attempt=number)
+        db.session.commit()
+    except IntegrityError:  # another tab started one at the same moment: use that one
+        db.session.rollback()
+        resumed = standing(user, quiz, course).open_attempt
+        if resumed is None:
+            raise QuizError("That attempt could not be started. Please try again.") from None
+        return resumed
+    return attempt
+
+
+def _write_answers(
+    attempt: QuizAttempt, answers: Mapping[int, frozenset[int]], result: Grade | None = None
+) -> None:
+    db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
+    correct = {q.question_id: q.is_correct for q in result.questions} if result else {}
+    for question_id, keys in answers.items():
+        db.session.add(
+            AttemptAnswer(
+                attempt_id=attempt.id,
+                question_id=question_id,
+                selected=sorted(keys),
+                is_correct=correct.get(question_id),
+            )
+        )
+    if result:
+        for question in result.questions:
+            if question.question_id not in answers:
+                db.session.add(
+                    AttemptAnswer(
+                        attempt_id=attempt.id,
+                        question_id=question.question_id,
+                        selected=[],
+                        is_correct=False,
+                    )
+                )
+
+
+def save_answers(attempt: QuizAttempt, answers: Mapping[int, frozenset[int]]) -> None:
+    """Keep the answers given so far, so the attempt can be resumed anywhere."""
+    if not attempt.is_open:
+        raise QuizError("This attempt has already been submitted; its answers cannot change.")
+    _write_answers(attempt, answers)
+    db.session.commit()
+
+
+def submit_attempt(
+    user: User,
+    attempt: QuizAttempt,
+    answers: Mapping[int, frozenset[int]],
+    course: Course,
+    enrollment: Enrollment,
+) -> QuizAttempt:
+    """Grade the attempt once; a second submission is refused and changes nothing."""
+    if not attempt.is_open:
+        raise QuizError("This attempt was already submitted; here is its result.")
+    missing = unanswered(attempt.snapshot, answers)
+    if missing:
+        save_answers(attempt, answers)
+        raise AnswerError(
+            f"Please answer every question before submitting: {missing} "
+            f"{'is' if missing == 1 else 'are'} still unanswered. Your answers so far are saved."
+        )
+    result = grade(attempt.snapshot, answers, attempt.pass_mark)
+    now = utcnow()
+    claimed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS.value)
+        .values(
+            state=AttemptState.SUBMITTED.value,
+            submitted_at=now,
+            score=result.score,
+            passed=result.passed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise QuizError("This attempt was already submitted; here is its result.")
+    _write_answers(attempt, answers, result)
+    record(
+        "quiz.graded",
+        "quiz_attempt",
+        attempt.id,
+        actor_id=user.id,
+        quiz=attempt.quiz_id,
+        number=attempt.number,
+        score=str(result.score),
+        passed=result.passed,
+    )
+    if result.passed:
+        settle_completion(user, course, enrollment)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt
