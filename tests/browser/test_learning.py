@@ -1,0 +1,154 @@
+"""The learner's journey in Chromium on the shipped flagship course, keyboard use, axe checks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.accounts.models import Role
+from app.db import db
+from app.quizzes.models import QuizAttempt
+from tests.browser.conftest import LiveServer, assert_accessible, screenshot, sign_in
+from tests.conftest import UserFactory
+
+pytestmark = pytest.mark.browser
+FLAGSHIP = "/courses/kap-core-clinical-skills"
+
+
+def new_learner(live_server: LiveServer, name: str) -> str:
+    """A confirmed learner account on the live site; returns its email."""
+    with live_server.app.app_context():
+        user = UserFactory(count=abs(hash(name)) % 100000)(Role.LEARNER, legal_name=name)
+        return user.email
+
+
+def open_attempt_answers(live_server: LiveServer, page: Page, right: bool) -> None:
+    """Tick every question of the attempt on screen, rightly or wrongly."""
+    attempt_id = int(re.search(r"/attempts/(\d+)", page.url).group(1))
+    with live_server.app.app_context():
+        snapshot = db.session.scalar(
+            select(QuizAttempt.snapshot).where(QuizAttempt.id == attempt_id)
+        )
+    for question in snapshot:
+        keys = [c["key"] for c in question["choices"] if c["correct"] == right]
+        if question["kind"] != "multiple" or not right:
+            keys = keys[:1]
+        for key in keys:
+            page.locator(f"#q-{question['id']}-{key}").check()
+
+
+def finish_lessons_until_quiz(page: Page) -> None:
+    """Mark lessons complete until the course sends the learner to a quiz."""
+    for _ in range(10):
+        if "/quizzes/" in page.url:
+            return
+        page.get_by_role("button", name="Mark complete and continue").click()
+    raise AssertionError("never reached a quiz")
+
+
+def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe):
+    email = new_learner(live_server, "Robin Achebe")
+    sign_in(page, email, "correct horse battery")
+    page.goto(FLAGSHIP)
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Enroll in this course").click()
+    expect(page.get_by_text("You are enrolled in")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Recognizing dissociation during and after dosing sessions"
+    )
+    assert_accessible(axe, page)
+    screenshot(page, "lesson")
+
+    finish_lessons_until_quiz(page)
+    expect(page.get_by_role("heading", name="Before you begin")).to_be_visible()
+    expect(page.get_by_text("Retake policy")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "quiz-intro")
+
+    page.get_by_role("button", name="Start the quiz").click()
+    assert_accessible(axe, page)
+    screenshot(page, "quiz-attempt")
+    open_attempt_answers(live_server, page, right=False)
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("✗ Not passed")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "quiz-result-failed")
+
+    page.get_by_role("button", name=re.compile("Retake the quiz")).click()
+    open_attempt_answers(live_server, page, right=True)
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("✓ Passed")).to_be_visible()
+    expect(page.get_by_text("Why:").first).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "quiz-result-passed")
+
+    for _ in range(2):  # modules 2 and 3
+        page.get_by_role("link", name="Continue the course").click()
+        finish_lessons_until_quiz(page)
+        page.get_by_role("button", name="Start the quiz").click()
+        open_attempt_answers(live_server, page, right=True)
+        page.get_by_role("button", name="Submit answers").click()
+        expect(page.get_by_text("✓ Passed")).to_be_visible()
+
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
+    expect(page.locator(".stats")).to_contain_text("2.5")
+    assert_accessible(axe, page)
+    screenshot(page, "dashboard-completed")
+
+
+def test_a_locked_lesson_says_why(page: Page, live_server, axe):
+    sign_in(page, new_learner(live_server, "Lee Park"), "correct horse battery")
+    page.goto(FLAGSHIP)
+    page.get_by_role("button", name="Enroll in this course").click()
+    page.goto(FLAGSHIP + "/trauma-informed-pacing/consent-at-each-step")
+    expect(page.get_by_role("heading", name="This lesson is locked")).to_be_visible()
+    expect(
+        page.get_by_text("Complete Module 1: Dissociative-State Grounding first.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Go to your next step").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Recognizing dissociation during and after dosing sessions"
+    )
+    page.goto(FLAGSHIP + "/trauma-informed-pacing/consent-at-each-step")
+    assert_accessible(axe, page)
+    screenshot(page, "lesson-locked")
+
+
+def test_a_quiz_can_be_taken_with_the_keyboard_alone(page: Page, live_server):
+    sign_in(page, new_learner(live_server, "Sasha Kim"), "correct horse battery")
+    page.goto("/courses/kap-preparation-and-integration")
+    page.get_by_role("button", name="Enroll in this course").click()
+    finish_lessons_until_quiz(page)
+    start = page.get_by_role("button", name="Start the quiz")
+    start.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+
+    page.locator("input[type=radio], input[type=checkbox]").first.focus()
+    questions = page.locator("fieldset.question")
+    for index in range(questions.count()):
+        fieldset = questions.nth(index)
+        first = fieldset.locator("input").first
+        expect(first).to_be_focused()
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline not in ("none", ""), "focus must be visible"
+        if first.get_attribute("type") == "radio":
+            page.keyboard.press("ArrowDown")  # arrow keys move within a radio group...
+            page.keyboard.press("ArrowUp")
+            page.keyboard.press("Space")
+            expect(first).to_be_checked()
+            page.keyboard.press("Tab")  # ...Tab leaves it
+        else:
+            page.keyboard.press("Space")
+            expect(first).to_be_checked()
+            for _ in range(fieldset.locator("input").count()):
+                page.keyboard.press("Tab")
+    submit = page.get_by_role("button", name="Submit answers")
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("attempt 1"))).to_be_visible()
+    expect(page.locator(".result")).to_be_visible()
