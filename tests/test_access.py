@@ -92,3 +92,21 @@ def test_every_route_is_in_this_matrix(app):
     )
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - known == set()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.LEARNER, ["My learning"], ["Teaching", "Users"]),
+        (Role.INSTRUCTOR, ["My learning", "Teaching"], ["Users"]),
+        (Role.ADMIN, ["My learning", "Teaching", "Users"], []),
+    ],
+)
+def test_each_role_sees_its_navigation(client, sign_in, role, shown, hidden):
+    sign_in(role)
+    nav = client.get("/dashboard").get_data(as_text=True).split('aria-label="Main"')[1]
+    nav = nav.split("</nav>")[0]
+    for label in shown:
+        assert f">{label}</a>" in nav
+    for label in hidden:
+        assert f">{label}</a>" not in nav

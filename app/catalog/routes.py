@@ -16,13 +16,18 @@ bp = Blueprint("catalog", __name__)
 
 @bp.route("/")
 def index() -> str:
-    """The catalog of published courses, filterable by topic."""
+    """The catalog of published courses, filterable by topic and searchable by words."""
     courses = services.published_courses()
     topics = sorted({t for c in courses for t in c.topics})
-    topic = request.args.get("topic", "", type=str)
+    topic = request.args.get("topic", "", type=str)[:80]
+    query = request.args.get("q", "", type=str)[:200].strip()
     if topic:
         courses = [c for c in courses if topic in c.topics]
-    return render_template("catalog/index.html", courses=courses, topics=topics, topic=topic)
+    if query:
+        courses = [c for c in courses if services.matches(c, query)]
+    return render_template(
+        "catalog/index.html", courses=courses, topics=topics, topic=topic, query=query
+    )
 
 
 @bp.route("/courses/<slug>")

@@ -109,6 +109,8 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             answers = parse_answers(found.snapshot, form)
             if request.form.get("action") == "save":
                 services.save_answers(found, answers)
+                if request.headers.get("X-Autosave") == "1":
+                    return Response(status=204)
                 flash(
                     "Your answers are saved. You can come back to this attempt any time.", "success"
                 )

@@ -152,3 +152,16 @@ def test_a_quiz_can_be_taken_with_the_keyboard_alone(page: Page, live_server):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("attempt 1"))).to_be_visible()
     expect(page.locator(".result")).to_be_visible()
+
+
+def test_answers_survive_a_reload_without_pressing_save(page: Page, live_server):
+    sign_in(page, new_learner(live_server, "Noor Haddad"), "correct horse battery")
+    page.goto("/courses/kap-preparation-and-integration")
+    page.get_by_role("button", name="Enroll in this course").click()
+    finish_lessons_until_quiz(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    choice = page.locator("fieldset.question").first.locator("input").nth(1)
+    choice.check()
+    expect(page.get_by_role("status").filter(has_text="Your answers are saved.")).to_be_visible()
+    page.reload()
+    expect(page.locator("fieldset.question").first.locator("input").nth(1)).to_be_checked()

@@ -247,3 +247,21 @@ def test_unknown_course_lesson_and_quiz_are_not_found(client, sign_in):
     assert client.get(f"/courses/{course.slug}/m1/nope").status_code == 404
     assert client.get(f"/courses/{course.slug}/quizzes/999999").status_code == 404
     assert client.get("/attempts/999999").status_code == 404
+
+
+def test_autosave_keeps_answers_without_a_page_change(client, sign_in):
+    course = make_course()
+    user = sign_in()
+    client.post(f"/courses/{course.slug}/enroll")
+    first = course.active_modules[0]
+    complete_module_lessons(client, course, first)
+    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
+    attempt = latest_attempt(user.id, first.quiz.id)
+    question_id = attempt.snapshot[0]["id"]
+    response = client.post(
+        f"/attempts/{attempt.id}",
+        headers={"X-Autosave": "1"},
+        data={f"q-{question_id}": ["2"], "action": "save"},
+    )
+    assert response.status_code == 204
+    assert latest_attempt(user.id, first.quiz.id).answer_map() == {question_id: frozenset({2})}
