@@ -1,0 +1,139 @@
+"""The site's Ed25519 signing key: kept in the instance folder, published as Multikey or JWK."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from app.certificates.multibase import (
+    ED25519_PRIVATE_PREFIX,
+    ED25519_PUBLIC_PREFIX,
+    decode_multibase,
+    encode_multibase,
+)
+
+SIGNING_KEY_FILENAME = "certificate-signing-key.pem"
+CONTROLLER_CONTEXT = "https://www.w3.org/ns/cid/v1"
+
+AnyKey = Ed25519PrivateKey | Ed25519PublicKey
+
+
+def load_or_create_signing_key(instance_dir: str | os.PathLike[str]) -> Ed25519PrivateKey:
+    """Return the site's signing key from `instance_dir`, creating it (PEM, mode 0600) once.
+
+    Creation is atomic: the key is written to a private temporary file and linked into
+    place, so two workers starting together end up sharing whichever key landed first.
+    A key file that group or others can read is refused, as ssh refuses one.
+    """
+    folder = Path(instance_dir)
+    path = folder / SIGNING_KEY_FILENAME
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        _create_key_file(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise PermissionError(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key to `path` unless another process has just written one."""
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(pem)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):  # another worker won the race: use its key
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def public_key_of(key: AnyKey) -> Ed25519PublicKey:
+    """Return the public half of `key` (or `key` itself when it is already public)."""
+    return key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+
+
+def raw_public_key(key: AnyKey) -> bytes:
+    """The 32 raw bytes of the public key."""
+    return public_key_of(key).public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
+def public_key_multibase(key: AnyKey) -> str:
+    """The public key as a Multikey `publicKeyMultibase` value (`z6Mk...`)."""
+    return encode_multibase(ED25519_PUBLIC_PREFIX + raw_public_key(key))
+
+
+def public_key_from_multibase(value: str) -> Ed25519PublicKey:
+    """Read a `z6Mk...` Multikey value back into a public key; ValueError if it is not one."""
+    data = decode_multibase(value)
+    if not data.startswith(ED25519_PUBLIC_PREFIX) or len(data) != 34:
+        raise ValueError("not an Ed25519 Multikey public key")
+    return Ed25519PublicKey.from_public_bytes(data[2:])
+
+
+def private_key_from_multibase(value: str) -> Ed25519PrivateKey:
+    """Read a `secretKeyMultibase` value (as in the W3C test vectors) into a private key."""
+    data = decode_multibase(value)
+    if not data.startswith(ED25519_PRIVATE_PREFIX) or len(data) != 34:
+        raise ValueError("not an Ed25519 Multikey secret key")
+    return Ed25519PrivateKey.from_private_bytes(data[2:])
+
+
+def public_key_jwk(key: AnyKey) -> dict[str, str]:
+    """The public key as a JSON Web Key (RFC 8037: kty OKP, crv Ed25519)."""
+    x = base64.urlsafe_b64encode(raw_public_key(key)).rstrip(b"=").decode("ascii")
+    return {"kty": "OKP", "crv": "Ed25519", "x": x}
+
+
+def did_key(key: AnyKey) -> str:
+    """The key as a `did:key` DID (self-describing: anyone can verify with it offline)."""
+    return f"did:key:{public_key_multibase(key)}"
+
+
+def did_key_verification_method(key: AnyKey) -> str:
+    """The `verificationMethod` id for a did:key: `did:key:z6Mk...#z6Mk...`."""
+    multibase = public_key_multibase(key)
+    return f"did:key:{multibase}#{multibase}"
+
+
+def controller_document(controller_id: str, key: AnyKey) -> dict[str, Any]:
+    """The document a site publishes at `controller_id` so verifiers can fetch its key.
+
+    The verification method's id is `<controller_id>#<publicKeyMultibase>`; pass that id to
+    `sign_credential` when credentials should point at the published key.
+    """
+    multibase = public_key_multibase(key)
+    method_id = f"{controller_id}#{multibase}"
+    return {
+        "@context": CONTROLLER_CONTEXT,
+        "id": controller_id,
+        "verificationMethod": [
+            {
+                "id": method_id,
+                "type": "Multikey",
+                "controller": controller_id,
+                "publicKeyMultibase": multibase,
+            }
+        ],
+        "assertionMethod": [method_id],
+    }
