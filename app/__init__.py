@@ -60,10 +60,14 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts
     from app.admin.routes import bp as admin
     from app.catalog.routes import bp as catalog
+    from app.certificates.routes import bp as certificates
+    from app.evaluations.routes import bp as evaluations
     from app.learning.routes import bp as learning
     from app.quizzes.routes import bp as quizzes
+    from app.records.routes import bp as records
 
-    for blueprint in (catalog, accounts, learning, quizzes, admin):
+    blueprints = (catalog, accounts, learning, quizzes, evaluations, certificates, records, admin)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -75,6 +75,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
         "EMAIL_LIMIT_PER_IP": "5 per minute; 30 per hour",
         "EMAIL_LIMIT_PER_ACCOUNT": "3 per hour",
+        "VERIFY_LIMIT_PER_IP": "60 per minute; 600 per hour",
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "SESSION_COOKIE_HTTPONLY": True,

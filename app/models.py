@@ -3,7 +3,9 @@
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
+from app.certificates.models import Certificate
 from app.db import Base
+from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.quizzes.models import AttemptAnswer, QuizAttempt
 
@@ -12,14 +14,17 @@ metadata = Base.metadata
 __all__ = [
     "AttemptAnswer",
     "AuditEvent",
+    "Certificate",
     "Choice",
     "Course",
+    "CourseEvaluation",
     "CourseStaff",
     "Enrollment",
     "Lesson",
     "LessonProgress",
     "Module",
     "ModuleCompletion",
+    "ObjectiveRating",
     "Question",
     "Quiz",
     "QuizAttempt",

@@ -14,6 +14,9 @@ PROTECTED = [
     ("GET", "/admin/users", {Role.ADMIN}),
     ("POST", "/admin/users/1/role", {Role.ADMIN}),
     ("POST", "/admin/users/1/active", {Role.ADMIN}),
+    ("GET", "/admin/certificates", {Role.ADMIN}),
+    ("GET", "/admin/audit", {Role.ADMIN}),
+    ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
 ]
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
@@ -26,8 +29,28 @@ SIGNED_IN = [
     ("GET", "/attempts/1"),
     ("POST", "/attempts/1"),
     ("GET", "/attempts/1/result"),
+    ("GET", "/courses/x/certificate"),
+    ("POST", "/courses/x/attest"),
+    ("GET", "/courses/x/evaluation"),
+    ("POST", "/courses/x/evaluation"),
+    ("GET", "/certificates/x"),
+    ("GET", "/certificates/x/certificate.pdf"),
+    ("GET", "/certificates/x/credential.json"),
+    ("POST", "/certificates/x/reissue"),
+    ("GET", "/transcript"),
+    ("GET", "/transcript.csv"),
+    ("GET", "/transcript.pdf"),
 ]
-PUBLIC = ["/", "/sign-in", "/sign-up", "/forgot-password", "/sign-up/check-your-email"]
+PUBLIC = [
+    "/",
+    "/sign-in",
+    "/sign-up",
+    "/forgot-password",
+    "/sign-up/check-your-email",
+    "/verify",
+    "/verify/credential",
+    "/keys/certificates",
+]
 
 
 def _request(client, method: str, path: str):
@@ -88,6 +111,23 @@ def test_every_route_is_in_this_matrix(app):
             "/courses/<course_slug>/quizzes/<int:quiz_id>/start",
             "/attempts/<int:attempt_id>",
             "/attempts/<int:attempt_id>/result",
+            "/verify/<public_id>",
+            "/courses/<slug>/certificate",
+            "/courses/<slug>/attest",
+            "/courses/<slug>/evaluation",
+            "/certificates/<public_id>",
+            "/certificates/<public_id>/certificate.pdf",
+            "/certificates/<public_id>/credential.json",
+            "/certificates/<public_id>/reissue",
+            "/transcript",
+            "/admin/certificates/<public_id>",
+            "/admin/certificates/<public_id>/revoke",
+            "/records/<slug>",
+            "/records/<slug>/completions.csv",
+            "/records/<slug>/participants.csv",
+            "/records/<slug>/evaluations.csv",
+            "/transcript.csv",
+            "/transcript.pdf",
         }
     )
     routes = {rule.rule for rule in app.url_map.iter_rules()}
@@ -97,9 +137,9 @@ def test_every_route_is_in_this_matrix(app):
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        (Role.LEARNER, ["My learning"], ["Teaching", "Users"]),
-        (Role.INSTRUCTOR, ["My learning", "Teaching"], ["Users"]),
-        (Role.ADMIN, ["My learning", "Teaching", "Users"], []),
+        (Role.LEARNER, ["My learning", "Transcript"], ["Teaching", "Records", "Users"]),
+        (Role.INSTRUCTOR, ["My learning", "Teaching", "Records"], ["Users"]),
+        (Role.ADMIN, ["My learning", "Teaching", "Records", "Users"], []),
     ],
 )
 def test_each_role_sees_its_navigation(client, sign_in, role, shown, hidden):

@@ -1,4 +1,4 @@
-"""Administrator pages: list and search users, change roles, deactivate accounts."""
+"""Administrator pages: users and roles, certificates and revocation, the audit log."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from app.accounts.access import admin_required
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError
 from app.admin.forms import ActiveForm, RoleForm
+from app.audit import services as audit_services
+from app.certificates import services as certificate_services
+from app.certificates.forms import RevokeForm
+from app.certificates.identifiers import display_id
+from app.certificates.services import CertificateError
 from app.db import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -87,3 +92,61 @@ def set_active(user_id: int) -> Response:
         state = "reactivated" if wanted else "deactivated"
         flash(f"{user.legal_name}'s account is {state}.", "success")
     return _back()
+
+
+@bp.route("/certificates")
+@admin_required
+def certificates() -> str:
+    """Every certificate, searchable by learner, course or ID."""
+    query = request.args.get("q", "", type=str)[:200]
+    results = certificate_services.search_certificates(query, request.args.get("page", 1, int))
+    return render_template(
+        "admin/certificates.html", results=results, query=query, display_id=display_id
+    )
+
+
+@bp.route("/certificates/<public_id>")
+@admin_required
+def certificate(public_id: str) -> str:
+    """One certificate with its history and the revoke form."""
+    found = certificate_services.find_certificate(public_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "admin/certificate.html",
+        certificate=found,
+        display=display_id(found.public_id),
+        form=RevokeForm(),
+    )
+
+
+@bp.route("/certificates/<public_id>/revoke", methods=["POST"])
+@admin_required
+def revoke_certificate(public_id: str) -> Response:
+    """Revoke a certificate with a reason."""
+    found = certificate_services.find_certificate(public_id)
+    if found is None:
+        abort(404)
+    form = RevokeForm()
+    back = redirect(url_for("admin.certificate", public_id=found.public_id))
+    if not form.validate_on_submit():
+        flash("Give the reason for revoking this certificate.", "error")
+        return back
+    try:
+        certificate_services.revoke(current_user, found, form.reason.data)
+    except CertificateError as error:
+        flash(str(error), "error")
+    else:
+        flash("The certificate is revoked; its verification page now says so.", "success")
+    return back
+
+
+@bp.route("/audit")
+@admin_required
+def audit() -> str:
+    """The append-only audit log, newest first, filterable by action."""
+    action = request.args.get("action", "", type=str)[:60]
+    results = audit_services.search_events(action, request.args.get("page", 1, int))
+    return render_template(
+        "admin/audit.html", results=results, action=action, actions=audit_services.known_actions()
+    )

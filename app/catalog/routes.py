@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.catalog import services
+from app.certificates.services import current_certificates
 from app.learning import services as learning
 from app.learning.routes import step_url
 
@@ -70,4 +71,5 @@ def dashboard() -> str:
         taught=services.taught_courses(current_user) if current_user.is_instructor else [],
         courses=[c for c in services.published_courses() if c.id not in enrolled_ids],
         step_url=step_url,
+        certificates=current_certificates(current_user),
     )

@@ -56,6 +56,25 @@ def taught_courses(user: User) -> list[Course]:
     return list(db.session.scalars(statement))
 
 
+def teaches(user: User, course: Course) -> bool:
+    """Whether the user may edit and see records of the course (its team, or an admin)."""
+    if user.is_admin:
+        return True
+    return (
+        db.session.scalar(
+            select(CourseStaff.user_id).where(
+                CourseStaff.course_id == course.id, CourseStaff.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def course_by_slug(slug: str) -> Course | None:
+    """Any course (draft, published or archived) by its slug."""
+    return db.session.scalar(select(Course).where(Course.slug == slug))
+
+
 def assign_to_all_courses(user_id: int) -> int:
     """Make a user an owner of every course they do not teach yet (demo set-up)."""
     taught = set(

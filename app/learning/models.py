@@ -31,6 +31,8 @@ class Enrollment(Base):
     #: The lesson the learner is reading now and since when: time is credited when they move on.
     current_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     visit_started_at: Mapped[dt.datetime | None]
+    #: When the learner attested "I completed this activity in full".
+    attested_at: Mapped[dt.datetime | None]
 
 
 class LessonProgress(Base):

@@ -57,6 +57,8 @@ def step_url(course: Course, step: NextStep) -> str:
         final = services.final_quiz_id(course)
         if final:
             return url_for("quizzes.intro", course_slug=course.slug, quiz_id=final)
+    if step.kind == "done":
+        return url_for("certificates.claim", slug=course.slug)
     return url_for("catalog.course", slug=course.slug)
 
 

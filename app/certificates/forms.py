@@ -1,0 +1,47 @@
+"""Forms for attesting, revoking, and checking a credential."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+MAX_CREDENTIAL_BYTES = 64 * 1024
+
+
+class AttestationForm(FlaskForm):
+    """The learner's attestation, required before the certificate."""
+
+    attest = BooleanField(
+        "I attest that I completed this activity in full.",
+        validators=[DataRequired("Tick the box to attest that you completed the activity.")],
+    )
+
+
+class RevokeForm(FlaskForm):
+    """Revoke a certificate, saying why."""
+
+    reason = TextAreaField(
+        "Reason for revoking",
+        validators=[
+            DataRequired("Give the reason for revoking this certificate."),
+            Length(max=1000),
+        ],
+        description="Kept in the audit log and shown on the verification page as revoked.",
+    )
+
+
+class CredentialCheckForm(FlaskForm):
+    """Paste or upload an Open Badges credential to check its signature."""
+
+    credential = TextAreaField(
+        "Paste the credential (JSON)", validators=[Optional(), Length(max=MAX_CREDENTIAL_BYTES)]
+    )
+    upload = FileField(
+        "Or upload the .json file",
+        validators=[
+            FileAllowed(["json"], "Upload a .json file."),
+            FileSize(MAX_CREDENTIAL_BYTES, message="That file is too large to be a credential."),
+        ],
+    )

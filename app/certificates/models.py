@@ -1,0 +1,67 @@
+"""Issued certificates: every printed field frozen at issue; replaced or revoked, never edited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, utcnow
+
+
+class Certificate(Base):
+    """A certificate of completion as it was issued."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        # One current certificate per learner and course: a re-issue replaces the old one.
+        Index(
+            "uq_certificates_current",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("replaced_at IS NULL"),
+            postgresql_where=text("replaced_at IS NULL"),
+        ),
+        CheckConstraint("ce_hours > 0", name="ce_hours_positive"),
+        CheckConstraint(
+            "(revoked_at IS NULL) = (revoked_reason IS NULL)", name="revocation_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unguessable public identifier (at least 128 random bits) in verification URLs.
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    learner_name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(80))
+    license_number: Mapped[str | None] = mapped_column(String(60))
+    license_state: Mapped[str | None] = mapped_column(String(2))
+    course_title: Mapped[str] = mapped_column(String(200))
+    course_version: Mapped[int]
+    ce_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    delivery_format: Mapped[str] = mapped_column(String(120))
+    completed_on: Mapped[dt.date]
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    provider_name: Mapped[str] = mapped_column(String(200))
+    approval_statement: Mapped[str] = mapped_column(Text)
+    #: The certificate this one replaces (a name correction), if any.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: Set on the old certificate when a re-issue replaces it.
+    replaced_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def status(self) -> str:
+        """valid, replaced or revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.replaced_at is not None:
+            return "replaced"
+        return "valid"

@@ -1,0 +1,312 @@
+"""Claiming, viewing and downloading certificates; public verification; the transcript."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.certificates import services
+from app.certificates.credential import (
+    VerificationResult,
+    credential_json,
+    verify_credential,
+)
+from app.certificates.forms import AttestationForm, CredentialCheckForm
+from app.certificates.identifiers import display_id, parse_certificate_id
+from app.certificates.keys import controller_document, did_key, public_key_of
+from app.certificates.models import Certificate
+from app.certificates.pdf import render_certificate_pdf
+from app.certificates.services import CertificateError
+from app.certificates.transcript import (
+    TranscriptRow,
+    total_hours,
+    transcript_csv,
+    transcript_pdf,
+)
+from app.db import utcnow
+from app.evaluations.services import find_evaluation
+from app.extensions import limiter
+from app.learning.routes import get_course, require_enrollment
+
+bp = Blueprint("certificates", __name__)
+
+
+def get_own_certificate(public_id: str) -> Certificate:
+    """The learner's own certificate (an admin may see any); others are not found (404)."""
+    certificate = services.find_certificate(public_id)
+    if certificate is None or not (certificate.user_id == current_user.id or current_user.is_admin):
+        abort(404)
+    return certificate
+
+
+@bp.route("/courses/<slug>/certificate")
+@login_required
+def claim(slug: str) -> str | Response:
+    """What stands between the learner and the certificate, and the steps to take."""
+    course = get_course(slug)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    certificate = services.current_certificate(current_user.id, course.id)
+    if certificate is not None:
+        return redirect(url_for("certificates.show", public_id=certificate.public_id))
+    state = services.gate_state(current_user, course, enrollment)
+    return render_template(
+        "certificates/claim.html",
+        course=course,
+        enrollment=enrollment,
+        state=state,
+        missing=services.missing_conditions(state),
+        form=AttestationForm(),
+        evaluation=find_evaluation(current_user, course),
+        seconds=services.seconds_on_task(current_user, course),
+    )
+
+
+@bp.route("/courses/<slug>/attest", methods=["POST"])
+@login_required
+def attest(slug: str) -> Response:
+    """Attest to completing the activity in full; the certificate follows if nothing is missing."""
+    course = get_course(slug)
+    enrollment = require_enrollment(course)
+    if isinstance(enrollment, Response):
+        return enrollment
+    form = AttestationForm()
+    if not form.validate_on_submit():
+        flash("Tick the box to attest that you completed the activity.", "error")
+        return redirect(url_for("certificates.claim", slug=slug))
+    try:
+        certificate = services.attest(current_user, course, enrollment)
+    except CertificateError as error:
+        flash(str(error), "error")
+        return redirect(url_for("certificates.claim", slug=slug))
+    if certificate is None:
+        flash("Your attestation is recorded.", "success")
+        return redirect(url_for("certificates.claim", slug=slug))
+    flash("Your certificate is ready.", "success")
+    return redirect(url_for("certificates.show", public_id=certificate.public_id))
+
+
+@bp.route("/certificates/<public_id>")
+@login_required
+def show(public_id: str) -> str:
+    """The learner's certificate with its downloads."""
+    certificate = get_own_certificate(public_id)
+    learner = current_user if certificate.user_id == current_user.id else None
+    profile_differs = learner is not None and (
+        learner.legal_name,
+        learner.profession,
+        learner.license_number,
+        learner.license_state,
+    ) != (
+        certificate.learner_name,
+        certificate.profession,
+        certificate.license_number,
+        certificate.license_state,
+    )
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        display=display_id(certificate.public_id),
+        profile_differs=profile_differs,
+    )
+
+
+@bp.route("/certificates/<public_id>/certificate.pdf")
+@login_required
+def pdf(public_id: str) -> Response:
+    """The one-page PDF; the same bytes every time it is downloaded."""
+    certificate = get_own_certificate(public_id)
+    body = render_certificate_pdf(services.document_of(certificate))
+    name = f"groundwork-certificate-{display_id(certificate.public_id)}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/certificates/<public_id>/credential.json")
+@login_required
+def credential(public_id: str) -> Response:
+    """The certificate as a signed Open Badges 3.0 credential."""
+    certificate = get_own_certificate(public_id)
+    body = credential_json(services.signed_credential(certificate))
+    name = f"groundwork-credential-{display_id(certificate.public_id)}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/certificates/<public_id>/reissue", methods=["POST"])
+@login_required
+def reissue(public_id: str) -> Response:
+    """Re-issue with the learner's corrected name or license; the old one is marked replaced."""
+    certificate = get_own_certificate(public_id)
+    if certificate.user_id != current_user.id and not current_user.is_admin:
+        abort(404)
+    try:
+        replacement = services.reissue(current_user, certificate)
+    except CertificateError as error:
+        flash(str(error), "error")
+        return redirect(url_for("certificates.show", public_id=public_id))
+    flash("A corrected certificate has been issued; the old one now shows as replaced.", "success")
+    return redirect(url_for("certificates.show", public_id=replacement.public_id))
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_LIMIT_PER_IP"]
+
+
+@bp.route("/verify")
+@limiter.limit(_verify_limit)
+def lookup() -> str | Response | tuple[str, int]:
+    """Look a certificate up by the ID printed on it."""
+    typed = request.args.get("id", "", type=str)[:200]
+    if not typed:
+        return render_template("certificates/lookup.html", typed="")
+    public_id = parse_certificate_id(typed)
+    if public_id is None:
+        return render_template("certificates/lookup.html", typed=typed, malformed=True), 404
+    return redirect(url_for("certificates.verify", public_id=public_id))
+
+
+@bp.route("/verify/<public_id>")
+@limiter.limit(_verify_limit)
+def verify(public_id: str) -> str | tuple[str, int]:
+    """Public verification: status, name, course, CE hours and date, and nothing more."""
+    certificate = services.find_certificate(public_id)
+    if certificate is None:
+        return render_template("certificates/lookup.html", typed=public_id, unknown=True), 404
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        display=display_id(certificate.public_id),
+    )
+
+
+@bp.route("/verify/credential", methods=["GET", "POST"])
+@limiter.limit(_verify_limit, methods=["POST"])
+def check_credential() -> str | tuple[str, int]:
+    """Check an Open Badges credential's signature against this site's key."""
+    form = CredentialCheckForm()
+    result = None
+    if form.validate_on_submit():
+        raw = form.upload.data.read() if form.upload.data else (form.credential.data or "")
+        try:
+            signed = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            form.credential.errors.append("That is not valid JSON.")
+        else:
+            result = _check(signed)
+    return render_template("certificates/check_credential.html", form=form, result=result)
+
+
+def _check(signed: object) -> VerificationResult | None:
+    """Verify a parsed credential; report revocation from this site's records."""
+    if not isinstance(signed, dict):
+        return None
+    public_id = parse_certificate_id(str(signed.get("id", "")).rsplit("/", 1)[-1])
+    certificate = services.find_certificate(public_id) if public_id else None
+    revoked = certificate is not None and certificate.revoked_at is not None
+    key = public_key_of(services.signing_key())
+    return verify_credential(signed, key, revoked=revoked)
+
+
+@bp.route("/keys/certificates")
+def signing_key() -> Response:
+    """The public key that signs this site's credentials (a controller document with the key)."""
+    key = public_key_of(services.signing_key())
+    document = controller_document(url_for("certificates.signing_key", _external=True), key)
+    document["alsoKnownAs"] = [did_key(key)]
+    return jsonify(document)
+
+
+def _date_arg(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _transcript_rows() -> tuple[list[TranscriptRow], dt.date | None, dt.date | None]:
+    start, end = _date_arg("start"), _date_arg("end")
+    if start and end and start > end:
+        start, end = end, start
+    rows = [
+        TranscriptRow(
+            c.completed_on,
+            c.course_title,
+            c.course_version,
+            c.delivery_format,
+            c.ce_hours,
+            c.public_id,
+            c.status,
+        )
+        for c in services.certificates_between(current_user, start, end)
+    ]
+    return rows, start, end
+
+
+@bp.route("/transcript")
+@login_required
+def transcript() -> str:
+    """The learner's certificates in a date range with total CE hours."""
+    rows, start, end = _transcript_rows()
+    bad_dates = any(request.args.get(n) and _date_arg(n) is None for n in ("start", "end"))
+    return render_template(
+        "certificates/transcript.html",
+        rows=rows,
+        start=start,
+        end=end,
+        total=total_hours(rows),
+        bad_dates=bad_dates,
+    )
+
+
+@bp.route("/transcript.csv")
+@login_required
+def transcript_as_csv() -> Response:
+    """The transcript as a CSV file."""
+    rows, _, _ = _transcript_rows()
+    return Response(
+        transcript_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="transcript.csv"'},
+    )
+
+
+@bp.route("/transcript.pdf")
+@login_required
+def transcript_as_pdf() -> Response:
+    """The transcript as a PDF."""
+    rows, start, end = _transcript_rows()
+    body = transcript_pdf(
+        current_user.legal_name,
+        current_app.config["PROVIDER_NAME"],
+        rows,
+        start,
+        end,
+        utcnow().date(),
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="transcript.pdf"'},
+    )

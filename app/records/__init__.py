@@ -1,0 +1,1 @@
+"""Records for accreditors: participants, completions and evaluation summaries per course."""
