@@ -81,11 +81,12 @@ def register_web_behaviour(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The ``flask db``, ``flask users``, ``flask courses`` and ``flask demo`` commands."""
+    """The ``flask db``, ``users``, ``courses``, ``certificates`` and ``demo`` commands."""
     from app.accounts.cli import users
+    from app.certificates.cli import certificates
     from app.content.cli import courses
     from app.demo import demo
     from app.migrate import db_commands
 
-    for group in (db_commands, users, courses, demo):
+    for group in (db_commands, users, courses, certificates, demo):
         app.cli.add_command(group)

@@ -122,23 +122,23 @@ def certificate(public_id: str) -> str:
 
 @bp.route("/certificates/<public_id>/revoke", methods=["POST"])
 @admin_required
-def revoke_certificate(public_id: str) -> Response:
-    """Revoke a certificate with a reason."""
+def revoke_certificate(public_id: str) -> Response | str:
+    """Revoke a certificate with a reason; without one, the form says so beside the field."""
     found = certificate_services.find_certificate(public_id)
     if found is None:
         abort(404)
     form = RevokeForm()
-    back = redirect(url_for("admin.certificate", public_id=found.public_id))
-    if not form.validate_on_submit():
-        flash("Give the reason for revoking this certificate.", "error")
-        return back
-    try:
-        certificate_services.revoke(current_user, found, form.reason.data)
-    except CertificateError as error:
-        flash(str(error), "error")
-    else:
-        flash("The certificate is revoked; its verification page now says so.", "success")
-    return back
+    if form.validate_on_submit():
+        try:
+            certificate_services.revoke(current_user, found, form.reason.data)
+        except CertificateError as error:
+            form.reason.errors = [str(error)]
+        else:
+            flash("The certificate is revoked; its verification page now says so.", "success")
+            return redirect(url_for("admin.certificate", public_id=found.public_id))
+    return render_template(
+        "admin/certificate.html", certificate=found, display=display_id(found.public_id), form=form
+    )
 
 
 @bp.route("/audit")

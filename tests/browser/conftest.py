@@ -73,6 +73,8 @@ def live_server(
         import_courses(specs)
     app.test_cli_runner().invoke(args=["demo", "seed"])
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links that leave the site (the certificate's QR code) point at this server.
+    app.config["SITE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import zxingcpp
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from app.accounts.models import Role
 from app.db import db
 from app.quizzes.models import QuizAttempt
 from tests.browser.conftest import LiveServer, assert_accessible, screenshot, sign_in
+from tests.certificates.pdftools import page_text, render
 from tests.conftest import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -93,11 +96,57 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
         page.get_by_role("button", name="Submit answers").click()
         expect(page.get_by_text("✓ Passed")).to_be_visible()
 
+    page.get_by_role("link", name="Continue the course").click()
+    expect(page.get_by_role("heading", name="Your certificate")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "certificate-claim")
+    page.get_by_role("link", name="Evaluate the course").click()
+    for group in page.locator("fieldset.scale").all():
+        group.locator("input").nth(3 if group.locator("input").count() == 5 else 0).check()
+    page.get_by_label("Comments").fill("The grounding script was the most useful part.")
+    assert_accessible(axe, page)
+    screenshot(page, "evaluation")
+    page.get_by_role("button", name="File the evaluation").click()
+    expect(page.get_by_text("Thank you: your evaluation is filed.")).to_be_visible()
+    page.get_by_label("I attest that I completed this activity in full.").check()
+    page.get_by_role("button", name="Attest").click()
+    expect(page.get_by_text("Your certificate is ready.")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "certificate")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    pdf = Path(download.value.path()).read_bytes()
+    text = " ".join(page_text(pdf).split())
+    for expected in (
+        "Robin Achebe",
+        "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
+        "2.5 CE hours",
+        "Online, self-paced (home study)",
+        "demonstration provider",
+    ):
+        assert expected in text, expected
+    qr = zxingcpp.read_barcodes(render(pdf, dpi=150))
+    assert len(qr) == 1 and qr[0].text.startswith(live_server.url + "/verify/")
+    page.goto(qr[0].text)
+    expect(page.get_by_role("heading", name="This certificate is valid")).to_be_visible()
+    expect(page.locator(".certificate-summary").get_by_text("Robin Achebe")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "verify-valid")
+
     page.goto("/dashboard")
     expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
     expect(page.locator(".stats")).to_contain_text("2.5")
     assert_accessible(axe, page)
     screenshot(page, "dashboard-completed")
+    page.goto("/transcript")
+    expect(
+        page.get_by_role(
+            "cell", name="Core Clinical Skills for Ketamine-Assisted Psychotherapy (version 1)"
+        )
+    ).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "transcript")
 
 
 def test_a_locked_lesson_says_why(page: Page, live_server, axe):

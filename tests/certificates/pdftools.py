@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -33,6 +34,8 @@ def _poppler(tool: str) -> str:
     """The path of a poppler-utils tool, or skip the test when it is not installed."""
     path = shutil.which(tool)
     if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} (poppler-utils) is not installed; .ci/run installs it")
         pytest.skip(f"{tool} (poppler-utils) is not installed")
     return path
 

@@ -108,3 +108,19 @@ def test_the_transcript_page_csv_and_pdf(client, sign_in):
     assert "Transcript of continuing-education hours" in text
     assert user.legal_name in text and "Course second-course" in text
     assert "Total CE hours (valid certificates): 2" in text
+
+
+def test_the_verify_command_checks_a_downloaded_credential(client, sign_in, runner, tmp_path):
+    course = make_course(modules=1)
+    user = sign_in()
+    certificate = earn_certificate(client, course, user.id)
+    path = tmp_path / "credential.json"
+    path.write_bytes(client.get(f"/certificates/{certificate.public_id}/credential.json").data)
+    good = runner.invoke(args=["certificates", "verify", str(path)])
+    assert good.exit_code == 0 and good.output.startswith("valid:")
+    path.write_text(path.read_text().replace(user.legal_name, "Someone Else"))
+    bad = runner.invoke(args=["certificates", "verify", str(path)])
+    assert bad.exit_code == 1 and bad.output.startswith("invalid:")
+    path.write_text("{broken")
+    broken = runner.invoke(args=["certificates", "verify", str(path)])
+    assert broken.exit_code != 0 and "not a JSON credential" in broken.output

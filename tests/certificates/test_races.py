@@ -37,7 +37,7 @@ def test_two_attestations_at_once_issue_one_certificate(app, client, sign_in):
             try:
                 certificate = services.attest(me, full, enrollment)
                 issued.append(certificate.public_id)
-            except BaseException as error:  # noqa: BLE001 (reported below)
+            except BaseException as error:
                 errors.append(error)
 
     threads = [threading.Thread(target=attest) for _ in range(2)]
