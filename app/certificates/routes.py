@@ -174,8 +174,12 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_IP"]
 
 
+#: One budget per address across every way of looking a certificate up.
+verification_limit = limiter.shared_limit(_verify_limit, scope="verification")
+
+
 @bp.route("/verify")
-@limiter.limit(_verify_limit)
+@verification_limit
 def lookup() -> str | Response | tuple[str, int]:
     """Look a certificate up by the ID printed on it."""
     typed = request.args.get("id", "", type=str)[:200]
@@ -188,7 +192,7 @@ def lookup() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/verify/<public_id>")
-@limiter.limit(_verify_limit)
+@verification_limit
 def verify(public_id: str) -> str | tuple[str, int]:
     """Public verification: status, name, course, CE hours and date, and nothing more."""
     certificate = services.find_certificate(public_id)
@@ -202,7 +206,7 @@ def verify(public_id: str) -> str | tuple[str, int]:
 
 
 @bp.route("/verify/credential", methods=["GET", "POST"])
-@limiter.limit(_verify_limit, methods=["POST"])
+@limiter.shared_limit(_verify_limit, scope="verification", methods=["POST"])
 def check_credential() -> str | tuple[str, int]:
     """Check an Open Badges credential's signature against this site's key."""
     form = CredentialCheckForm()

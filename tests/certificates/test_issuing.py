@@ -278,3 +278,13 @@ def test_two_issues_for_one_completion_make_one_certificate(client, sign_in):
     assert certificates() == 1
     page = client.get(f"/courses/{course.slug}/certificate")
     assert page.location.endswith(f"/certificates/{certificate.public_id}")
+
+
+def test_verification_lookups_are_rate_limited(database_url):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, VERIFY_LIMIT_PER_IP="3 per minute")
+    client = app.test_client()
+    codes = [client.get(f"/verify/{'0' * 28}").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    assert "Too many attempts" in client.get("/verify?id=x").get_data(as_text=True)
