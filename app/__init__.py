@@ -59,14 +59,21 @@ def register_blueprints(app: Flask) -> None:
     """Attach each domain's routes."""
     from app.accounts.routes import bp as accounts
     from app.admin.routes import bp as admin
+    from app.authoring.preview import bp as preview
+    from app.authoring.publishing import bp as publishing
+    from app.authoring.routes import bp as authoring
     from app.catalog.routes import bp as catalog
     from app.certificates.routes import bp as certificates
     from app.evaluations.routes import bp as evaluations
+    from app.insight.routes import bp as insight
     from app.learning.routes import bp as learning
     from app.quizzes.routes import bp as quizzes
     from app.records.routes import bp as records
 
-    blueprints = (catalog, accounts, learning, quizzes, evaluations, certificates, records, admin)
+    blueprints = (
+        catalog, accounts, learning, quizzes, evaluations, certificates, records,
+        authoring, publishing, preview, insight, admin,
+    )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -2,6 +2,7 @@
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
 from app.certificates.models import Certificate
 from app.db import Base
@@ -17,6 +18,7 @@ __all__ = [
     "Certificate",
     "Choice",
     "Course",
+    "CourseDraft",
     "CourseEvaluation",
     "CourseStaff",
     "Enrollment",

@@ -61,12 +61,15 @@ def module_spec(
             LessonSpec(
                 slug=f"lesson-{i}",
                 title=f"Lesson {slug} {i}",
-                minutes=5,
+                minutes=30,
                 body=f"## Part {i}\n\nText of lesson {i}.",
             )
             for i in range(1, lessons + 1)
         ),
-        quiz=QuizSpec(title=f"Quiz {slug}", questions=tuple(question(f"q-{k}", k) for k in kinds)),
+        quiz=QuizSpec(
+            title=f"Quiz {slug}",
+            questions=tuple(question("q-" + k.replace("_", "-"), k) for k in kinds),
+        ),
     )
 
 

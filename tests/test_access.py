@@ -17,7 +17,34 @@ PROTECTED = [
     ("GET", "/admin/certificates", {Role.ADMIN}),
     ("GET", "/admin/audit", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/teaching/import", {Role.INSTRUCTOR, Role.ADMIN}),
 ]
+# Routes on one course: the course's team and admins only. Every one of them, GET and POST,
+# is tried with another instructor, a learner and a visitor in tests/authoring/test_access.py
+# (and the insight page in tests/insight).
+COURSE_TEAM_ROUTES = {
+    "/teaching/<slug>",
+    "/teaching/<slug>/discard",
+    "/teaching/<slug>/export.zip",
+    "/teaching/<slug>/insight",
+    "/teaching/<slug>/modules/<module_slug>",
+    "/teaching/<slug>/modules/<module_slug>/<action>",
+    "/teaching/<slug>/modules/<module_slug>/<kind>/<item_slug>/<action>",
+    "/teaching/<slug>/modules/<module_slug>/lessons/<lesson_slug>",
+    "/teaching/<slug>/modules/<module_slug>/lessons/new",
+    "/teaching/<slug>/modules/<module_slug>/questions/<question_slug>",
+    "/teaching/<slug>/modules/<module_slug>/questions/new",
+    "/teaching/<slug>/modules/new",
+    "/teaching/<slug>/preview",
+    "/teaching/<slug>/preview/<module_slug>/<lesson_slug>",
+    "/teaching/<slug>/preview/<module_slug>/quiz",
+    "/teaching/<slug>/publish",
+    "/teaching/<slug>/settings",
+    "/teaching/<slug>/team",
+    "/teaching/<slug>/team/<int:user_id>/remove",
+}
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
     ("POST", "/courses/x/enroll"),
@@ -93,7 +120,8 @@ def test_public_pages_are_open(client, path):
 def test_every_route_is_in_this_matrix(app):
     """A new route without an access rule here fails this test."""
     known = (
-        {path for _, path, _ in PROTECTED}
+        COURSE_TEAM_ROUTES
+        | {path for _, path, _ in PROTECTED}
         | set(PUBLIC)
         | {
             "/courses/<slug>",

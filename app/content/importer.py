@@ -86,6 +86,9 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
             created_at=now,
         )
         db.session.add(course)
+    elif course.published_at is None:  # a course authored in the browser, published first
+        course.published_at = now
+        course.status = CourseStatus.PUBLISHED.value
     else:
         course.version += 1
         course.status = CourseStatus.PUBLISHED.value

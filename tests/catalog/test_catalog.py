@@ -44,7 +44,7 @@ def test_course_page_shows_what_a_clinician_needs_before_enrolling(client, two_c
         "Learning objectives",
         "Syllabus",
         "Lesson m1 1",
-        "5 min",
+        "30 min",
         "Ann Example",
         "Pass mark",
         "80% on each quiz",

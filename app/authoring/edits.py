@@ -1,0 +1,134 @@
+"""Edits to a course spec as pure functions: each returns a new spec, the old one untouched."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import TypeVar
+
+from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec
+
+T = TypeVar("T", ModuleSpec, LessonSpec, QuestionSpec)
+
+
+class EditError(ValueError):
+    """An edit that cannot apply (the item is gone, the slug is taken); safe to show."""
+
+
+def slugify(text: str, taken: Sequence[str] = (), fallback: str = "item") -> str:
+    """A new slug from a title, unique among ``taken``: "A Title" becomes a-title."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-") or fallback
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _index(items: Sequence[T], slug: str, kind: str) -> int:
+    for index, item in enumerate(items):
+        if item.slug == slug:
+            return index
+    raise EditError(f"That {kind} is no longer in the draft. Reload the page.")
+
+
+def _replace(items: tuple[T, ...], slug: str, new: T, kind: str) -> tuple[T, ...]:
+    index = _index(items, slug, kind)
+    return (*items[:index], new, *items[index + 1 :])
+
+
+def _move(items: tuple[T, ...], slug: str, step: int, kind: str) -> tuple[T, ...]:
+    index = _index(items, slug, kind)
+    target = index + step
+    if not 0 <= target < len(items):
+        return items
+    moved = list(items)
+    moved[index], moved[target] = moved[target], moved[index]
+    return tuple(moved)
+
+
+def _remove(items: tuple[T, ...], slug: str, kind: str) -> tuple[T, ...]:
+    index = _index(items, slug, kind)
+    return items[:index] + items[index + 1 :]
+
+
+def module(spec: CourseSpec, slug: str) -> ModuleSpec:
+    """The draft's module with this slug."""
+    return spec.modules[_index(spec.modules, slug, "module")]
+
+
+def put_module(spec: CourseSpec, new: ModuleSpec, slug: str | None = None) -> CourseSpec:
+    """Add a module at the end, or replace the one with ``slug``."""
+    if slug is None:
+        if any(m.slug == new.slug for m in spec.modules):
+            raise EditError("A module with that slug already exists.")
+        return dataclasses.replace(spec, modules=(*spec.modules, new))
+    return dataclasses.replace(spec, modules=_replace(spec.modules, slug, new, "module"))
+
+
+def move_module(spec: CourseSpec, slug: str, step: int) -> CourseSpec:
+    """Move a module up (-1) or down (+1)."""
+    return dataclasses.replace(spec, modules=_move(spec.modules, slug, step, "module"))
+
+
+def remove_module(spec: CourseSpec, slug: str) -> CourseSpec:
+    """Take a module out of the draft (publishing retires it)."""
+    return dataclasses.replace(spec, modules=_remove(spec.modules, slug, "module"))
+
+
+def put_lesson(
+    spec: CourseSpec, module_slug: str, new: LessonSpec, slug: str | None = None
+) -> CourseSpec:
+    """Add a lesson at the end of a module, or replace the one with ``slug``."""
+    owner = module(spec, module_slug)
+    if slug is None:
+        lessons = (*owner.lessons, new)
+    else:
+        lessons = _replace(owner.lessons, slug, new, "lesson")
+    return put_module(spec, dataclasses.replace(owner, lessons=lessons), module_slug)
+
+
+def move_lesson(spec: CourseSpec, module_slug: str, slug: str, step: int) -> CourseSpec:
+    """Move a lesson up or down within its module."""
+    owner = module(spec, module_slug)
+    lessons = _move(owner.lessons, slug, step, "lesson")
+    return put_module(spec, dataclasses.replace(owner, lessons=lessons), module_slug)
+
+
+def remove_lesson(spec: CourseSpec, module_slug: str, slug: str) -> CourseSpec:
+    """Take a lesson out of the draft (publishing retires it)."""
+    owner = module(spec, module_slug)
+    lessons = _remove(owner.lessons, slug, "lesson")
+    return put_module(spec, dataclasses.replace(owner, lessons=lessons), module_slug)
+
+
+def put_question(
+    spec: CourseSpec, module_slug: str, new: QuestionSpec, slug: str | None = None
+) -> CourseSpec:
+    """Add a question at the end of a module's quiz, or replace the one with ``slug``."""
+    owner = module(spec, module_slug)
+    questions = owner.quiz.questions
+    questions = (*questions, new) if slug is None else _replace(questions, slug, new, "question")
+    quiz = dataclasses.replace(owner.quiz, questions=questions)
+    return put_module(spec, dataclasses.replace(owner, quiz=quiz), module_slug)
+
+
+def move_question(spec: CourseSpec, module_slug: str, slug: str, step: int) -> CourseSpec:
+    """Move a question up or down within its quiz."""
+    owner = module(spec, module_slug)
+    quiz = dataclasses.replace(
+        owner.quiz, questions=_move(owner.quiz.questions, slug, step, "question")
+    )
+    return put_module(spec, dataclasses.replace(owner, quiz=quiz), module_slug)
+
+
+def remove_question(spec: CourseSpec, module_slug: str, slug: str) -> CourseSpec:
+    """Take a question out of the draft (publishing retires it; past attempts keep it)."""
+    owner = module(spec, module_slug)
+    quiz = dataclasses.replace(
+        owner.quiz, questions=_remove(owner.quiz.questions, slug, "question")
+    )
+    return put_module(spec, dataclasses.replace(owner, quiz=quiz), module_slug)

@@ -1,0 +1,341 @@
+"""Authoring forms. Each validates with the same rules as ``flask courses check``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from app.content import rules
+from app.content.spec import ChoiceSpec, InstructorSpec, ObjectiveSpec
+
+LEVELS = [SelectChoice(v, v.capitalize()) for v in ("beginning", "intermediate", "advanced")]
+FEEDBACK = [
+    SelectChoice("after_passing", "Correct answers shown after passing"),
+    SelectChoice("always", "Correct answers shown after every attempt"),
+]
+KINDS = [
+    SelectChoice("single", "Single choice"),
+    SelectChoice("multiple", "Multiple choice"),
+    SelectChoice("true_false", "True or false"),
+]
+CHOICE_ROWS = 6
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def _check(message: str | None) -> None:
+    if message:
+        raise ValidationError(message[0].upper() + message[1:] + ".")
+
+
+def _text(label: str, length: int, **kwargs: object) -> StringField:
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[DataRequired(f"Enter the {label.lower()}."), Length(max=length)],
+        **kwargs,
+    )
+
+
+def parse_objectives(text: str | None) -> tuple[ObjectiveSpec, ...]:
+    """Objectives from lines written ``id: text``."""
+    objectives = []
+    for line in _lines(text):
+        key, _, sentence = line.partition(":")
+        objectives.append(ObjectiveSpec(id=key.strip(), text=sentence.strip()))
+    return tuple(objectives)
+
+
+def validate_objectives(field: Field) -> None:
+    """Each line ``id: text`` with a slug id, unique, and at least one line."""
+    objectives = parse_objectives(field.data)
+    if not objectives:
+        raise ValidationError("Write at least one objective, one per line, as id: text.")
+    for number, objective in enumerate(objectives, start=1):
+        if not objective.text:
+            raise ValidationError(f"Line {number}: write it as id: text.")
+        _check(
+            rules.check_slug(objective.id)
+            and f"line {number}: the id {rules.check_slug(objective.id)}"
+        )
+    ids = [o.id for o in objectives]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Each objective needs its own id.")
+
+
+def objectives_text(objectives: tuple[ObjectiveSpec, ...]) -> str:
+    """The lines a form shows for these objectives."""
+    return "\n".join(f"{o.id}: {o.text}" for o in objectives)
+
+
+class CreateCourseForm(FlaskForm):
+    """The essentials of a new course; the rest is edited in its settings."""
+
+    title = _text("Title", 200, description="Exactly as approved by the accreditor.")
+    slug = StringField(
+        "Slug",
+        filters=[_strip],
+        validators=[DataRequired("Choose a slug.")],
+        description="Lowercase letters, digits and hyphens; it appears in links and never changes.",
+    )
+    summary = _text("Summary", 300)
+    ce_hours = DecimalField("CE hours", places=2, validators=[InputRequired("Enter the CE hours.")])
+    level = SelectField("Level", choices=LEVELS)
+    delivery_format = _text("Delivery format", 120)
+
+    def validate_slug(self, field: Field) -> None:
+        """The same slug rule as the course files."""
+        _check(rules.check_slug(field.data))
+
+    def validate_ce_hours(self, field: Field) -> None:
+        """Positive quarter hours."""
+        _check(rules.check_ce_hours(field.data))
+
+
+class CourseSettingsForm(CreateCourseForm):
+    """Everything course.yml holds except the module list."""
+
+    slug = None  # type: ignore[assignment]  # slugs never change
+    description = TextAreaField(
+        "Description (Markdown)",
+        validators=[DataRequired("Write the course description."), Length(max=20000)],
+    )
+    topics = StringField(
+        "Topics",
+        filters=[_strip],
+        description="Comma-separated slugs, e.g. grounding, trauma-informed-care.",
+    )
+    objectives = TextAreaField("Learning objectives", description="One per line, as id: text.")
+    instructors = TextAreaField(
+        "Instructors",
+        description="One per line, as name | credentials | short bio (the bio is optional).",
+    )
+    references = TextAreaField(
+        "Selected references", description="One full citation per line (3 to 10)."
+    )
+    pass_mark = IntegerField(
+        "Pass mark (%)",
+        validators=[InputRequired("Enter the pass mark."), NumberRange(0, 100, "Use 0 to 100.")],
+    )
+    attempt_limit = IntegerField(
+        "Attempts allowed",
+        validators=[
+            Optional(),
+            NumberRange(min=1, message="Use 1 or more, or leave empty for unlimited."),
+        ],
+        description="Leave empty for unlimited attempts.",
+    )
+    modules_unlock_in_order = BooleanField("Modules open in order")
+    min_seconds_per_lesson = IntegerField(
+        "Minimum seconds per lesson",
+        validators=[
+            InputRequired("Enter 0 or more."),
+            NumberRange(min=0, message="Use 0 or more."),
+        ],
+    )
+    answer_feedback = SelectField("Feedback", choices=FEEDBACK)
+    shuffle_questions = BooleanField("Ask questions in random order")
+    shuffle_choices = BooleanField("Show choices in random order")
+    approval_statement = TextAreaField(
+        "Approval statement",
+        validators=[Optional(), Length(max=2000)],
+        description="Leave empty to use the site's statement.",
+    )
+    approval_start = DateField("Approval period starts", validators=[Optional()])
+    approval_end = DateField("Approval period ends", validators=[Optional()])
+
+    def validate_objectives(self, field: Field) -> None:
+        """Objectives as id: text lines."""
+        validate_objectives(field)
+
+    def validate_instructors(self, field: Field) -> None:
+        """At least one instructor with name and credentials."""
+        people = self.parsed_instructors()
+        if not people or any(not p.name or not p.credentials for p in people):
+            raise ValidationError("Give at least one instructor as name | credentials.")
+
+    def validate_references(self, field: Field) -> None:
+        """Three to ten references."""
+        _check(rules.check_reference_count(len(_lines(field.data))))
+
+    def validate_topics(self, field: Field) -> None:
+        """Topics are slugs."""
+        for topic in self.parsed_topics():
+            _check(rules.check_slug(topic) and f"topic {topic!r}: {rules.check_slug(topic)}")
+
+    def validate_approval_end(self, field: Field) -> None:
+        """Both dates or neither, in order."""
+        start, end = self.approval_start.data, field.data
+        if bool(start) != bool(end):
+            raise ValidationError("Give both dates of the approval period, or neither.")
+        if start and end:
+            _check(rules.check_approval_period(start, end))
+
+    def parsed_topics(self) -> tuple[str, ...]:
+        """Topics as a tuple."""
+        return tuple(t.strip() for t in (self.topics.data or "").split(",") if t.strip())
+
+    def parsed_instructors(self) -> tuple[InstructorSpec, ...]:
+        """Instructors from name | credentials | bio lines."""
+        people = []
+        for line in _lines(self.instructors.data):
+            parts = [p.strip() for p in line.split("|")]
+            people.append(
+                InstructorSpec(
+                    name=parts[0],
+                    credentials=parts[1] if len(parts) > 1 else "",
+                    bio=parts[2] if len(parts) > 2 and parts[2] else None,
+                )
+            )
+        return tuple(people)
+
+    def parsed_references(self) -> tuple[str, ...]:
+        """References, one per line."""
+        return tuple(_lines(self.references.data))
+
+
+class ModuleForm(FlaskForm):
+    """A module's title, summary and objectives."""
+
+    title = _text("Title", 200)
+    summary = _text("Summary", 300)
+    objectives = TextAreaField(
+        "Objectives",
+        description="One per line, as id: text. Questions "
+        "name the objective they assess by its id.",
+    )
+
+    def validate_objectives(self, field: Field) -> None:
+        """Objectives as id: text lines."""
+        validate_objectives(field)
+
+
+class LessonForm(FlaskForm):
+    """A lesson: title, honest minutes, Markdown body (checked like the files)."""
+
+    #: Where relative lesson links start, and the (module, lesson) pairs they may name.
+    module_slug: str = ""
+    known_lessons: frozenset[tuple[str, str]] = frozenset()
+
+    title = _text("Title", 200)
+    minutes = IntegerField(
+        "Minutes",
+        validators=[
+            InputRequired("Enter the minutes."),
+            NumberRange(1, 600, "Use 1 to 600 minutes."),
+        ],
+        description="The honest time to read it and do its exercise.",
+    )
+    body = TextAreaField(
+        "Lesson (Markdown)", validators=[DataRequired("Write the lesson."), Length(max=100000)]
+    )
+
+    def validate_body(self, field: Field) -> None:
+        """Raw HTML and links to lessons that do not exist, with their line numbers."""
+        source = field.data.replace("\r\n", "\n")
+        problems = rules.check_markdown(source, self.module_slug, self.known_lessons)
+        if problems:
+            raise ValidationError(
+                " ".join(f"Line {line}: {message}." for line, message in problems)
+            )
+
+
+class ChoiceForm(Form):
+    """One choice row of a question."""
+
+    text = StringField("Choice", filters=[_strip], validators=[Length(max=1000)])
+    correct = BooleanField("Correct")
+    feedback = StringField("Feedback", filters=[_strip], validators=[Length(max=2000)])
+
+
+class QuestionForm(FlaskForm):
+    """A quiz question with up to six choices; empty rows are ignored."""
+
+    kind = SelectField("Kind", choices=KINDS)
+    objective = SelectField("Objective assessed", choices=[])
+    prompt = TextAreaField(
+        "Question", validators=[DataRequired("Write the question."), Length(max=4000)]
+    )
+    explanation = TextAreaField(
+        "Explanation",
+        validators=[
+            DataRequired("Explain the answer: learners see it with their result."),
+            Length(max=4000),
+        ],
+    )
+    choices = FieldList(FormField(ChoiceForm), min_entries=CHOICE_ROWS, max_entries=CHOICE_ROWS)
+
+    def parsed_choices(self) -> tuple[ChoiceSpec, ...]:
+        """The filled-in choice rows."""
+        return tuple(
+            ChoiceSpec(
+                text=row.form.text.data,
+                correct=bool(row.form.correct.data),
+                feedback=row.form.feedback.data or None,
+            )
+            for row in self.choices
+            if row.form.text.data
+        )
+
+    def validate_choices(self, field: Field) -> None:
+        """The checker's rules for the question's kind and choices."""
+        for message in rules.check_question(self.kind.data, self.parsed_choices()):
+            _check(message)
+
+
+class TeamForm(FlaskForm):
+    """Add an instructor to the course team."""
+
+    email = EmailField(
+        "Instructor's email",
+        filters=[_strip],
+        validators=[DataRequired("Enter the instructor's email."), Length(max=254)],
+    )
+
+
+class ImportForm(FlaskForm):
+    """Upload a course as a zip of the course file format."""
+
+    archive = FileField(
+        "Course zip",
+        validators=[
+            FileRequired("Choose a .zip file."),
+            FileAllowed(["zip"], "Upload a .zip file."),
+        ],
+    )
+
+
+def decimal_or_none(value: Decimal | None) -> Decimal | None:
+    """A form's decimal, normalised (2.50 -> 2.5)."""
+    return value.normalize() if value is not None else None

@@ -1,0 +1,63 @@
+"""Preview the draft as learners would see it, before it is published."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from markupsafe import Markup
+
+from app.accounts.access import instructor_required
+from app.authoring import edits, services
+from app.authoring.routes import get_authored_course
+from app.content.importer import lesson_href
+from app.content.markdown import render_markdown
+
+bp = Blueprint("preview", __name__, url_prefix="/teaching")
+
+
+@bp.route("/<slug>/preview")
+@instructor_required
+def course(slug: str) -> str:
+    """The course page as learners will see it."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    description = Markup(render_markdown(spec.description, link_resolver=lesson_href))  # noqa: S704
+    return render_template(
+        "authoring/preview_course.html", course=found, spec=spec, description=description
+    )
+
+
+@bp.route("/<slug>/preview/<module_slug>/quiz")
+@instructor_required
+def quiz(slug: str, module_slug: str) -> str:
+    """A module's quiz with the correct answers, feedback and explanations marked."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    try:
+        module = edits.module(spec, module_slug)
+    except edits.EditError:
+        abort(404)
+    return render_template("authoring/preview_quiz.html", course=found, spec=spec, module=module)
+
+
+@bp.route("/<slug>/preview/<module_slug>/<lesson_slug>")
+@instructor_required
+def lesson(slug: str, module_slug: str, lesson_slug: str) -> str:
+    """A lesson rendered by the same renderer and sanitiser learners get."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    try:
+        module = edits.module(spec, module_slug)
+    except edits.EditError:
+        abort(404)
+    current = next((le for le in module.lessons if le.slug == lesson_slug), None)
+    if current is None:
+        abort(404)
+    body = Markup(render_markdown(current.body, link_resolver=lesson_href))  # noqa: S704
+    return render_template(
+        "authoring/preview_lesson.html",
+        course=found,
+        spec=spec,
+        module=module,
+        lesson=current,
+        body=body,
+    )

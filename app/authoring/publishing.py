@@ -1,0 +1,213 @@
+"""Course settings, publishing, the team, and moving courses in and out as zip files."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.accounts.access import instructor_required
+from app.authoring import services
+from app.authoring.forms import (
+    CourseSettingsForm,
+    ImportForm,
+    TeamForm,
+    decimal_or_none,
+    objectives_text,
+    parse_objectives,
+)
+from app.authoring.routes import get_authored_course, overview
+from app.authoring.services import AuthoringError
+from app.content.archive import course_to_zip, read_course_zip
+from app.content.spec import ApprovalPeriod, CourseSpec
+
+bp = Blueprint("publishing", __name__, url_prefix="/teaching")
+
+
+@bp.route("/<slug>/settings", methods=["GET", "POST"])
+@instructor_required
+def settings(slug: str) -> str | Response:
+    """Everything the course file holds apart from its modules."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    data = None
+    if request.method == "GET":
+        period = spec.approval_period
+        data = {
+            "title": spec.title,
+            "summary": spec.summary,
+            "description": spec.description,
+            "ce_hours": spec.ce_hours,
+            "level": spec.level,
+            "delivery_format": spec.delivery_format,
+            "topics": ", ".join(spec.topics),
+            "objectives": objectives_text(spec.objectives),
+            "instructors": "\n".join(
+                " | ".join(p for p in (i.name, i.credentials, i.bio or "") if p)
+                for i in spec.instructors
+            ),
+            "references": "\n".join(spec.references),
+            "pass_mark": spec.pass_mark,
+            "attempt_limit": spec.attempt_limit,
+            "modules_unlock_in_order": spec.modules_unlock_in_order,
+            "min_seconds_per_lesson": spec.min_seconds_per_lesson,
+            "answer_feedback": spec.answer_feedback,
+            "shuffle_questions": spec.shuffle_questions,
+            "shuffle_choices": spec.shuffle_choices,
+            "approval_statement": spec.approval_statement or "",
+            "approval_start": period.start if period else None,
+            "approval_end": period.end if period else None,
+        }
+    form = CourseSettingsForm(data=data)
+    if form.validate_on_submit():
+        start, end = form.approval_start.data, form.approval_end.data
+
+        def change(current: CourseSpec) -> CourseSpec:
+            return dataclasses.replace(
+                current,
+                **{
+                    "title": form.title.data,
+                    "summary": form.summary.data,
+                    "description": form.description.data.replace("\r\n", "\n").strip(),
+                    "ce_hours": decimal_or_none(form.ce_hours.data),
+                    "level": form.level.data,
+                    "delivery_format": form.delivery_format.data,
+                    "topics": form.parsed_topics(),
+                    "objectives": parse_objectives(form.objectives.data),
+                    "instructors": form.parsed_instructors(),
+                    "references": form.parsed_references(),
+                    "pass_mark": form.pass_mark.data,
+                    "attempt_limit": form.attempt_limit.data,
+                    "modules_unlock_in_order": form.modules_unlock_in_order.data,
+                    "min_seconds_per_lesson": form.min_seconds_per_lesson.data,
+                    "answer_feedback": form.answer_feedback.data,
+                    "shuffle_questions": form.shuffle_questions.data,
+                    "shuffle_choices": form.shuffle_choices.data,
+                    "approval_statement": (form.approval_statement.data or "").strip() or None,
+                    "approval_period": ApprovalPeriod(start=start, end=end)
+                    if start and end
+                    else None,
+                },
+            )
+
+        services.edit_draft(found, current_user, change)
+        flash("Settings saved to the draft.", "success")
+        return overview(found)
+    return render_template("authoring/settings.html", course=found, form=form)
+
+
+@bp.route("/<slug>/publish", methods=["GET", "POST"])
+@instructor_required
+def publish(slug: str) -> str | Response:
+    """Review what publishing changes (and any problem to fix), then publish."""
+    found = get_authored_course(slug)
+    problems = []
+    if services.find_draft(found) is None:
+        flash("There are no unpublished changes.", "info")
+        return overview(found)
+    if request.method == "POST":
+        try:
+            result = services.publish(found, current_user)
+        except AuthoringError as error:
+            flash(str(error), "error")
+            problems = error.problems
+        else:
+            flash(
+                f"Published: {found.title} is now version {result.version}. Learners' "
+                "progress and certificates are kept.",
+                "success",
+            )
+            return overview(found)
+    else:
+        problems = services.check_spec(services.working_spec(found))
+    return render_template(
+        "authoring/publish.html",
+        course=found,
+        problems=problems,
+        changes=services.pending_changes(found),
+    )
+
+
+@bp.route("/<slug>/discard", methods=["POST"])
+@instructor_required
+def discard(slug: str) -> Response:
+    """Throw the draft away."""
+    found = get_authored_course(slug)
+    try:
+        services.discard(found, current_user)
+    except AuthoringError as error:
+        flash(str(error), "error")
+    else:
+        flash("The draft is discarded; the published course is unchanged.", "success")
+    return overview(found)
+
+
+@bp.route("/<slug>/team", methods=["GET", "POST"])
+@instructor_required
+def team(slug: str) -> str | Response:
+    """The course's instructors; the owner adds and removes co-instructors."""
+    found = get_authored_course(slug)
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            person = services.add_instructor(found, current_user, form.email.data)
+        except AuthoringError as error:
+            form.email.errors = [str(error)]
+        else:
+            flash(f"{person.legal_name} now teaches this course.", "success")
+            return redirect(url_for("publishing.team", slug=slug))
+    return render_template(
+        "authoring/team.html",
+        course=found,
+        form=form,
+        members=services.team(found),
+        owner=services.is_owner(current_user, found),
+    )
+
+
+@bp.route("/<slug>/team/<int:user_id>/remove", methods=["POST"])
+@instructor_required
+def remove_member(slug: str, user_id: int) -> Response:
+    """Take an instructor off the team."""
+    found = get_authored_course(slug)
+    try:
+        services.remove_instructor(found, current_user, user_id)
+    except AuthoringError as error:
+        flash(str(error), "error")
+    else:
+        flash("Removed from the team.", "success")
+    return redirect(url_for("publishing.team", slug=slug))
+
+
+@bp.route("/<slug>/export.zip")
+@instructor_required
+def export_zip(slug: str) -> Response:
+    """The working version of the course (draft if any) as a zip of the file format."""
+    found = get_authored_course(slug)
+    body = course_to_zip(services.working_spec(found))
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.zip"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@instructor_required
+def import_zip() -> str | Response:
+    """Upload a course zip; it becomes a draft to review and publish, never live at once."""
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        spec, problems = read_course_zip(form.archive.data.read())
+        if spec is not None and not problems:
+            try:
+                course = services.import_draft(current_user, spec)
+            except AuthoringError as error:
+                form.archive.errors = [str(error)]
+            else:
+                flash("The zip is imported as a draft. Review it, then publish.", "success")
+                return overview(course)
+    return render_template("authoring/import.html", form=form, problems=problems)

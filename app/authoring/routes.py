@@ -1,0 +1,296 @@
+"""Authoring pages: a course's draft, its modules, lessons and questions, publish and team."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.accounts.access import instructor_required
+from app.authoring import edits, services
+from app.authoring.edits import EditError
+from app.authoring.forms import (
+    CreateCourseForm,
+    LessonForm,
+    ModuleForm,
+    QuestionForm,
+    decimal_or_none,
+    objectives_text,
+    parse_objectives,
+)
+from app.authoring.services import AuthoringError
+from app.catalog import services as catalog
+from app.catalog.models import Course
+from app.content.markdown import render_markdown
+from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+
+bp = Blueprint("authoring", __name__, url_prefix="/teaching")
+STEPS = {"up": -1, "down": 1}
+
+
+def get_authored_course(slug: str) -> Course:
+    """A course the current user may edit (its team, or an admin): 404 or 403 otherwise."""
+    course = catalog.course_by_slug(slug)
+    if course is None:
+        abort(404)
+    if not catalog.teaches(current_user, course):
+        abort(403)
+    return course
+
+
+def overview(course: Course) -> Response:
+    """Back to the course's authoring page."""
+    return redirect(url_for("authoring.course", slug=course.slug))
+
+
+@bp.route("/")
+@instructor_required
+def index() -> str:
+    """The courses I teach."""
+    courses = catalog.taught_courses(current_user)
+    drafts = {c.id for c in courses if services.find_draft(c) is not None}
+    return render_template("authoring/index.html", courses=courses, drafts=drafts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@instructor_required
+def new_course() -> str | Response:
+    """Start a course; it stays a draft until published."""
+    form = CreateCourseForm()
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(
+                current_user,
+                form.slug.data,
+                form.title.data,
+                form.summary.data,
+                decimal_or_none(form.ce_hours.data),
+                form.level.data,
+                form.delivery_format.data,
+            )
+        except AuthoringError as error:
+            form.slug.errors = [str(error)]
+        else:
+            flash(
+                "The course is created as a draft. Add modules and lessons, then publish.",
+                "success",
+            )
+            return overview(course)
+    return render_template("authoring/new.html", form=form)
+
+
+@bp.route("/<slug>")
+@instructor_required
+def course(slug: str) -> str:
+    """The working version of the course with everything an author can do."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    return render_template(
+        "authoring/course.html",
+        course=found,
+        spec=spec,
+        draft=services.find_draft(found),
+        changes=services.pending_changes(found),
+        owner=services.is_owner(current_user, found),
+    )
+
+
+def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-untyped-def]
+    try:
+        services.edit_draft(course, current_user, change)
+    except EditError as error:
+        flash(str(error), "error")
+    else:
+        flash(success, "success")
+    return overview(course)
+
+
+@bp.route("/<slug>/modules/<module_slug>/<action>", methods=["POST"])
+@instructor_required
+def module_action(slug: str, module_slug: str, action: str) -> Response:
+    """Move a module up or down, or take it out of the draft."""
+    found = get_authored_course(slug)
+    if action == "remove":
+        return _edit(
+            found,
+            lambda s: edits.remove_module(s, module_slug),
+            "Module removed from the draft; learners' records of it are kept.",
+        )
+    if action not in STEPS:
+        abort(404)
+    return _edit(found, lambda s: edits.move_module(s, module_slug, STEPS[action]), "Module moved.")
+
+
+@bp.route("/<slug>/modules/<module_slug>/<kind>/<item_slug>/<action>", methods=["POST"])
+@instructor_required
+def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: str) -> Response:
+    """Move a lesson or question up or down, or take it out of the draft."""
+    found = get_authored_course(slug)
+    operations = {
+        ("lessons", "remove"): lambda s: edits.remove_lesson(s, module_slug, item_slug),
+        ("questions", "remove"): lambda s: edits.remove_question(s, module_slug, item_slug),
+    }
+    for direction, step in STEPS.items():
+        operations[("lessons", direction)] = lambda s, step=step: edits.move_lesson(
+            s, module_slug, item_slug, step
+        )
+        operations[("questions", direction)] = lambda s, step=step: edits.move_question(
+            s, module_slug, item_slug, step
+        )
+    operation = operations.get((kind, action))
+    if operation is None:
+        abort(404)
+    done = "removed from the draft" if action == "remove" else "moved"
+    return _edit(found, operation, f"{kind[:-1].capitalize()} {done}.")
+
+
+@bp.route("/<slug>/modules/new", methods=["GET", "POST"])
+@bp.route("/<slug>/modules/<module_slug>", methods=["GET", "POST"])
+@instructor_required
+def module(slug: str, module_slug: str | None = None) -> str | Response:
+    """Add a module, or edit one's title, summary and objectives."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    current = _find(lambda: edits.module(spec, module_slug)) if module_slug else None
+    form = ModuleForm(
+        data={
+            "title": current.title,
+            "summary": current.summary,
+            "objectives": objectives_text(current.objectives),
+        }
+        if current and request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        objectives = parse_objectives(form.objectives.data)
+        if current:
+            new = ModuleSpec(
+                slug=current.slug,
+                title=form.title.data,
+                summary=form.summary.data,
+                objectives=objectives,
+                lessons=current.lessons,
+                quiz=current.quiz,
+            )
+        else:
+            new_slug = edits.slugify(
+                form.title.data, [*(m.slug for m in spec.modules), "new"], "module"
+            )
+            new = ModuleSpec(
+                slug=new_slug,
+                title=form.title.data,
+                summary=form.summary.data,
+                objectives=objectives,
+                lessons=(),
+                quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=()),
+            )
+        return _edit(found, lambda s: edits.put_module(s, new, module_slug), "Module saved.")
+    return render_template("authoring/module.html", course=found, module=current, form=form)
+
+
+def _find(lookup):  # type: ignore[no-untyped-def]
+    """Run a draft lookup, turning a missing item into a 404."""
+    try:
+        return lookup()
+    except EditError:
+        abort(404)
+
+
+@bp.route("/<slug>/modules/<module_slug>/lessons/new", methods=["GET", "POST"])
+@bp.route("/<slug>/modules/<module_slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
+@instructor_required
+def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str | Response:
+    """Write or revise a lesson in Markdown, with a preview rendered as learners will see it."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    owner = _find(lambda: edits.module(spec, module_slug))
+    current = next((le for le in owner.lessons if le.slug == lesson_slug), None)
+    if lesson_slug and current is None:
+        abort(404)
+    form = LessonForm(
+        data={"title": current.title, "minutes": current.minutes, "body": current.body}
+        if current and request.method == "GET"
+        else None
+    )
+    preview = None
+    form.module_slug = module_slug
+    form.known_lessons = frozenset((m.slug, le.slug) for m in spec.modules for le in m.lessons)
+    if form.validate_on_submit():
+        body = form.body.data.replace("\r\n", "\n")
+        if request.form.get("action") == "preview":
+            preview = render_markdown(body)
+        else:
+            new_slug = (
+                current.slug
+                if current
+                else edits.slugify(
+                    form.title.data, [*(le.slug for le in owner.lessons), "new"], "lesson"
+                )
+            )
+            new = LessonSpec(
+                slug=new_slug, title=form.title.data, minutes=form.minutes.data, body=body
+            )
+            return _edit(
+                found,
+                lambda s: edits.put_lesson(s, module_slug, new, lesson_slug),
+                "Lesson saved to the draft.",
+            )
+    return render_template(
+        "authoring/lesson.html",
+        course=found,
+        module=owner,
+        lesson=current,
+        form=form,
+        preview=preview,
+    )
+
+
+@bp.route("/<slug>/modules/<module_slug>/questions/new", methods=["GET", "POST"])
+@bp.route("/<slug>/modules/<module_slug>/questions/<question_slug>", methods=["GET", "POST"])
+@instructor_required
+def question(slug: str, module_slug: str, question_slug: str | None = None) -> str | Response:
+    """Write or revise a quiz question: kind, objective, prompt, choices, explanation."""
+    found = get_authored_course(slug)
+    spec = services.working_spec(found)
+    owner = _find(lambda: edits.module(spec, module_slug))
+    current = next((q for q in owner.quiz.questions if q.slug == question_slug), None)
+    if question_slug and current is None:
+        abort(404)
+    data = None
+    if current and request.method == "GET":
+        data = {
+            "kind": current.kind,
+            "objective": current.objective,
+            "prompt": current.prompt,
+            "explanation": current.explanation,
+            "choices": [
+                {"text": c.text, "correct": c.correct, "feedback": c.feedback or ""}
+                for c in current.choices
+            ],
+        }
+    form = QuestionForm(data=data)
+    form.objective.choices = [(o.id, f"{o.id}: {o.text}") for o in owner.objectives]
+    if form.validate_on_submit():
+        new_slug = (
+            current.slug
+            if current
+            else edits.slugify(
+                form.prompt.data[:60], [*(q.slug for q in owner.quiz.questions), "new"], "question"
+            )
+        )
+        new = QuestionSpec(
+            slug=new_slug,
+            kind=form.kind.data,
+            objective=form.objective.data,
+            prompt=form.prompt.data.strip(),
+            explanation=form.explanation.data.strip(),
+            choices=form.parsed_choices(),
+        )
+        return _edit(
+            found,
+            lambda s: edits.put_question(s, module_slug, new, question_slug),
+            "Question saved to the draft.",
+        )
+    return render_template(
+        "authoring/question.html", course=found, module=owner, question=current, form=form
+    )

@@ -1,0 +1,279 @@
+"""Drafts, publishing, course creation and course teams.
+
+Every edit goes to the course's draft, a whole-course spec document; learners
+keep seeing the published tables until an instructor publishes. Publishing runs
+the same checks as ``flask courses check`` and applies the draft through the same
+importer as the course files, so progress, attempts and certificates survive
+exactly as they do for a re-import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from app.accounts.models import User
+from app.accounts.services import find_by_email
+from app.audit.services import record
+from app.authoring.changes import describe_changes
+from app.authoring.models import CourseDraft
+from app.catalog.models import Course, CourseStaff, CourseStatus
+from app.content.exporter import course_spec
+from app.content.importer import ImportResult, apply_course
+from app.content.problems import Problem
+from app.content.reader import read_course
+from app.content.spec import CourseSpec, InstructorSpec, ObjectiveSpec
+from app.content.writer import write_course
+from app.db import db, utcnow
+
+
+class AuthoringError(Exception):
+    """A refused authoring action; the message is safe to show."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def find_draft(course: Course) -> CourseDraft | None:
+    """The course's draft, if anyone has started one."""
+    return db.session.get(CourseDraft, course.id)
+
+
+def published_spec(course: Course) -> CourseSpec | None:
+    """What learners see now, as a spec (None for a course never published)."""
+    return course_spec(course) if course.published_at is not None else None
+
+
+def working_spec(course: Course) -> CourseSpec:
+    """The draft if there is one, else the published course."""
+    draft = find_draft(course)
+    if draft is not None:
+        return CourseSpec.from_dict(draft.document)
+    spec = published_spec(course)
+    if spec is None:
+        raise AuthoringError("This course has no content yet.")
+    return spec
+
+
+def edit_draft(
+    course: Course, user: User, change: Callable[[CourseSpec], CourseSpec]
+) -> CourseSpec:
+    """Apply ``change`` to the working spec and save the result as the draft."""
+    spec = change(working_spec(course))
+    save_draft(course, user, spec)
+    return spec
+
+
+def save_draft(course: Course, user: User, spec: CourseSpec) -> CourseDraft:
+    """Store ``spec`` as the course's draft."""
+    draft = find_draft(course)
+    if draft is None:
+        draft = CourseDraft(course_id=course.id, base_version=course.version)
+        db.session.add(draft)
+    draft.document = spec.to_dict()
+    draft.updated_at = utcnow()
+    draft.updated_by_id = user.id
+    db.session.commit()
+    return draft
+
+
+def check_spec(spec: CourseSpec) -> list[Problem]:
+    """Every problem ``flask courses check`` would report for this spec, paths inside the course."""
+    with tempfile.TemporaryDirectory(prefix="groundwork-draft-") as folder:
+        root = Path(folder) / spec.slug
+        write_course(spec, root)
+        _, problems = read_course(root)
+    prefix = str(Path(folder)) + "/"
+    return [Problem(p.path.replace(prefix, ""), p.line, p.message) for p in problems]
+
+
+def pending_changes(course: Course) -> list[str]:
+    """What publishing the draft would change, in words."""
+    draft = find_draft(course)
+    if draft is None:
+        return []
+    return describe_changes(published_spec(course), CourseSpec.from_dict(draft.document))
+
+
+def publish(course: Course, user: User) -> ImportResult:
+    """Publish the draft: check it, apply it, bump the version, keep every learner's records."""
+    draft = find_draft(course)
+    if draft is None:
+        raise AuthoringError("There is no draft to publish.")
+    spec = CourseSpec.from_dict(draft.document)
+    problems = check_spec(spec)
+    if problems:
+        raise AuthoringError("The draft has problems to fix before it can be published.", problems)
+    changes = describe_changes(published_spec(course), spec)
+    # Claim the draft first: a second publish at the same moment finds nothing to publish.
+    claimed = db.session.execute(
+        delete(CourseDraft).where(
+            CourseDraft.course_id == course.id, CourseDraft.updated_at == draft.updated_at
+        )
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise AuthoringError("The draft changed or was published a moment ago. Reload the page.")
+    db.session.expunge(draft)
+    try:
+        result = apply_course(spec, actor_id=user.id)
+        record(
+            "course.published",
+            "course",
+            course.id,
+            actor_id=user.id,
+            version=result.version,
+            changes=changes,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def discard(course: Course, user: User) -> None:
+    """Throw the draft away; the published course is untouched."""
+    if find_draft(course) is None:
+        raise AuthoringError("There is no draft to discard.")
+    db.session.execute(delete(CourseDraft).where(CourseDraft.course_id == course.id))
+    record("course.draft_discarded", "course", course.id, actor_id=user.id)
+    db.session.commit()
+
+
+def create_course(
+    user: User,
+    slug: str,
+    title: str,
+    summary: str,
+    ce_hours: Decimal,
+    level: str,
+    delivery_format: str,
+) -> Course:
+    """A new course in draft, owned by ``user``; nothing is visible until it is published."""
+    if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        raise AuthoringError("A course with that slug already exists. Choose another.")
+    course = Course(
+        slug=slug,
+        title=title,
+        summary=summary,
+        description="",
+        description_html="",
+        ce_hours=ce_hours,
+        level=level,
+        delivery_format=delivery_format,
+        status=CourseStatus.DRAFT.value,
+        version=1,
+    )
+    db.session.add(course)
+    db.session.flush()
+    db.session.add(CourseStaff(course_id=course.id, user_id=user.id, is_owner=True))
+    spec = CourseSpec(
+        slug=slug,
+        title=title,
+        summary=summary,
+        description=summary,
+        ce_hours=ce_hours,
+        level=level,
+        delivery_format=delivery_format,
+        objectives=(
+            ObjectiveSpec(id="objective-1", text="Describe what learners will be able to do."),
+        ),
+        instructors=(InstructorSpec(name=user.legal_name, credentials=user.profession),),
+        references=(),
+        modules=(),
+    )
+    db.session.add(
+        CourseDraft(
+            course_id=course.id, base_version=1, document=spec.to_dict(), updated_by_id=user.id
+        )
+    )
+    record("course.created", "course", course.id, actor_id=user.id, slug=slug)
+    db.session.commit()
+    return course
+
+
+def import_draft(user: User, spec: CourseSpec) -> Course:
+    """Make an uploaded course the draft of the course with its slug (a new one if none)."""
+    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+    if course is None:
+        course = create_course(
+            user,
+            spec.slug,
+            spec.title,
+            spec.summary,
+            spec.ce_hours,
+            spec.level,
+            spec.delivery_format,
+        )
+    elif not (user.is_admin or any(member.id == user.id for member, _ in team(course))):
+        raise AuthoringError(
+            "A course with this slug exists and you do not teach it. Rename "
+            "the course folder (its slug) or ask its owner to add you."
+        )
+    save_draft(course, user, spec)
+    record("course.imported_as_draft", "course", course.id, actor_id=user.id)
+    db.session.commit()
+    return course
+
+
+def team(course: Course) -> list[tuple[User, bool]]:
+    """The course's instructors and whether each is an owner."""
+    rows = db.session.execute(
+        select(User, CourseStaff.is_owner)
+        .join(CourseStaff, CourseStaff.user_id == User.id)
+        .where(CourseStaff.course_id == course.id)
+        .order_by(User.legal_name)
+    )
+    return [(user, owner) for user, owner in rows]
+
+
+def is_owner(user: User, course: Course) -> bool:
+    """Whether the user manages the course's team (owners and admins)."""
+    if user.is_admin:
+        return True
+    return bool(
+        db.session.scalar(
+            select(CourseStaff.is_owner).where(
+                CourseStaff.course_id == course.id, CourseStaff.user_id == user.id
+            )
+        )
+    )
+
+
+def add_instructor(course: Course, owner: User, email: str) -> User:
+    """Add an instructor (by email) to the course's team."""
+    if not is_owner(owner, course):
+        raise AuthoringError("Only the course's owner can change its team.")
+    person = find_by_email(email)
+    if person is None or not person.is_active or not person.is_instructor:
+        raise AuthoringError(
+            "No active instructor has that email. An administrator can give "
+            "an account the instructor role first."
+        )
+    if any(member.id == person.id for member, _ in team(course)):
+        raise AuthoringError(f"{person.legal_name} is already on the team.")
+    db.session.add(CourseStaff(course_id=course.id, user_id=person.id, is_owner=False))
+    record("course.instructor_added", "course", course.id, actor_id=owner.id, user=person.id)
+    db.session.commit()
+    return person
+
+
+def remove_instructor(course: Course, owner: User, user_id: int) -> None:
+    """Take an instructor off the team; the last owner stays."""
+    if not is_owner(owner, course):
+        raise AuthoringError("Only the course's owner can change its team.")
+    staff = db.session.get(CourseStaff, (course.id, user_id))
+    if staff is None:
+        raise AuthoringError("That person is not on the team.")
+    owners = [member for member, owns in team(course) if owns]
+    if staff.is_owner and len(owners) == 1:
+        raise AuthoringError("The course needs an owner: add another owner before leaving.")
+    db.session.delete(staff)
+    record("course.instructor_removed", "course", course.id, actor_id=owner.id, user=user_id)
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Insight for a course's team: completion, drop-off, quiz item statistics, evaluations."""
