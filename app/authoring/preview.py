@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from app.accounts.access import instructor_required
 from app.authoring import edits, services
-from app.authoring.routes import get_authored_course
+from app.catalog.team import get_team_course
 from app.content.importer import lesson_href
 from app.content.markdown import render_markdown
 
@@ -18,7 +18,7 @@ bp = Blueprint("preview", __name__, url_prefix="/teaching")
 @instructor_required
 def course(slug: str) -> str:
     """The course page as learners will see it."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     description = Markup(render_markdown(spec.description, link_resolver=lesson_href))  # noqa: S704
     return render_template(
@@ -30,7 +30,7 @@ def course(slug: str) -> str:
 @instructor_required
 def quiz(slug: str, module_slug: str) -> str:
     """A module's quiz with the correct answers, feedback and explanations marked."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     try:
         module = edits.module(spec, module_slug)
@@ -43,7 +43,7 @@ def quiz(slug: str, module_slug: str) -> str:
 @instructor_required
 def lesson(slug: str, module_slug: str, lesson_slug: str) -> str:
     """A lesson rendered by the same renderer and sanitiser learners get."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     try:
         module = edits.module(spec, module_slug)

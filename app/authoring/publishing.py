@@ -18,8 +18,9 @@ from app.authoring.forms import (
     objectives_text,
     parse_objectives,
 )
-from app.authoring.routes import get_authored_course, overview
+from app.authoring.routes import overview
 from app.authoring.services import AuthoringError
+from app.catalog.team import get_team_course
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.spec import ApprovalPeriod, CourseSpec
 
@@ -30,7 +31,7 @@ bp = Blueprint("publishing", __name__, url_prefix="/teaching")
 @instructor_required
 def settings(slug: str) -> str | Response:
     """Everything the course file holds apart from its modules."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     data = None
     if request.method == "GET":
@@ -102,7 +103,7 @@ def settings(slug: str) -> str | Response:
 @instructor_required
 def publish(slug: str) -> str | Response:
     """Review what publishing changes (and any problem to fix), then publish."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     problems = []
     if services.find_draft(found) is None:
         flash("There are no unpublished changes.", "info")
@@ -134,7 +135,7 @@ def publish(slug: str) -> str | Response:
 @instructor_required
 def discard(slug: str) -> Response:
     """Throw the draft away."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     try:
         services.discard(found, current_user)
     except AuthoringError as error:
@@ -148,7 +149,7 @@ def discard(slug: str) -> Response:
 @instructor_required
 def team(slug: str) -> str | Response:
     """The course's instructors; the owner adds and removes co-instructors."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     form = TeamForm()
     if form.validate_on_submit():
         try:
@@ -171,7 +172,7 @@ def team(slug: str) -> str | Response:
 @instructor_required
 def remove_member(slug: str, user_id: int) -> Response:
     """Take an instructor off the team."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     try:
         services.remove_instructor(found, current_user, user_id)
     except AuthoringError as error:
@@ -185,7 +186,7 @@ def remove_member(slug: str, user_id: int) -> Response:
 @instructor_required
 def export_zip(slug: str) -> Response:
     """The working version of the course (draft if any) as a zip of the file format."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     body = course_to_zip(services.working_spec(found))
     return Response(
         body,

@@ -21,21 +21,12 @@ from app.authoring.forms import (
 from app.authoring.services import AuthoringError
 from app.catalog import services as catalog
 from app.catalog.models import Course
+from app.catalog.team import get_team_course
 from app.content.markdown import render_markdown
 from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
 bp = Blueprint("authoring", __name__, url_prefix="/teaching")
 STEPS = {"up": -1, "down": 1}
-
-
-def get_authored_course(slug: str) -> Course:
-    """A course the current user may edit (its team, or an admin): 404 or 403 otherwise."""
-    course = catalog.course_by_slug(slug)
-    if course is None:
-        abort(404)
-    if not catalog.teaches(current_user, course):
-        abort(403)
-    return course
 
 
 def overview(course: Course) -> Response:
@@ -83,7 +74,7 @@ def new_course() -> str | Response:
 @instructor_required
 def course(slug: str) -> str:
     """The working version of the course with everything an author can do."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     return render_template(
         "authoring/course.html",
@@ -109,7 +100,7 @@ def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-
 @instructor_required
 def module_action(slug: str, module_slug: str, action: str) -> Response:
     """Move a module up or down, or take it out of the draft."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     if action == "remove":
         return _edit(
             found,
@@ -125,7 +116,7 @@ def module_action(slug: str, module_slug: str, action: str) -> Response:
 @instructor_required
 def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: str) -> Response:
     """Move a lesson or question up or down, or take it out of the draft."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     operations = {
         ("lessons", "remove"): lambda s: edits.remove_lesson(s, module_slug, item_slug),
         ("questions", "remove"): lambda s: edits.remove_question(s, module_slug, item_slug),
@@ -149,7 +140,7 @@ def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: 
 @instructor_required
 def module(slug: str, module_slug: str | None = None) -> str | Response:
     """Add a module, or edit one's title, summary and objectives."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     current = _find(lambda: edits.module(spec, module_slug)) if module_slug else None
     form = ModuleForm(
@@ -201,7 +192,7 @@ def _find(lookup):  # type: ignore[no-untyped-def]
 @instructor_required
 def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str | Response:
     """Write or revise a lesson in Markdown, with a preview rendered as learners will see it."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     owner = _find(lambda: edits.module(spec, module_slug))
     current = next((le for le in owner.lessons if le.slug == lesson_slug), None)
@@ -250,7 +241,7 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
 @instructor_required
 def question(slug: str, module_slug: str, question_slug: str | None = None) -> str | Response:
     """Write or revise a quiz question: kind, objective, prompt, choices, explanation."""
-    found = get_authored_course(slug)
+    found = get_team_course(slug)
     spec = services.working_spec(found)
     owner = _find(lambda: edits.module(spec, module_slug))
     current = next((q for q in owner.quiz.questions if q.slug == question_slug), None)

@@ -21,9 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.db import Base, utcnow
 
@@ -100,6 +102,12 @@ class Course(Base):
     )
     staff: Mapped[list[CourseStaff]] = relationship(
         back_populates="course", cascade="all, delete-orphan"
+    )
+    #: The optional final post-test (the course's quiz with no module).
+    final_quiz: Mapped[Quiz | None] = relationship(
+        primaryjoin="and_(Course.id == Quiz.course_id, Quiz.module_id.is_(None))",
+        viewonly=True,
+        uselist=False,
     )
 
     @property
@@ -273,3 +281,13 @@ class Choice(Base):
     feedback: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship(back_populates="choices")
+
+
+#: Current questions of a quiz, counted in the query that loads the quiz.
+Quiz.question_count = column_property(
+    select(func.count(Question.id))
+    .where(Question.quiz_id == Quiz.id, Question.retired_at.is_(None))
+    .correlate_except(Question)
+    .scalar_subquery(),
+    deferred=True,
+)

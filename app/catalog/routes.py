@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.catalog import services
 from app.certificates.services import current_certificates
 from app.learning import services as learning
+from app.learning.progress import CourseProgress
 from app.learning.routes import step_url
 
 bp = Blueprint("catalog", __name__)
@@ -34,7 +35,7 @@ def index() -> str:
 @bp.route("/courses/<slug>")
 def course(slug: str) -> str:
     """A course's description, objectives, syllabus, CE information, and Enroll or Continue."""
-    found = services.published_course(slug)
+    found = learning.course_with_content(slug)
     if found is None:
         abort(404)
     enrollment = progress = None
@@ -55,11 +56,20 @@ def course(slug: str) -> str:
 @login_required
 def dashboard() -> str:
     """My courses with progress and the next step, completed courses, CE hours earned."""
-    mine = []
-    for enrollment, enrolled in learning.enrollments_of(current_user):
-        full = learning.course_with_content(course_id=enrolled.id)
-        if full is not None:
-            mine.append((enrollment, full, learning.progress_for(current_user, full, enrollment)))
+    enrollments = {
+        course.id: enrollment for enrollment, course in learning.enrollments_of(current_user)
+    }
+    courses = learning.courses_with_content(list(enrollments))
+    records = learning.learner_records(current_user, enrollments)
+    mine = [
+        (
+            enrollments[course.id],
+            course,
+            CourseProgress(learning.outline(course), records[course.id]),
+        )
+        for course in courses
+        if course.is_published
+    ]
     in_progress = [m for m in mine if not m[2].course_complete]
     completed = [m for m in mine if m[2].course_complete]
     enrolled_ids = {c.id for _, c, _ in mine}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -68,6 +68,20 @@ def teaches(user: User, course: Course) -> bool:
         )
         is not None
     )
+
+
+def course_for_team(slug: str, user: User) -> tuple[Course | None, bool]:
+    """A course by slug (any status) and whether ``user`` may edit it, in one query."""
+    row = db.session.execute(
+        select(Course, CourseStaff.user_id)
+        .outerjoin(
+            CourseStaff, and_(CourseStaff.course_id == Course.id, CourseStaff.user_id == user.id)
+        )
+        .where(Course.slug == slug)
+    ).first()
+    if row is None:
+        return None, False
+    return row[0], user.is_admin or row[1] is not None
 
 
 def course_by_slug(slug: str) -> Course | None:

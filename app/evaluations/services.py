@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -79,23 +80,27 @@ class EvaluationSummary:
     comments: list[str]
 
 
-def summarise(course: Course) -> EvaluationSummary:
-    """Aggregate a course's evaluations (averages and counts in SQL; ratings per objective)."""
+def _answered(value: str) -> Any:
+    return func.coalesce(func.sum(case((CourseEvaluation.free_of_bias == value, 1), else_=0)), 0)
+
+
+def summarise(course: Course, comments_limit: int | None = None) -> EvaluationSummary:
+    """Aggregate a course's evaluations in SQL: three queries, whatever the number of learners.
+
+    ``comments_limit`` keeps only the newest comments (the CSV export takes them all).
+    """
     where = CourseEvaluation.course_id == course.id
-    count, relevance, teaching = db.session.execute(
+    count, relevance, teaching, yes, no, unsure = db.session.execute(
         select(
             func.count(CourseEvaluation.id),
             func.avg(CourseEvaluation.relevance),
             func.avg(CourseEvaluation.teaching_quality),
+            _answered("yes"),
+            _answered("no"),
+            _answered("unsure"),
         ).where(where)
     ).one()
-    bias = dict(
-        db.session.execute(
-            select(CourseEvaluation.free_of_bias, func.count())
-            .where(where)
-            .group_by(CourseEvaluation.free_of_bias)
-        ).all()
-    )
+    bias = {"yes": int(yes), "no": int(no), "unsure": int(unsure)}
     averages = dict(
         db.session.execute(
             select(ObjectiveRating.objective_id, func.avg(ObjectiveRating.rating))
@@ -108,18 +113,19 @@ def summarise(course: Course) -> EvaluationSummary:
         (o["text"], float(averages[o["id"]]) if o["id"] in averages else None)
         for o in course.objectives
     ]
-    comments = list(
-        db.session.scalars(
-            select(CourseEvaluation.comments)
-            .where(where, CourseEvaluation.comments != "")
-            .order_by(CourseEvaluation.submitted_at)
-        )
+    newest = (
+        select(CourseEvaluation.comments)
+        .where(where, CourseEvaluation.comments != "")
+        .order_by(CourseEvaluation.submitted_at.desc(), CourseEvaluation.id.desc())
     )
+    if comments_limit is not None:
+        newest = newest.limit(comments_limit)
+    comments = list(db.session.scalars(newest))
     return EvaluationSummary(
         count=count,
         relevance=float(relevance) if relevance is not None else None,
         teaching_quality=float(teaching) if teaching is not None else None,
-        bias={k: bias.get(k, 0) for k in ("yes", "no", "unsure")},
+        bias=bias,
         objectives=objectives,
         comments=comments,
     )

@@ -6,10 +6,10 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from app.accounts.access import instructor_required
+from app.catalog.team import get_team_course
 from app.insight import charts
 from app.insight.services import CourseInsight, course_insight
 from app.insight.stats import LOW_DISCRIMINATION, LOW_FACILITY, MIN_ANSWERS, format_duration
-from app.records.routes import get_taught_course
 
 bp = Blueprint("insight", __name__, url_prefix="/teaching")
 
@@ -57,7 +57,7 @@ def _facility_chart(insight: CourseInsight) -> Markup:
 @instructor_required
 def course(slug: str) -> str:
     """Completion, drop-off by lesson, quiz item statistics and the evaluation summary."""
-    found = get_taught_course(slug)
+    found = get_team_course(slug)
     insight = course_insight(found)
     return render_template(
         "insight/course.html",

@@ -143,5 +143,5 @@ def course_insight(course: Course) -> CourseInsight:
         lessons=lessons,
         after_last_lesson=stopped_after[-1] if stopped_after else 0,
         questions=question_insight(course),
-        evaluation=summarise(course),
+        evaluation=summarise(course, comments_limit=10),
     )

@@ -58,6 +58,8 @@ class LearnerRecord:
     passed_quizzes: frozenset[int] = frozenset()
     completed_modules: frozenset[int] = frozenset()
     course_completed: bool = False
+    #: Lessons the learner has opened at least once.
+    visited_lessons: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

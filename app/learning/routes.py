@@ -122,7 +122,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, i
     module_outline = next(m for m in progress.outline.modules if m.id == module.id)
     if not progress.module_unlocked(module_outline):
         return _render_lesson(course, module, found, progress, status=403)
-    services.open_lesson(current_user, enrollment, found)
+    services.open_lesson(current_user, enrollment, found, progress.record)
     return _render_lesson(course, module, found, progress)
 
 

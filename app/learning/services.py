@@ -9,10 +9,12 @@ at most ``MAX_CREDITED_VISIT`` at once so an idle tab does not count as study.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -35,28 +37,41 @@ class LearningError(Exception):
     """A refused learning action; the message is safe to show the learner."""
 
 
+def _content_options() -> tuple[Any, ...]:
+    """Load a course's structure in the same query: modules, lessons (without their bodies),
+    each module's quiz with its question count, and the final post-test."""
+    modules = joinedload(Course.modules)
+    return (
+        modules.joinedload(Module.lessons).defer(Lesson.body).defer(Lesson.body_html),
+        modules.joinedload(Module.quiz).undefer(Quiz.question_count),
+        joinedload(Course.final_quiz).undefer(Quiz.question_count),
+    )
+
+
 def course_with_content(slug: str | None = None, course_id: int | None = None) -> Course | None:
-    """A published course (by slug or id) with modules, lessons and quizzes loaded."""
+    """A published course (by slug or id) with its structure, in one query."""
     statement = select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
     statement = (
         statement.where(Course.slug == slug) if slug else statement.where(Course.id == course_id)
     )
-    return db.session.scalar(
-        statement.options(
-            selectinload(Course.modules).selectinload(Module.lessons),
-            selectinload(Course.modules).selectinload(Module.quiz).selectinload(Quiz.questions),
-        )
-    )
+    return db.session.scalars(statement.options(*_content_options())).unique().one_or_none()
+
+
+def courses_with_content(course_ids: Collection[int]) -> list[Course]:
+    """Several courses with their structure, in one query, in title order."""
+    if not course_ids:
+        return []
+    statement = select(Course).where(Course.id.in_(course_ids)).order_by(Course.title)
+    return list(db.session.scalars(statement.options(*_content_options())).unique())
 
 
 def final_quiz_id(course: Course) -> int | None:
     """The course's final post-test, if it has one with questions."""
-    return db.session.scalar(
-        select(Quiz.id).where(Quiz.course_id == course.id, Quiz.module_id.is_(None))
-    )
+    final = course.final_quiz
+    return final.id if final is not None and final.question_count else None
 
 
-def outline(course: Course, final_quiz: int | None = None) -> CourseOutline:
+def outline(course: Course) -> CourseOutline:
     """The course's current modules and lessons as the completion rules see them."""
     modules = []
     for number, module in enumerate(course.active_modules, start=1):
@@ -66,11 +81,12 @@ def outline(course: Course, final_quiz: int | None = None) -> CourseOutline:
             )
             for i, lesson in enumerate(module.active_lessons, start=1)
         )
-        quiz_id = module.quiz.id if module.quiz and module.quiz.active_questions else None
+        quiz = module.quiz
+        quiz_id = quiz.id if quiz is not None and quiz.question_count else None
         modules.append(
             ModuleOutline(module.id, module.slug, module.title, number, lessons, quiz_id)
         )
-    return CourseOutline(tuple(modules), course.modules_unlock_in_order, final_quiz)
+    return CourseOutline(tuple(modules), course.modules_unlock_in_order, final_quiz_id(course))
 
 
 def find_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -80,40 +96,68 @@ def find_enrollment(user: User, course: Course) -> Enrollment | None:
     )
 
 
-def learner_record(user: User, course: Course, enrollment: Enrollment | None) -> LearnerRecord:
-    """What the user has completed and passed in this course."""
-    lesson_ids = select(Lesson.id).join(Module).where(Module.course_id == course.id)
-    completed = db.session.scalars(
-        select(LessonProgress.lesson_id).where(
-            LessonProgress.user_id == user.id,
+def learner_records(
+    user: User, enrollments: Mapping[int, Enrollment | None]
+) -> dict[int, LearnerRecord]:
+    """What the user has done in each course (by course id), in one query for them all."""
+    course_ids = list(enrollments)
+    lessons = (
+        select(
+            literal("lesson"),
+            Module.course_id,
+            LessonProgress.lesson_id,
             LessonProgress.completed_at.is_not(None),
-            LessonProgress.lesson_id.in_(lesson_ids),
+        )
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.user_id == user.id, Module.course_id.in_(course_ids))
+    )
+    quizzes = (
+        select(literal("quiz"), Quiz.course_id, QuizAttempt.quiz_id, literal(True))
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.passed.is_(True),
+            Quiz.course_id.in_(course_ids),
         )
     )
-    passed = db.session.scalars(
-        select(QuizAttempt.quiz_id)
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
-        .where(Quiz.course_id == course.id)
+    modules = (
+        select(literal("module"), Module.course_id, ModuleCompletion.module_id, literal(True))
+        .join(Module, Module.id == ModuleCompletion.module_id)
+        .where(ModuleCompletion.user_id == user.id, Module.course_id.in_(course_ids))
     )
-    modules = db.session.scalars(
-        select(ModuleCompletion.module_id)
-        .join(Module)
-        .where(ModuleCompletion.user_id == user.id, Module.course_id == course.id)
-    )
-    return LearnerRecord(
-        completed_lessons=frozenset(completed),
-        passed_quizzes=frozenset(passed),
-        completed_modules=frozenset(modules),
-        course_completed=bool(enrollment and enrollment.completed_at),
-    )
+    found: dict[int, dict[str, set[int]]] = {
+        course_id: {"visited": set(), "lessons": set(), "quizzes": set(), "modules": set()}
+        for course_id in course_ids
+    }
+    for kind, course_id, item_id, done in db.session.execute(union_all(lessons, quizzes, modules)):
+        bucket = found[course_id]
+        if kind == "lesson":
+            bucket["visited"].add(item_id)
+            if done:
+                bucket["lessons"].add(item_id)
+        else:
+            bucket["quizzes" if kind == "quiz" else "modules"].add(item_id)
+    return {
+        course_id: LearnerRecord(
+            completed_lessons=frozenset(bucket["lessons"]),
+            passed_quizzes=frozenset(bucket["quizzes"]),
+            completed_modules=frozenset(bucket["modules"]),
+            course_completed=bool(enrollments[course_id] and enrollments[course_id].completed_at),
+            visited_lessons=frozenset(bucket["visited"]),
+        )
+        for course_id, bucket in found.items()
+    }
+
+
+def learner_record(user: User, course: Course, enrollment: Enrollment | None) -> LearnerRecord:
+    """What the user has completed and passed in this course."""
+    return learner_records(user, {course.id: enrollment})[course.id]
 
 
 def progress_for(user: User, course: Course, enrollment: Enrollment | None) -> CourseProgress:
     """The user's progress through the course as it is now."""
-    return CourseProgress(
-        outline(course, final_quiz_id(course)), learner_record(user, course, enrollment)
-    )
+    return CourseProgress(outline(course), learner_record(user, course, enrollment))
 
 
 def enroll(user: User, course: Course) -> Enrollment:
@@ -146,6 +190,7 @@ def _progress_row(user: User, lesson_id: int) -> LessonProgress:
     if row is None:
         row = LessonProgress(user_id=user.id, lesson_id=lesson_id, seconds_on_task=0)
         db.session.add(row)
+        db.session.flush()
     return row
 
 
@@ -154,25 +199,42 @@ def _credit_visit(user: User, enrollment: Enrollment, now: dt.datetime) -> None:
     if enrollment.current_lesson_id is None or enrollment.visit_started_at is None:
         return
     elapsed = min(max(now - enrollment.visit_started_at, dt.timedelta(0)), MAX_CREDITED_VISIT)
-    row = _progress_row(user, enrollment.current_lesson_id)
-    row.seconds_on_task = (row.seconds_on_task or 0) + int(elapsed.total_seconds())
+    db.session.execute(
+        update(LessonProgress)
+        .where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.lesson_id == enrollment.current_lesson_id,
+        )
+        .values(seconds_on_task=LessonProgress.seconds_on_task + int(elapsed.total_seconds()))
+        .execution_options(synchronize_session=False)
+    )
 
 
-def open_lesson(user: User, enrollment: Enrollment, lesson: Lesson) -> LessonProgress:
+def _record_first_view(user: User, lesson_id: int) -> None:
+    """Create the learner's progress row for a lesson, unless a parallel request just did."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson_id, seconds_on_task=0))
+    except IntegrityError:
+        pass
+
+
+def open_lesson(user: User, enrollment: Enrollment, lesson: Lesson, record: LearnerRecord) -> None:
     """Record that the learner opened a lesson; credit the previous one's time."""
     now = utcnow()
     _credit_visit(user, enrollment, now)
+    if lesson.id not in record.visited_lessons:
+        _record_first_view(user, lesson.id)
     enrollment.current_lesson_id = lesson.id
     enrollment.visit_started_at = now
-    row = _progress_row(user, lesson.id)
     db.session.commit()
-    return row
 
 
 def leave_lessons(user: User, enrollment: Enrollment) -> None:
     """Credit the current lesson's time when the learner moves on to a quiz."""
-    now = utcnow()
-    _credit_visit(user, enrollment, now)
+    if enrollment.current_lesson_id is None:
+        return
+    _credit_visit(user, enrollment, utcnow())
     enrollment.current_lesson_id = None
     enrollment.visit_started_at = None
     db.session.commit()
@@ -186,7 +248,9 @@ def complete_lesson(
     if enrollment.current_lesson_id == lesson.id:
         _credit_visit(user, enrollment, now)
         enrollment.visit_started_at = now
+        db.session.flush()
     row = _progress_row(user, lesson.id)
+    db.session.refresh(row)
     if row.completed_at is None:
         needed = course.min_seconds_per_lesson
         if row.seconds_on_task < needed:

@@ -20,9 +20,12 @@ bp = Blueprint("quizzes", __name__)
 
 
 def get_quiz(course: Course, quiz_id: int) -> Quiz:
-    """A quiz of this course with its questions, or 404."""
-    quiz = services.quiz_with_questions(quiz_id)
-    if quiz is None or quiz.course_id != course.id:
+    """A current quiz of this course (from its loaded structure), or 404."""
+    quizzes = [m.quiz for m in course.active_modules if m.quiz is not None]
+    if course.final_quiz is not None:
+        quizzes.append(course.final_quiz)
+    quiz = next((q for q in quizzes if q.id == quiz_id), None)
+    if quiz is None:
         abort(404)
     return quiz
 
@@ -84,7 +87,9 @@ def start(course_slug: str, quiz_id: int) -> Response:
         flash("This quiz opens once the lessons before it are complete.", "error")
         return redirect(here)
     try:
-        attempt = services.start_attempt(current_user, quiz, course)
+        attempt = services.start_attempt(
+            current_user, services.quiz_with_questions(quiz.id) or quiz, course
+        )
     except QuizError as error:
         flash(str(error), "error")
         return redirect(here)

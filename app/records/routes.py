@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.access import instructor_required
 from app.catalog import services as catalog
-from app.catalog.models import Course
+from app.catalog.team import get_team_course
 from app.evaluations.services import summarise
 from app.records import services
 
 bp = Blueprint("records", __name__, url_prefix="/records")
-
-
-def get_taught_course(slug: str) -> Course:
-    """A course the current user teaches (any course for an admin); 404 or 403 otherwise."""
-    course = catalog.course_by_slug(slug)
-    if course is None:
-        abort(404)
-    if not catalog.teaches(current_user, course):
-        abort(403)
-    return course
 
 
 def _date(name: str) -> dt.date | None:
@@ -56,7 +46,7 @@ def index() -> str:
 @instructor_required
 def course(slug: str) -> str:
     """A course's records for a period: counts, exports and the evaluation summary."""
-    found = get_taught_course(slug)
+    found = get_team_course(slug)
     start, end = _period()
     return render_template(
         "records/course.html",
@@ -73,7 +63,7 @@ def course(slug: str) -> str:
 @instructor_required
 def completions_csv(slug: str) -> Response:
     """Completions with name, email, profession, license, date, CE hours and certificate ID."""
-    found = get_taught_course(slug)
+    found = get_team_course(slug)
     return _csv(services.completions_csv(found, *_period()), f"{slug}-completions.csv")
 
 
@@ -81,7 +71,7 @@ def completions_csv(slug: str) -> Response:
 @instructor_required
 def participants_csv(slug: str) -> Response:
     """Everyone who enrolled in the period."""
-    found = get_taught_course(slug)
+    found = get_team_course(slug)
     return _csv(services.participants_csv(found, *_period()), f"{slug}-participants.csv")
 
 
@@ -89,7 +79,7 @@ def participants_csv(slug: str) -> Response:
 @instructor_required
 def evaluations_csv(slug: str) -> Response:
     """The evaluation summary: averages per objective and overall, bias answers, comments."""
-    found = get_taught_course(slug)
+    found = get_team_course(slug)
     summary = summarise(found)
     rows: list[tuple[object, ...]] = [("Evaluations filed", summary.count)]
     rows += [

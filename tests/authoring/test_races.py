@@ -48,6 +48,7 @@ def test_two_publishes_at_once_publish_once(app, client, make_user, sign_in):
     assert sorted(outcomes) == ["published", "refused"]
     db.session.expire_all()
     assert db.session.get(Course, course.id).version == 2
-    published = select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "course.published")
+    published = (
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "course.published")
+    )
     assert db.session.scalar(published) == 1

@@ -137,4 +137,4 @@ def test_the_page_issues_a_fixed_number_of_statements(client, sign_in, make_user
     sign_in(user=instructor)
 
     # The user, the course, the team check, three insight queries, four for evaluations.
-    assert page_statements(client, small) == page_statements(client, large) == 10
+    assert page_statements(client, small) == page_statements(client, large) == 8
