@@ -44,6 +44,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/settings",
     "/teaching/<slug>/team",
     "/teaching/<slug>/team/<int:user_id>/remove",
+    "/teaching/<slug>/archive",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
@@ -65,6 +66,8 @@ SIGNED_IN = [
     ("GET", "/certificates/x/credential.json"),
     ("POST", "/certificates/x/reissue"),
     ("GET", "/transcript"),
+    ("GET", "/account/delete"),
+    ("POST", "/account/delete"),
     ("GET", "/transcript.csv"),
     ("GET", "/transcript.pdf"),
 ]
@@ -148,6 +151,7 @@ def test_every_route_is_in_this_matrix(app):
             "/certificates/<public_id>/credential.json",
             "/certificates/<public_id>/reissue",
             "/transcript",
+            "/account/delete",
             "/admin/certificates/<public_id>",
             "/admin/certificates/<public_id>/revoke",
             "/records/<slug>",

@@ -139,3 +139,13 @@ class ResetPasswordForm(FlaskForm):
     """Choose a new password through a reset link."""
 
     password, confirm = _new_password_fields()
+
+
+class DeleteAccountForm(FlaskForm):
+    """Confirm deleting one's own account with the password."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to confirm."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from app.accounts import services
 from app.accounts.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
     ResetPasswordForm,
@@ -201,3 +202,26 @@ def reset_password(token: str) -> str | Response:
         flash("Your password is changed. Please sign in with the new one.", "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response:
+    """Delete one's own account (anonymised; CE records and certificates are kept)."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.check_password(current_user, form.password.data)
+            services.anonymise(current_user, current_user)
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            logout_user()
+            session.clear()
+            flash(
+                "Your account is deleted. Certificates you were issued can still be "
+                "verified by their ID.",
+                "info",
+            )
+            return redirect(url_for("catalog.index"))
+    return render_template("accounts/delete.html", form=form)

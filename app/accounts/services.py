@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -139,6 +140,12 @@ def update_profile(user: User, profile: Profile) -> None:
     db.session.commit()
 
 
+def check_password(user: User, password: str) -> None:
+    """Raise AccountError unless ``password`` is the user's current password."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("That password is not right.")
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; other sessions end."""
     if not check_password_hash(user.password_hash, current):
@@ -247,4 +254,28 @@ def set_active(admin: User, user: User, active: bool) -> None:
     if not active:
         user.session_version += 1
     record("user.reactivated" if active else "user.deactivated", "user", user.id, actor_id=admin.id)
+    db.session.commit()
+
+
+def anonymise(actor: User, user: User) -> None:
+    """Delete an account by anonymising it; CE records and certificates are kept.
+
+    The account can no longer sign in and no longer holds the person's name, email or
+    license. Enrollments, progress, attempts and audit events stay (accreditors may ask
+    for them for six years); issued certificates keep the details printed on them, which
+    is what their public verification shows.
+    """
+    if user.role == Role.ADMIN.value and actor.id == user.id:
+        raise AccountError(
+            "An administrator cannot delete their own account here; ask another administrator."
+        )
+    record("user.anonymised", "user", user.id, actor_id=actor.id)
+    user.email = f"deleted-user-{user.id}@deleted.invalid"
+    user.legal_name = "Deleted account"
+    user.profession = "Other"
+    user.license_number = None
+    user.license_state = None
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.is_active = False
+    user.session_version += 1
     db.session.commit()

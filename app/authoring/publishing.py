@@ -23,6 +23,7 @@ from app.authoring.services import AuthoringError
 from app.catalog.team import get_team_course
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.spec import ApprovalPeriod, CourseSpec
+from app.learning.services import LearningError, set_archived
 
 bp = Blueprint("publishing", __name__, url_prefix="/teaching")
 
@@ -212,3 +213,26 @@ def import_zip() -> str | Response:
                 flash("The zip is imported as a draft. Review it, then publish.", "success")
                 return overview(course)
     return render_template("authoring/import.html", form=form, problems=problems)
+
+
+@bp.route("/<slug>/archive", methods=["POST"])
+@instructor_required
+def archive(slug: str) -> Response:
+    """Close the course to new enrollments, or reopen it (the owner or an admin)."""
+    found = get_team_course(slug)
+    if not services.is_owner(current_user, found):
+        flash("Only the course's owner can archive or reopen it.", "error")
+        return overview(found)
+    archived = request.form.get("archived") == "1"
+    try:
+        set_archived(found, current_user, archived)
+    except LearningError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            "The course is archived: closed to new enrollments; enrolled learners can finish."
+            if archived
+            else "The course is open for enrollment again.",
+            "success",
+        )
+    return overview(found)

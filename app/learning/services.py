@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import literal, select, union_all, update
+from sqlalchemy import insert, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -49,8 +49,13 @@ def _content_options() -> tuple[Any, ...]:
 
 
 def course_with_content(slug: str | None = None, course_id: int | None = None) -> Course | None:
-    """A published course (by slug or id) with its structure, in one query."""
-    statement = select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
+    """A published (or archived) course by slug or id, with its structure, in one query.
+
+    Archived courses are closed to new enrollments but stay open to enrolled learners.
+    """
+    statement = select(Course).where(
+        Course.status.in_((CourseStatus.PUBLISHED.value, CourseStatus.ARCHIVED.value))
+    )
     statement = (
         statement.where(Course.slug == slug) if slug else statement.where(Course.id == course_id)
     )
@@ -161,24 +166,60 @@ def progress_for(user: User, course: Course, enrollment: Enrollment | None) -> C
 
 
 def enroll(user: User, course: Course) -> Enrollment:
-    """Enroll the user (once; enrolling again returns the same enrollment)."""
-    if not course.is_published:
-        raise LearningError("This course is not open for enrollment.")
+    """Enroll the user once, only while the course is published.
+
+    The status check is part of the INSERT itself (INSERT ... SELECT ... WHERE status =
+    'published'), so an enrollment racing the course's archiving either lands before
+    the archive commits or is refused: never after.
+    """
     existing = find_enrollment(user, course)
     if existing is not None:
         return existing
-    enrollment = Enrollment(user_id=user.id, course_id=course.id)
-    db.session.add(enrollment)
+    closed = LearningError("This course is closed to new enrollments.")
+    if not course.is_published:
+        raise closed
+    now = utcnow()
+    columns = ("user_id", "course_id", "enrolled_at")
+    chosen = select(literal(user.id), Course.id, literal(now, type_=Enrollment.enrolled_at.type))
+    statement = insert(Enrollment).from_select(
+        columns, chosen.where(Course.id == course.id, Course.status == CourseStatus.PUBLISHED.value)
+    )
     try:
-        db.session.flush()
-        record("enrollment.created", "course", course.id, actor_id=user.id, user=user.id)
-        db.session.commit()
+        added = db.session.execute(statement.returning(Enrollment.id)).first()
     except IntegrityError:  # a second tab enrolled at the same moment
         db.session.rollback()
         existing = find_enrollment(user, course)
-        assert existing is not None
+        if existing is None:
+            raise
         return existing
+    if added is None:  # the course was archived a moment ago
+        db.session.rollback()
+        raise closed
+    record("enrollment.created", "course", course.id, actor_id=user.id, user=user.id)
+    db.session.commit()
+    enrollment = find_enrollment(user, course)
+    assert enrollment is not None
     return enrollment
+
+
+def set_archived(course: Course, actor: User, archived: bool) -> None:
+    """Close a course to new enrollments (or reopen it); enrolled learners may still finish."""
+    if course.published_at is None:
+        raise LearningError("A course that was never published cannot be archived.")
+    wanted = CourseStatus.ARCHIVED.value if archived else CourseStatus.PUBLISHED.value
+    if course.status == wanted:
+        return
+    db.session.execute(
+        update(Course)
+        .where(Course.id == course.id)
+        .values(status=wanted, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    record(
+        "course.archived" if archived else "course.reopened", "course", course.id, actor_id=actor.id
+    )
+    db.session.commit()
+    db.session.refresh(course)
 
 
 def _progress_row(user: User, lesson_id: int) -> LessonProgress:
