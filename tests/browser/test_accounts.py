@@ -75,6 +75,7 @@ def test_form_errors_sit_beside_their_fields_and_input_is_kept(page: Page, live_
         ("sign-up", "/sign-up", None),
         ("profile", "/account", "learner"),
         ("admin-users", "/admin/users", "admin"),
+        ("delete-account", "/account/delete", "learner"),
         ("not-found", "/courses/no-such-course", None),
     ],
 )

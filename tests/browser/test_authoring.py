@@ -89,6 +89,11 @@ def test_authoring_pages_are_accessible(page: Page, live_server, axe):
         ("authoring-team", "/teaching/kap-core-clinical-skills/team"),
         ("authoring-import", "/teaching/import"),
         ("records", "/records/kap-core-clinical-skills"),
+        ("insight", "/teaching/kap-core-clinical-skills/insight"),
+        (
+            "authoring-preview-quiz",
+            "/teaching/kap-core-clinical-skills/preview/dissociative-state-grounding/quiz",
+        ),
     ):
         page.goto(path)
         assert_accessible(axe, page)
