@@ -54,3 +54,12 @@ def pass_quiz(client, course: Course, module, user_id: int, right: bool = True):
     )
     assert response.status_code == 302
     return latest_attempt(user_id, quiz_id)
+
+
+def open_attempt(client, course: Course, user_id: int):  # type: ignore[no-untyped-def]
+    """Enroll, finish the first module's lessons and start its quiz: (module, attempt)."""
+    client.post(f"/courses/{course.slug}/enroll")
+    module = course.active_modules[0]
+    complete_module_lessons(client, course, module)
+    client.post(f"/courses/{course.slug}/quizzes/{module.quiz.id}/start")
+    return module, latest_attempt(user_id, module.quiz.id)

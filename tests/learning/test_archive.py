@@ -25,8 +25,9 @@ def owned(app, make_user):  # type: ignore[no-untyped-def]
     return course, owner
 
 
-def test_an_archived_course_takes_no_new_learners_but_keeps_its_own(app, client, sign_in, owned,
-                                                                    make_user):
+def test_an_archived_course_takes_no_new_learners_but_keeps_its_own(
+    app, client, sign_in, owned, make_user
+):
     course, owner = owned
     enrolled = make_user()
     services.enroll(enrolled, course)
@@ -49,8 +50,9 @@ def test_only_the_owner_archives_through_the_teaching_pages(client, sign_in, own
     db.session.add(CourseStaff(course_id=course.id, user_id=colleague.id, is_owner=False))
     db.session.commit()
     sign_in(user=colleague)
-    page = client.post(f"/teaching/{course.slug}/archive", data={"archived": "1"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/teaching/{course.slug}/archive", data={"archived": "1"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Only the course" in page
     client.post("/sign-out")
     sign_in(user=owner)
@@ -96,8 +98,9 @@ def test_enrollments_racing_the_archive_are_each_all_or_nothing(app, owned, make
     db.session.expire_all()
     assert len(outcomes) == len(learners)
     for user_id, outcome in outcomes.items():
-        rows = db.session.scalar(select(func.count()).select_from(Enrollment).where(
-            Enrollment.user_id == user_id))
+        rows = db.session.scalar(
+            select(func.count()).select_from(Enrollment).where(Enrollment.user_id == user_id)
+        )
         assert rows == (1 if outcome == "enrolled" else 0), (user_id, outcome)
     assert db.session.get(Course, course.id).status == "archived"
     with app.app_context():

@@ -14,6 +14,7 @@ from tests.learning.helpers import (
     complete_module_lessons,
     latest_attempt,
     lesson_url,
+    open_attempt,
     pass_quiz,
 )
 
@@ -136,11 +137,7 @@ def test_submitting_twice_grades_once(client, sign_in):
 def test_tampered_answers_are_refused_and_change_nothing(client, sign_in):
     course = make_course()
     user = sign_in()
-    client.post(f"/courses/{course.slug}/enroll")
-    first = course.active_modules[0]
-    complete_module_lessons(client, course, first)
-    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
-    attempt = latest_attempt(user.id, first.quiz.id)
+    first, attempt = open_attempt(client, course, user.id)
     good = answers_for(attempt)
     for tampered in (
         {**good, "q-999999": ["1"]},
@@ -159,11 +156,7 @@ def test_tampered_answers_are_refused_and_change_nothing(client, sign_in):
 def test_unanswered_questions_are_kept_and_not_graded(client, sign_in):
     course = make_course()
     user = sign_in()
-    client.post(f"/courses/{course.slug}/enroll")
-    first = course.active_modules[0]
-    complete_module_lessons(client, course, first)
-    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
-    attempt = latest_attempt(user.id, first.quiz.id)
+    first, attempt = open_attempt(client, course, user.id)
     one = dict(list(answers_for(attempt).items())[:1])
     page = client.post(f"/attempts/{attempt.id}", data={**one, "action": "submit"}).get_data(
         as_text=True
@@ -176,11 +169,7 @@ def test_unanswered_questions_are_kept_and_not_graded(client, sign_in):
 def test_an_attempt_resumes_after_sign_out_and_on_another_device(app, client, sign_in, make_user):
     course = make_course()
     user = sign_in()
-    client.post(f"/courses/{course.slug}/enroll")
-    first = course.active_modules[0]
-    complete_module_lessons(client, course, first)
-    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
-    attempt = latest_attempt(user.id, first.quiz.id)
+    first, attempt = open_attempt(client, course, user.id)
     question_id = attempt.snapshot[0]["id"]
     client.post(f"/attempts/{attempt.id}", data={f"q-{question_id}": ["1"], "action": "save"})
     client.post("/sign-out")
@@ -252,11 +241,7 @@ def test_unknown_course_lesson_and_quiz_are_not_found(client, sign_in):
 def test_autosave_keeps_answers_without_a_page_change(client, sign_in):
     course = make_course()
     user = sign_in()
-    client.post(f"/courses/{course.slug}/enroll")
-    first = course.active_modules[0]
-    complete_module_lessons(client, course, first)
-    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
-    attempt = latest_attempt(user.id, first.quiz.id)
+    first, attempt = open_attempt(client, course, user.id)
     question_id = attempt.snapshot[0]["id"]
     response = client.post(
         f"/attempts/{attempt.id}",

@@ -17,7 +17,7 @@ from app.quizzes.grading import parse_answers
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import QuizError
 from tests.factories import make_course
-from tests.learning.helpers import answers_for, complete_module_lessons
+from tests.learning.helpers import answers_for, open_attempt
 
 pytestmark = pytest.mark.postgres
 
@@ -25,11 +25,8 @@ pytestmark = pytest.mark.postgres
 def test_two_workers_submitting_one_attempt_grade_it_once(app, client, sign_in):
     course = make_course()
     user = sign_in()
-    client.post(f"/courses/{course.slug}/enroll")
-    first = course.active_modules[0]
-    complete_module_lessons(client, course, first)
-    client.post(f"/courses/{course.slug}/quizzes/{first.quiz.id}/start")
-    attempt_id = db.session.scalar(select(QuizAttempt.id))
+    _, opened = open_attempt(client, course, user.id)
+    attempt_id = opened.id
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
