@@ -12,8 +12,18 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app import config as settings
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in URLs: a positive 64-bit id, so an absurd number is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(settings.PROJECT_ROOT / "templates"),
         static_folder=str(settings.PROJECT_ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseId
     load_configuration(app, config)
     register_extensions(app)
     register_blueprints(app)

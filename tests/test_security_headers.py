@@ -43,3 +43,8 @@ def test_an_unexpected_error_shows_a_calm_500_page(app, client):
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page and "kaboom" not in page
+
+
+def test_absurd_ids_in_urls_are_not_found(client):
+    assert client.get("/attempts/99999999999999999999999999999").status_code == 404
+    assert client.get("/attempts/0").status_code == 404

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import LICENSE_STATES, PROFESSIONS
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import WebForm
 
 
 def strip(value: str | None) -> str | None:
@@ -16,7 +16,7 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def printable(_form: FlaskForm, field: StringField) -> None:
+def printable(_form: WebForm, field: StringField) -> None:
     """Refuse control characters, which have no place in a name or a license number."""
     if field.data and any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in field.data):
         raise ValidationError("Use letters, numbers and punctuation only.")
@@ -60,7 +60,7 @@ def _new_password_fields(label: str = "New password") -> tuple[PasswordField, Pa
     return password, confirm
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(WebForm):
     """The professional details printed on certificates."""
 
     legal_name = StringField(
@@ -102,7 +102,7 @@ class SignUpForm(ProfileFields):
     password, confirm = _new_password_fields("Password")
 
 
-class SignInForm(FlaskForm):
+class SignInForm(WebForm):
     """Sign in with email and password."""
 
     email = _email_field()
@@ -118,7 +118,7 @@ class ProfileForm(ProfileFields):
     """Edit one's professional details."""
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(WebForm):
     """Change the password while signed in."""
 
     current = PasswordField(
@@ -129,19 +129,19 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(WebForm):
     """Ask for a password reset link."""
 
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(WebForm):
     """Choose a new password through a reset link."""
 
     password, confirm = _new_password_fields()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(WebForm):
     """Confirm deleting one's own account with the password."""
 
     password = PasswordField(

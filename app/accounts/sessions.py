@@ -12,7 +12,9 @@ from app.extensions import login_manager
 def load_user(session_id: str) -> User | None:
     """Return the active user a session belongs to, or None if it is stale."""
     user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    if not all(
+        part.isascii() and part.isdigit() and len(part) <= 18 for part in (user_id, version)
+    ):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_version != int(version):

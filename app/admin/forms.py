@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
+from app.forms import WebForm
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]
 
 
-class RoleForm(FlaskForm):
+class RoleForm(WebForm):
     """Give a user another role."""
 
     role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=True)
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(WebForm):
     """Deactivate or reactivate a user."""
 
     active = HiddenField(validators=[])

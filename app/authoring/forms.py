@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -32,6 +31,7 @@ from wtforms.validators import (
 
 from app.content import rules
 from app.content.spec import ChoiceSpec, InstructorSpec, ObjectiveSpec
+from app.forms import WebForm
 
 LEVELS = [SelectChoice(v, v.capitalize()) for v in ("beginning", "intermediate", "advanced")]
 FEEDBACK = [
@@ -99,7 +99,7 @@ def objectives_text(objectives: tuple[ObjectiveSpec, ...]) -> str:
     return "\n".join(f"{o.id}: {o.text}" for o in objectives)
 
 
-class CreateCourseForm(FlaskForm):
+class CreateCourseForm(WebForm):
     """The essentials of a new course; the rest is edited in its settings."""
 
     title = _text("Title", 200, description="Exactly as approved by the accreditor.")
@@ -225,7 +225,7 @@ class CourseSettingsForm(CreateCourseForm):
         return tuple(_lines(self.references.data))
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(WebForm):
     """A module's title, summary and objectives."""
 
     title = _text("Title", 200)
@@ -241,7 +241,7 @@ class ModuleForm(FlaskForm):
         validate_objectives(field)
 
 
-class LessonForm(FlaskForm):
+class LessonForm(WebForm):
     """A lesson: title, honest minutes, Markdown body (checked like the files)."""
 
     #: Where relative lesson links start, and the (module, lesson) pairs they may name.
@@ -279,7 +279,7 @@ class ChoiceForm(Form):
     feedback = StringField("Feedback", filters=[_strip], validators=[Length(max=2000)])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(WebForm):
     """A quiz question with up to six choices; empty rows are ignored."""
 
     kind = SelectField("Kind", choices=KINDS)
@@ -314,7 +314,7 @@ class QuestionForm(FlaskForm):
             _check(message)
 
 
-class TeamForm(FlaskForm):
+class TeamForm(WebForm):
     """Add an instructor to the course team."""
 
     email = EmailField(
@@ -324,7 +324,7 @@ class TeamForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(WebForm):
     """Upload a course as a zip of the course file format."""
 
     archive = FileField(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import WebForm
+
 MAX_CREDENTIAL_BYTES = 64 * 1024
 
 
-class AttestationForm(FlaskForm):
+class AttestationForm(WebForm):
     """The learner's attestation, required before the certificate."""
 
     attest = BooleanField(
@@ -19,7 +20,7 @@ class AttestationForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(WebForm):
     """Revoke a certificate, saying why."""
 
     reason = TextAreaField(
@@ -32,7 +33,7 @@ class RevokeForm(FlaskForm):
     )
 
 
-class CredentialCheckForm(FlaskForm):
+class CredentialCheckForm(WebForm):
     """Paste or upload an Open Badges credential to check its signature."""
 
     credential = TextAreaField(

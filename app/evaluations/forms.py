@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.catalog.models import Course
 from app.evaluations.models import RATING_LABELS
+from app.forms import WebForm
 
 RATING_CHOICES = [SelectChoice(str(value), label) for value, label in RATING_LABELS.items()]
 BIAS_CHOICES = [
@@ -24,7 +24,7 @@ def _rating(label: str, message: str) -> RadioField:
     return RadioField(label, choices=RATING_CHOICES, validators=[DataRequired(message)])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(WebForm):
     """Course-wide questions; objective fields are added per course by ``evaluation_form``."""
 
     relevance = _rating(

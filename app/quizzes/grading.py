@@ -86,6 +86,11 @@ class AnswerError(ValueError):
     """Submitted answers that do not fit the attempt; the message is safe to show."""
 
 
+def _is_number(text: str) -> bool:
+    """Plain ASCII digits, a few of them (str.isdigit also accepts '²', which int refuses)."""
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()
+
+
 def parse_answers(
     asked: Sequence[Mapping[str, Any]], form: Mapping[str, list[str]]
 ) -> dict[int, frozenset[int]]:
@@ -101,13 +106,13 @@ def parse_answers(
         if not name.startswith("q-"):
             continue
         raw_id = name[2:]
-        if not raw_id.isdigit() or int(raw_id) not in by_id:
+        if not _is_number(raw_id) or int(raw_id) not in by_id:
             raise AnswerError("The answers named a question that is not in this attempt.")
         question = by_id[int(raw_id)]
         keys = {c["key"] for c in question["choices"]}
         chosen: set[int] = set()
         for value in values:
-            if not value.isdigit() or int(value) not in keys:
+            if not _is_number(value) or int(value) not in keys:
                 raise AnswerError("The answers named a choice that is not in this attempt.")
             chosen.add(int(value))
         if question["kind"] != "multiple" and len(chosen) > 1:

@@ -93,3 +93,11 @@ def test_parse_answers_reads_the_form():
 def test_parse_answers_refuses_tampered_forms(form, message):
     with pytest.raises(AnswerError, match=message):
         parse_answers(ASKED, form)
+
+
+@pytest.mark.parametrize("value", ["²", "١", "1" * 30, " 1", "1.0"])
+def test_parse_answers_refuses_digits_int_cannot_read(value):
+    with pytest.raises(AnswerError):
+        parse_answers(ASKED, {"q-1": [value]})
+    with pytest.raises(AnswerError):
+        parse_answers(ASKED, {f"q-{value}": ["1"]})
