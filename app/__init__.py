@@ -18,11 +18,14 @@ from app import config as settings
 
 
 class DatabaseId(IntegerConverter):
-    """``<int:...>`` in URLs: a positive 64-bit id, so an absurd number is a 404, not a 500."""
+    """``<int:...>`` in URLs: a positive id that fits an INTEGER column (32 bits on PostgreSQL).
+
+    Anything else is a 404, never a database overflow error.
+    """
 
     def __init__(self, url_map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -99,12 +102,13 @@ def register_web_behaviour(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The ``flask db``, ``users``, ``courses``, ``certificates`` and ``demo`` commands."""
+    """The ``flask db``, ``users``, ``courses``, ``certificates``, ``backups``, ``demo`` groups."""
     from app.accounts.cli import users
+    from app.backups.cli import backups
     from app.certificates.cli import certificates
     from app.content.cli import courses
     from app.demo import demo
     from app.migrate import db_commands
 
-    for group in (db_commands, users, courses, certificates, demo):
+    for group in (db_commands, users, courses, certificates, backups, demo):
         app.cli.add_command(group)

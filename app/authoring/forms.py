@@ -135,14 +135,22 @@ class CourseSettingsForm(CreateCourseForm):
         "Topics",
         filters=[_strip],
         description="Comma-separated slugs, e.g. grounding, trauma-informed-care.",
+        validators=[Length(max=2000)],
     )
-    objectives = TextAreaField("Learning objectives", description="One per line, as id: text.")
+    objectives = TextAreaField(
+        "Learning objectives",
+        description="One per line, as id: text.",
+        validators=[Length(max=20000)],
+    )
     instructors = TextAreaField(
         "Instructors",
         description="One per line, as name | credentials | short bio (the bio is optional).",
+        validators=[Length(max=20000)],
     )
     references = TextAreaField(
-        "Selected references", description="One full citation per line (3 to 10)."
+        "Selected references",
+        description="One full citation per line (3 to 10).",
+        validators=[Length(max=20000)],
     )
     pass_mark = IntegerField(
         "Pass mark (%)",
@@ -161,7 +169,7 @@ class CourseSettingsForm(CreateCourseForm):
         "Minimum seconds per lesson",
         validators=[
             InputRequired("Enter 0 or more."),
-            NumberRange(min=0, message="Use 0 or more."),
+            NumberRange(min=0, max=86400, message="Use 0 to 86400 seconds (a day)."),
         ],
     )
     answer_feedback = SelectField("Feedback", choices=FEEDBACK)
@@ -234,6 +242,7 @@ class ModuleForm(WebForm):
         "Objectives",
         description="One per line, as id: text. Questions "
         "name the objective they assess by its id.",
+        validators=[Length(max=20000)],
     )
 
     def validate_objectives(self, field: Field) -> None:

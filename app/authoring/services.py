@@ -169,6 +169,7 @@ def create_course(
         delivery_format=delivery_format,
         status=CourseStatus.DRAFT.value,
         version=1,
+        attempt_limit=3,
     )
     db.session.add(course)
     db.session.flush()

@@ -78,7 +78,7 @@ class Course(Base):
     references: Mapped[list[str]] = mapped_column(JSON, default=list)
     pass_mark: Mapped[int] = mapped_column(default=80)
     #: None means unlimited attempts.
-    attempt_limit: Mapped[int | None] = mapped_column(default=3)
+    attempt_limit: Mapped[int | None]
     modules_unlock_in_order: Mapped[bool] = mapped_column(default=True)
     min_seconds_per_lesson: Mapped[int] = mapped_column(default=0)
     answer_feedback: Mapped[str] = mapped_column(String(20), default="after_passing")

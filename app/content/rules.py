@@ -44,6 +44,8 @@ def check_text(value: object, max_length: int | None = None) -> str | None:
         return "must not be empty"
     if not isinstance(value, str):
         return "must be text (put it in quotes)"
+    if "\x00" in value:
+        return "must not contain a NUL character"
     if max_length is not None and len(value) > max_length:
         return f"must be at most {max_length} characters (it has {len(value)})"
     return None
@@ -84,21 +86,28 @@ def check_pass_mark(value: object) -> str | None:
     return check_whole_number(value, 0, 100)
 
 
+#: Upper bounds that keep every number inside its database column and inside reason.
+MAX_ATTEMPTS = 100
+MAX_SECONDS_PER_LESSON = 24 * 60 * 60
+MAX_LESSON_MINUTES = 600
+MAX_CE_HOURS = 999
+
+
 def check_attempt_limit(value: object) -> str | None:
-    """The attempt limit is a whole number of at least 1, or null for unlimited."""
-    if value is None or check_whole_number(value, 1) is None:
+    """The attempt limit is a whole number from 1 to 100, or null for unlimited."""
+    if value is None or check_whole_number(value, 1, MAX_ATTEMPTS) is None:
         return None
-    return "must be a whole number, 1 or more, or null for unlimited"
+    return f"must be a whole number from 1 to {MAX_ATTEMPTS}, or null for unlimited"
 
 
 def check_min_seconds_per_lesson(value: object) -> str | None:
-    """Seat time per lesson is a whole number of seconds, 0 or more."""
-    return check_whole_number(value, 0)
+    """Seat time per lesson is a whole number of seconds, from 0 to a day."""
+    return check_whole_number(value, 0, MAX_SECONDS_PER_LESSON)
 
 
 def check_minutes(value: object) -> str | None:
-    """A lesson's minutes are a whole number, 1 or more."""
-    return check_whole_number(value, 1)
+    """A lesson's minutes are a whole number from 1 to 600."""
+    return check_whole_number(value, 1, MAX_LESSON_MINUTES)
 
 
 def check_one_of(value: object, options: Sequence[str]) -> str | None:
@@ -135,6 +144,8 @@ def check_ce_hours(value: object) -> str | None:
         return "must be a number"
     if hours <= 0:
         return "must be more than 0"
+    if hours > MAX_CE_HOURS:
+        return f"must be at most {MAX_CE_HOURS}"
     if hours % CE_HOURS_STEP:
         return f"must be a multiple of {CE_HOURS_STEP}"
     return None
@@ -245,6 +256,11 @@ def check_markdown(
     `lessons` holds the (module slug, lesson slug) pairs that exist.
     """
     found = [(line, RAW_HTML_MESSAGE) for line in find_html(source)]
+    found += [
+        (number, "a NUL character is not allowed")
+        for number, text in enumerate(source.split("\n"), start=1)
+        if "\x00" in text
+    ]
     for line, href in find_links(source):
         message = check_link(href, module_slug, lessons)
         if message:

@@ -28,14 +28,21 @@ def test_a_learner_deletes_their_account_and_the_certificate_still_verifies(clie
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
     page = client.get(f"/verify/{certificate.public_id}").get_data(as_text=True)
     assert "This certificate is valid" in page and name in page
-    assert client.post("/sign-in", data={"email": email, "password": "correct horse battery"}
-                       ).status_code == 200
-    assert db.session.scalar(select(AuditEvent.action).where(
-        AuditEvent.action == "user.anonymised")) == "user.anonymised"
+    assert (
+        client.post(
+            "/sign-in", data={"email": email, "password": "correct horse battery"}
+        ).status_code
+        == 200
+    )
+    assert (
+        db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "user.anonymised"))
+        == "user.anonymised"
+    )
 
 
 def test_an_administrator_cannot_delete_their_own_account(client, sign_in):
     sign_in(Role.ADMIN)
-    page = client.post("/account/delete", data={"password": "correct horse battery"}
-                       ).get_data(as_text=True)
+    page = client.post("/account/delete", data={"password": "correct horse battery"}).get_data(
+        as_text=True
+    )
     assert "ask another administrator" in page

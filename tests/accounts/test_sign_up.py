@@ -76,7 +76,7 @@ def test_existing_email_in_another_case_saves_nothing_and_reveals_nothing(client
         ({"confirm": "a different password"}, "The two passwords are not the same."),
         ({"profession": "Wizard"}, "Not a valid choice"),
         ({"license_state": "ZZ"}, "Not a valid choice"),
-        ({"legal_name": "Jordan\x00Ellis"}, "Use letters, numbers and punctuation only."),
+        ({"legal_name": "Jordan\x07Ellis"}, "Use letters, numbers and punctuation only."),
         ({"legal_name": "J" * 201}, "Field cannot be longer than 200 characters."),
     ],
 )
@@ -105,3 +105,10 @@ def test_a_confirmation_link_that_was_tampered_with_is_refused(client):
     page = client.get(link[:-3] + "abc", follow_redirects=True).get_data(as_text=True)
     assert "This link is not valid" in page
     assert db.session.scalar(select(User)).email_confirmed_at is None
+
+
+def test_a_nul_character_anywhere_is_refused_before_any_form_sees_it(client):
+    response = client.post("/sign-up", data={**VALID, "legal_name": "Jordan\x00Ellis"})
+    assert response.status_code == 400
+    assert user_count() == 0
+    assert client.get("/courses/a%00b").status_code == 400

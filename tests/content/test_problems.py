@@ -120,15 +120,15 @@ CASES: dict[str, tuple[Edit, str]] = {
     ),
     "minutes not a number": (
         replace(LESSON, "minutes: 9", "minutes: nine"),
-        f"{M}/orienting-to-the-room.md:3: minutes must be a whole number, 1 or more",
+        f"{M}/orienting-to-the-room.md:3: minutes must be a whole number from 1 to 600",
     ),
     "octal-looking minutes are text": (
         replace(LESSON, "minutes: 9", "minutes: 010"),
-        f"{M}/orienting-to-the-room.md:3: minutes must be a whole number, 1 or more",
+        f"{M}/orienting-to-the-room.md:3: minutes must be a whole number from 1 to 600",
     ),
     "a boolean is not a number": (
         replace("course.yml", "attempt_limit: null", "attempt_limit: true"),
-        f"{C}/course.yml:39: attempt_limit must be a whole number, 1 or more,"
+        f"{C}/course.yml:39: attempt_limit must be a whole number from 1 to 100,"
         " or null for unlimited",
     ),
     "ce_hours 0": (

@@ -1,0 +1,295 @@
+"""Every form-handling route: who may post to it, where, and a form it would accept."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from string import Formatter
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from app.accounts.tokens import Purpose, issue_token
+from app.authoring import services as authoring
+from app.catalog.models import Course
+from app.content.archive import course_to_zip
+from app.db import db
+from app.evaluations.models import CourseEvaluation
+from tests.certificates.helpers import EVALUATION
+from tests.factories import REFERENCES, course_spec
+from tests.learning.helpers import answers_for
+from tests.security.hostile import Upload
+from tests.security.world import COURSE, OTHER_COURSE, PASSWORD, World, open_attempt
+
+NEW_PASSWORD = "a different long pass"
+PROFILE = {
+    "legal_name": "Dana Rivera",
+    "profession": "Psychologist",
+    "license_number": "PSY-1",
+    "license_state": "OR",
+}
+LESSON = {"title": "Pacing", "minutes": "6", "body": "## Why\n\nGo slowly.", "action": "save"}
+QUESTION = {
+    "kind": "single",
+    "objective": "goal",
+    "prompt": "Which pace fits a first session?",
+    "explanation": "Slow pacing keeps the client inside the window of tolerance.",
+    "choices-0-text": "Slow, with check-ins",
+    "choices-0-correct": "y",
+    "choices-1-text": "As fast as possible",
+    "choices-1-feedback": "Speed floods.",
+}
+SETTINGS = {
+    "title": "Course fuzz-course",
+    "summary": "A test course.",
+    "description": "A course for tests.",
+    "ce_hours": "1",
+    "level": "beginning",
+    "delivery_format": "Online, self-paced (home study)",
+    "topics": "testing",
+    "objectives": "goal: Reach the goal.",
+    "instructors": "Ann Example | PhD",
+    "references": "\n".join(REFERENCES),
+    "pass_mark": "80",
+    "attempt_limit": "",
+    "modules_unlock_in_order": "y",
+    "min_seconds_per_lesson": "0",
+    "answer_feedback": "after_passing",
+    "approval_statement": "",
+    "approval_start": "",
+    "approval_end": "",
+}
+MODULE = "/teaching/{slug}/modules/{module_slug}"
+#: Path segments most routes share: the world's course.
+SHARED = {"slug": COURSE, "course_slug": COURSE}
+REVISED = "A test course, revised."
+
+
+@dataclass(frozen=True)
+class Case:
+    """A form route: the account that posts, the path, and a form that would be accepted."""
+
+    actor: str | None
+    path: str
+    params: Callable[[World], dict[str, object]] = field(default=lambda world: {})
+    form: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    prepare: Callable[[World], None] | None = None
+    #: A refusal that deliberately keeps what was sent says so on the page with this text...
+    kept_message: str | None = None
+    #: ...and may change only these tables.
+    kept_tables: frozenset[str] = frozenset()
+
+    def values(self, world: World) -> dict[str, object]:
+        """A value for each segment the path names: the world's course unless the case says."""
+        names = {name for _, name, _, _ in Formatter().parse(self.path) if name}
+        given = {**SHARED, **self.params(world)}
+        return {name: value for name, value in given.items() if name in names}
+
+
+def _course() -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == COURSE))
+    assert course is not None
+    return course
+
+
+def _ensure_draft(world: World) -> None:
+    """Give the course a draft that differs from what is published."""
+    course = _course()
+    if authoring.find_draft(course) is None:
+        revised = REVISED if course.summary != REVISED else "A test course."
+        authoring.edit_draft(
+            course, world.user("owner"), lambda spec: dataclasses.replace(spec, summary=revised)
+        )
+
+
+def _forget_evaluation(world: World) -> None:
+    """Let the finisher file the evaluation again."""
+    db.session.execute(
+        delete(CourseEvaluation).where(CourseEvaluation.user_id == world.users["finisher"])
+    )
+    db.session.commit()
+
+
+def _answers(world: World) -> dict[str, Any]:
+    return {**answers_for(open_attempt(world)), "action": "save"}
+
+
+def _reset_token(world: World) -> dict[str, object]:
+    return {"token": issue_token(world.user("target"), Purpose.RESET_PASSWORD)}
+
+
+def _zip(world: World) -> dict[str, Any]:
+    return {"archive": Upload(course_to_zip(course_spec(slug="zip-course")), "zip-course.zip")}
+
+
+CASES: dict[str, Case] = {
+    "/sign-up": Case(
+        None,
+        "/sign-up",
+        form=lambda w: {
+            **PROFILE,
+            "email": "new@example.com",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    ),
+    "/sign-in": Case(
+        None,
+        "/sign-in",
+        form=lambda w: {"email": w.emails["reader"], "password": PASSWORD, "remember": "y"},
+    ),
+    "/sign-out": Case("reader", "/sign-out"),
+    "/account": Case("reader", "/account", form=lambda w: dict(PROFILE)),
+    "/account/password": Case(
+        "reader",
+        "/account/password",
+        form=lambda w: {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "/account/delete": Case("leaver", "/account/delete", form=lambda w: {"password": PASSWORD}),
+    "/forgot-password": Case(
+        None, "/forgot-password", form=lambda w: {"email": w.emails["target"]}
+    ),
+    "/reset-password/<token>": Case(
+        None,
+        "/reset-password/{token}",
+        params=_reset_token,
+        form=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "/admin/users/<int:user_id>/role": Case(
+        "admin",
+        "/admin/users/{user_id}/role",
+        params=lambda w: {"user_id": w.users["target"]},
+        form=lambda w: {"role": "instructor"},
+    ),
+    "/admin/users/<int:user_id>/active": Case(
+        "admin",
+        "/admin/users/{user_id}/active",
+        params=lambda w: {"user_id": w.users["target"]},
+        form=lambda w: {"active": "0"},
+    ),
+    "/admin/certificates/<public_id>/revoke": Case(
+        "admin",
+        "/admin/certificates/{public_id}/revoke",
+        params=lambda w: {"public_id": w.certificate_id},
+        form=lambda w: {"reason": "Issued in error."},
+    ),
+    "/teaching/new": Case(
+        "owner",
+        "/teaching/new",
+        form=lambda w: {
+            "title": "A new course",
+            "slug": "a-new-course",
+            "summary": "New.",
+            "ce_hours": "1.5",
+            "level": "beginning",
+            "delivery_format": "Online",
+        },
+    ),
+    "/teaching/<slug>/modules/<module_slug>/<action>": Case(
+        "owner",
+        MODULE + "/{action}",
+        params=lambda w: {"module_slug": "m1", "action": "down"},
+    ),
+    "/teaching/<slug>/modules/<module_slug>/<kind>/<item_slug>/<action>": Case(
+        "owner",
+        MODULE + "/{kind}/{item_slug}/{action}",
+        params=lambda w: {
+            "module_slug": "m1",
+            "kind": "lessons",
+            "item_slug": "lesson-1",
+            "action": "down",
+        },
+    ),
+    "/teaching/<slug>/modules/new": Case(
+        "owner",
+        "/teaching/{slug}/modules/new",
+        form=lambda w: {"title": "More", "summary": "More.", "objectives": "goal: Reach it."},
+    ),
+    "/teaching/<slug>/modules/<module_slug>": Case(
+        "owner",
+        MODULE,
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: {"title": "First", "summary": "First.", "objectives": "goal: Reach it."},
+    ),
+    "/teaching/<slug>/modules/<module_slug>/lessons/new": Case(
+        "owner",
+        MODULE + "/lessons/new",
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: dict(LESSON),
+    ),
+    "/teaching/<slug>/modules/<module_slug>/lessons/<lesson_slug>": Case(
+        "owner",
+        MODULE + "/lessons/{lesson_slug}",
+        params=lambda w: {"module_slug": "m1", "lesson_slug": "lesson-1"},
+        form=lambda w: dict(LESSON),
+    ),
+    "/teaching/<slug>/modules/<module_slug>/questions/new": Case(
+        "owner",
+        MODULE + "/questions/new",
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: dict(QUESTION),
+    ),
+    "/teaching/<slug>/modules/<module_slug>/questions/<question_slug>": Case(
+        "owner",
+        MODULE + "/questions/{question_slug}",
+        params=lambda w: {"module_slug": "m1", "question_slug": "q-single"},
+        form=lambda w: dict(QUESTION),
+    ),
+    "/teaching/<slug>/settings": Case(
+        "owner", "/teaching/{slug}/settings", form=lambda w: dict(SETTINGS)
+    ),
+    "/teaching/<slug>/publish": Case("owner", "/teaching/{slug}/publish", prepare=_ensure_draft),
+    "/teaching/<slug>/discard": Case("owner", "/teaching/{slug}/discard", prepare=_ensure_draft),
+    "/teaching/<slug>/team": Case(
+        "owner", "/teaching/{slug}/team", form=lambda w: {"email": w.emails["spare"]}
+    ),
+    "/teaching/<slug>/team/<int:user_id>/remove": Case(
+        "owner",
+        "/teaching/{slug}/team/{user_id}/remove",
+        params=lambda w: {"user_id": w.users["co"]},
+    ),
+    "/teaching/<slug>/archive": Case(
+        "owner", "/teaching/{slug}/archive", form=lambda w: {"archived": "1"}
+    ),
+    "/teaching/import": Case("owner", "/teaching/import", form=_zip),
+    "/courses/<slug>/enroll": Case(
+        "reader", "/courses/{slug}/enroll", params=lambda w: {"slug": OTHER_COURSE}
+    ),
+    "/courses/<course_slug>/<module_slug>/<lesson_slug>/complete": Case(
+        "reader",
+        "/courses/{course_slug}/{module_slug}/{lesson_slug}/complete",
+        params=lambda w: {"module_slug": "m1", "lesson_slug": "lesson-1"},
+    ),
+    "/courses/<course_slug>/quizzes/<int:quiz_id>/start": Case(
+        "reader",
+        "/courses/{course_slug}/quizzes/{quiz_id}/start",
+        params=lambda w: {"quiz_id": w.quiz_id},
+    ),
+    "/attempts/<int:attempt_id>": Case(
+        "reader",
+        "/attempts/{attempt_id}",
+        params=lambda w: {"attempt_id": open_attempt(w).id},
+        form=_answers,
+        # Submitting with questions unanswered is refused, and the answers given are saved.
+        kept_message="Your answers so far are saved.",
+        kept_tables=frozenset({"attempt_answers"}),
+    ),
+    "/courses/<slug>/evaluation": Case(
+        "finisher",
+        "/courses/{slug}/evaluation",
+        form=lambda w: dict(EVALUATION),
+        prepare=_forget_evaluation,
+    ),
+    "/courses/<slug>/attest": Case(
+        "finisher", "/courses/{slug}/attest", form=lambda w: {"attest": "y"}
+    ),
+    "/certificates/<public_id>/reissue": Case(
+        "holder",
+        "/certificates/{public_id}/reissue",
+        params=lambda w: {"public_id": w.certificate_id},
+    ),
+    "/verify/credential": Case(
+        None, "/verify/credential", form=lambda w: {"credential": w.credential}
+    ),
+}

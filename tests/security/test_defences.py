@@ -1,0 +1,81 @@
+"""Defences docs/security.md lists that no other test proved: CSRF on every form,
+production headers and cookies, scrypt, and the same work for unknown accounts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from app.accounts import services
+from tests.conftest import TEST_SECRET, make_app
+
+_PARAMETER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
+CSRF_MESSAGE = "The form had expired or was not sent from this site."
+
+
+def _any_path(rule: str) -> str:
+    """A path the rule matches: 1 for numbers, a word for everything else."""
+    return _PARAMETER.sub(lambda m: "1" if m.group(1) == "int" else "x", rule)
+
+
+def test_every_form_refuses_a_post_without_the_csrf_token(app: Flask, client) -> None:
+    posts = sorted(rule.rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ()))
+    assert posts
+    for rule in posts:
+        for token in (None, "forged"):
+            data = {} if token is None else {"csrf_token": token}
+            response = client.post(_any_path(rule), data=data, csrf=False)
+            assert response.status_code == 400, rule
+            assert CSRF_MESSAGE in response.get_data(as_text=True), rule
+
+
+@pytest.fixture
+def production(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The app as GROUNDWORK_ENV=production configures it."""
+    monkeypatch.setenv("GROUNDWORK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "p" * 64)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    return make_app(database_url)
+
+
+def test_production_sends_hsts_and_cookies_only_over_https(production: Flask) -> None:
+    response = production.test_client().get("/", base_url="https://groundwork.test")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_passwords_are_hashed_with_scrypt(database_url: str) -> None:
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET})
+    with app.app_context():
+        assert services.hash_password("correct horse battery").startswith("scrypt:")
+    app.extensions["db_engine"].dispose()
+
+
+def test_an_unknown_email_costs_a_password_check_too(
+    app: Flask, client, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[str] = []
+    real = services.check_password_hash
+
+    def counting(hashed: str, password: str) -> bool:
+        checks.append(hashed)
+        return real(hashed, password)
+
+    monkeypatch.setattr(services, "check_password_hash", counting)
+    make_user(email="known@example.com")
+    for email in ("known@example.com", "unknown@example.com"):
+        client.post("/sign-in", data={"email": email, "password": "not the password"})
+    assert len(checks) == 2  # the same work whether or not the account exists
+
+
+def test_reset_mails_are_rate_limited_per_account(app: Flask, client, make_user) -> None:
+    user = make_user(email="often-forgets@example.com")
+    codes = [
+        client.post("/forgot-password", data={"email": user.email}).status_code for _ in range(4)
+    ]
+    assert codes == [302, 302, 302, 429]  # EMAIL_LIMIT_PER_ACCOUNT: 3 per hour
