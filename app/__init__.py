@@ -105,10 +105,11 @@ def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``backups``, ``demo`` groups."""
     from app.accounts.cli import users
     from app.backups.cli import backups
+    from app.benchdata.cli import bench
     from app.certificates.cli import certificates
     from app.content.cli import courses
     from app.demo import demo
     from app.migrate import db_commands
 
-    for group in (db_commands, users, courses, certificates, backups, demo):
+    for group in (db_commands, users, courses, certificates, backups, bench, demo):
         app.cli.add_command(group)
