@@ -21,7 +21,7 @@ class Purpose(StrEnum):
     """What a mailed link is for; each purpose signs with its own salt."""
 
     CONFIRM_EMAIL = "confirm-email"
-    RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)
+    RESET_PASSWORD = "reset-password"  # noqa: S105 (a purpose name, not a secret)  # nosec B105
 
 
 class TokenError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess  # nosec B404: runs pg_dump and pg_restore only, without a shell
+import subprocess  # nosec B404  # runs pg_dump and pg_restore only, without a shell
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +70,7 @@ def _run(arguments: list[str], connection: Connection | None = None) -> str:
     """Run a client program and return its output; its error output becomes the refusal."""
     environment = connection.environment if connection else dict(os.environ)
     try:
-        finished = subprocess.run(  # noqa: S603  # nosec B603: our program, no shell, a list
+        finished = subprocess.run(  # noqa: S603 (our program, no shell, a list)  # nosec B603
             arguments, env=environment, capture_output=True, text=True, check=False
         )
     except OSError as error:

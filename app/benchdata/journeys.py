@@ -147,7 +147,7 @@ class Planner:
         """Rows for learners ``first`` to ``first + count - 1``."""
         rows = Rows()
         for number in range(first, first + count):
-            self._learner(random.Random(f"{self.seed}:{number}"), number, rows)  # noqa: S311 (data, not secrets)
+            self._learner(random.Random(f"{self.seed}:{number}"), number, rows)  # noqa: S311 (data, not secrets)  # nosec B311
         return rows
 
     def _learner(self, rng: random.Random, number: int, rows: Rows) -> None:

@@ -42,7 +42,7 @@ FULL_LEARNERS = 100_000
 #: Learners enrolled in the quiz-day course and ready for its quiz, at scale 1.
 FULL_QUIZ_DAY_COHORT = 2_000
 #: The password every generated account shares (benchmark databases only).
-PASSWORD = "bench-learner-pass"  # noqa: S105 (benchmark accounts only, printed on purpose)
+PASSWORD = "bench-learner-pass"  # noqa: S105 (benchmark accounts only)  # nosec B105
 INSTRUCTOR_EMAIL = f"instructor@{EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 #: Learners planned and written per transaction.
@@ -127,7 +127,7 @@ def course_shapes(seed: int) -> list[CourseShape]:
             .selectinload(Question.choices),
         )
     )
-    rng = random.Random(f"{seed}-questions")  # noqa: S311 (data, not secrets)
+    rng = random.Random(f"{seed}-questions")  # noqa: S311 (data, not secrets)  # nosec B311
     shapes = []
     for rank, course in enumerate(db.session.scalars(statement), start=1):
         modules = []
