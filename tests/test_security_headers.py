@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from email.utils import parsedate_to_datetime
+
 
 def test_headers_on_pages(client):
     response = client.get("/")
@@ -20,6 +23,32 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     )
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_keep_me_signed_in_lasts_two_weeks_in_an_httponly_lax_cookie(client, make_user):
+    user = make_user()
+    response = client.post(
+        "/sign-in",
+        data={"email": user.email, "password": "correct horse battery", "remember": "y"},
+    )
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")
+    )
+    attributes = dict(
+        part.strip().partition("=")[::2] for part in cookie.split(";")[1:] if "=" in part
+    )
+    expires = parsedate_to_datetime(attributes["Expires"])
+    lifetime = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=13, hours=23) < lifetime <= dt.timedelta(days=14)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_without_keep_me_signed_in_there_is_no_remember_cookie(client, make_user):
+    user = make_user()
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": "correct horse battery"}
+    )
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
 
 
 def test_not_found_is_friendly(client):
