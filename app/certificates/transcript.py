@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +13,7 @@ from fpdf.fonts import FontFace
 from app.certificates.document import written_date
 from app.certificates.identifiers import display_id
 from app.certificates.typefaces import BUNDLED_FACES, FONTS_DIR
+from app.csvcells import to_csv
 
 COLUMNS = ("Completed", "Course", "Version", "Format", "CE hours", "Certificate", "Status")
 
@@ -43,30 +42,22 @@ def _hours(value: Decimal) -> str:
 
 def transcript_csv(rows: Sequence[TranscriptRow]) -> str:
     """The transcript as CSV text, one row per certificate, then the total."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow(
-            [
-                r.completed_on.isoformat(),
-                _safe(r.course_title),
-                r.course_version,
-                _safe(r.delivery_format),
-                _hours(r.ce_hours),
-                display_id(r.certificate_id),
-                r.status,
-            ]
+    lines: list[Sequence[object]] = [
+        (
+            r.completed_on.isoformat(),
+            r.course_title,
+            r.course_version,
+            r.delivery_format,
+            _hours(r.ce_hours),
+            display_id(r.certificate_id),
+            r.status,
         )
-    writer.writerow(
-        ["", "Total CE hours (valid certificates)", "", "", _hours(total_hours(rows)), "", ""]
+        for r in rows
+    ]
+    lines.append(
+        ("", "Total CE hours (valid certificates)", "", "", _hours(total_hours(rows)), "", "")
     )
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return to_csv(COLUMNS, lines)
 
 
 def transcript_pdf(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.accounts.access import instructor_required
 from app.catalog import services as catalog
 from app.catalog.team import get_team_course
+from app.csvcells import to_csv
 from app.evaluations.services import summarise
 from app.records import services
 
@@ -93,7 +94,7 @@ def evaluations_csv(slug: str) -> Response:
     rows += [(f"Free of commercial bias: {k}", v) for k, v in summary.bias.items()]
     rows += [("Comment", c) for c in summary.comments]
     return _csv(
-        services.to_csv(("Measure", "Value (mean of 1-5, or count)"), rows),
+        to_csv(("Measure", "Value (mean of 1-5, or count)"), rows),
         f"{slug}-evaluations.csv",
     )
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
 
 from sqlalchemy import and_, select
 
@@ -13,6 +10,7 @@ from app.accounts.models import User
 from app.catalog.models import Course
 from app.certificates.identifiers import display_id
 from app.certificates.models import Certificate
+from app.csvcells import to_csv
 from app.db import db
 from app.learning.models import Enrollment
 
@@ -57,22 +55,6 @@ def completions(course: Course, start: dt.date | None, end: dt.date | None) -> l
     if end:
         statement = statement.where(Certificate.completed_on <= end)
     return list(db.session.scalars(statement))
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV text with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
 
 
 COMPLETION_HEADER = (

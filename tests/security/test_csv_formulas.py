@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.certificates.transcript import TranscriptRow, transcript_csv
-from app.records.services import to_csv
+from app.csvcells import to_csv
 from tests.security.hostile import hostile_text
 
 #: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
