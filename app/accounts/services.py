@@ -257,6 +257,23 @@ def set_active(admin: User, user: User, active: bool) -> None:
     db.session.commit()
 
 
+#: How an anonymised account's email ends (`.invalid` can never receive mail).
+ANONYMISED_EMAIL_SUFFIX = "@deleted.invalid"
+
+
+def is_anonymised(user: User) -> bool:
+    """Whether the account was deleted by anonymising it."""
+    return user.email.endswith(ANONYMISED_EMAIL_SUFFIX)
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN.value, User.is_active.is_(True))
+    )
+
+
 def anonymise(actor: User, user: User) -> None:
     """Delete an account by anonymising it; CE records and certificates are kept.
 
@@ -269,8 +286,14 @@ def anonymise(actor: User, user: User) -> None:
         raise AccountError(
             "An administrator cannot delete their own account here; ask another administrator."
         )
+    if is_anonymised(user):
+        raise AccountError("This account is already anonymised; nothing was changed.")
+    if user.role == Role.ADMIN.value and user.is_active and _active_admins() <= 1:
+        raise AccountError(
+            "This is the last active administrator; make someone else an administrator first."
+        )
     record("user.anonymised", "user", user.id, actor_id=actor.id)
-    user.email = f"deleted-user-{user.id}@deleted.invalid"
+    user.email = f"deleted-user-{user.id}{ANONYMISED_EMAIL_SUFFIX}"
     user.legal_name = "Deleted account"
     user.profession = "Other"
     user.license_number = None

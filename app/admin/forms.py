@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import Role
+from app.accounts.services import normalise_email
 from app.forms import WebForm
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]
@@ -25,3 +27,17 @@ class ActiveForm(WebForm):
     def wants_active(self) -> bool | None:
         """True to reactivate, False to deactivate, None if the value was tampered with."""
         return {"1": True, "0": False}.get(self.active.data or "")
+
+
+class AnonymiseForm(WebForm):
+    """Confirm anonymising someone's account by typing its email."""
+
+    email = StringField(
+        "Type the account's email to confirm",
+        validators=[DataRequired("Type the account's email to confirm."), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def confirms(self, email: str) -> bool:
+        """Whether what was typed is this email (case and surrounding spaces aside)."""
+        return normalise_email(self.email.data or "") == email

@@ -10,7 +10,7 @@ from app.accounts import services
 from app.accounts.access import admin_required
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError
-from app.admin.forms import ActiveForm, RoleForm
+from app.admin.forms import ActiveForm, AnonymiseForm, RoleForm
 from app.audit import services as audit_services
 from app.certificates import services as certificate_services
 from app.certificates.forms import RevokeForm
@@ -53,6 +53,7 @@ def users() -> str:
         roles=list(Role),
         role_form=RoleForm(),
         active_form=ActiveForm(),
+        anonymised={user.id for user in results.items if services.is_anonymised(user)},
     )
 
 
@@ -92,6 +93,33 @@ def set_active(user_id: int) -> Response:
         state = "reactivated" if wanted else "deactivated"
         flash(f"{user.legal_name}'s account is {state}.", "success")
     return _back()
+
+
+@bp.route("/users/<int:user_id>/anonymise", methods=["GET", "POST"])
+@admin_required
+def anonymise(user_id: int) -> Response | str:
+    """Delete someone's account by anonymising it, once its email is typed to confirm."""
+    user = get_user(user_id)
+    form = AnonymiseForm()
+    if form.validate_on_submit():
+        if not form.confirms(user.email):
+            form.email.errors.append("That is not this account's email; nothing was changed.")
+        else:
+            name = user.legal_name
+            try:
+                services.anonymise(current_user, user)
+            except AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                flash(f"{name}'s account is anonymised; their CE records are kept.", "success")
+                return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/anonymise.html",
+        user=user,
+        form=form,
+        anonymised=services.is_anonymised(user),
+        certificates=len(certificate_services.current_certificates(user)),
+    )
 
 
 @bp.route("/certificates")

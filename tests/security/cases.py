@@ -168,6 +168,12 @@ CASES: dict[str, Case] = {
         params=lambda w: {"user_id": w.users["target"]},
         form=lambda w: {"active": "0"},
     ),
+    "/admin/users/<int:user_id>/anonymise": Case(
+        "admin",
+        "/admin/users/{user_id}/anonymise",
+        params=lambda w: {"user_id": w.users["target"]},
+        form=lambda w: {"email": w.emails["target"]},
+    ),
     "/admin/certificates/<public_id>/revoke": Case(
         "admin",
         "/admin/certificates/{public_id}/revoke",
