@@ -12,7 +12,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,7 +42,7 @@ lint: $(STAMP)
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
