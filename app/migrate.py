@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from alembic import command
 from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from app.config import PROJECT_ROOT
 
@@ -21,10 +24,46 @@ def alembic_config() -> Config:
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection to migrate on, in one transaction that commits all or nothing.
+
+    On SQLite two things need care. Python's driver runs DDL outside any transaction, so
+    here it is told to leave transactions alone and one is begun explicitly: a failed
+    migration then leaves no half-made table behind. And Alembic changes a table by
+    copying it and dropping the original, which foreign-key enforcement refuses once other
+    rows point at it, so enforcement is off while migrating (as SQLite's documentation
+    prescribes for such changes), every reference is checked before the commit, and
+    enforcement is back on before the connection returns to the pool.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        driver = connection.connection.driver_connection
+        managed = driver.isolation_level  # type: ignore[union-attr]
+        driver.isolation_level = None  # type: ignore[union-attr]
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction
+        connection.commit()
+        try:
+            with connection.begin():
+                connection.exec_driver_sql("BEGIN")
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The migration left broken references: {broken[:5]}")
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            driver.isolation_level = managed  # type: ignore[union-attr]
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database at ``engine`` up to ``revision``."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -32,7 +71,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the database at ``engine`` down to ``revision``."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

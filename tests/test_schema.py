@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from app.accounts.models import Role
 from app.audit.services import record
 from app.db import db
+from app.migrate import downgrade, upgrade
 from app.models import metadata
 
 
@@ -45,3 +46,30 @@ def test_the_audit_log_is_append_only(app, make_user):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text(statement))
         db.session.rollback()
+
+
+def test_a_migration_that_fails_on_sqlite_changes_nothing(app):
+    """SQLite runs DDL outside transactions unless told; a failed upgrade must leave no trace."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL DDL is transactional by nature")
+    engine = db.engine
+    downgrade(engine, "0004")
+    with engine.connect() as connection:  # a dangling reference the upgrade's check will find
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        connection.exec_driver_sql(
+            "INSERT INTO lesson_progress (user_id, lesson_id, first_viewed_at, seconds_on_task) "
+            "VALUES (999, 999, CURRENT_TIMESTAMP, 0)"
+        )
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+    with pytest.raises(RuntimeError, match="broken references"):
+        upgrade(engine)
+
+    with engine.connect() as connection:
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    assert version == "0004"
+    assert not {"lesson_tallies", "question_tallies", "_alembic_tmp_enrollments"} & tables
