@@ -102,14 +102,16 @@ def register_web_behaviour(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The ``flask db``, ``users``, ``courses``, ``certificates``, ``backups``, ``demo`` groups."""
+    """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
+    ``bench`` and ``demo`` groups."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.benchdata.cli import bench
     from app.certificates.cli import certificates
     from app.content.cli import courses
     from app.demo import demo
+    from app.insight.cli import insight
     from app.migrate import db_commands
 
-    for group in (db_commands, users, courses, certificates, backups, bench, demo):
+    for group in (db_commands, users, courses, certificates, insight, backups, bench, demo):
         app.cli.add_command(group)

@@ -7,6 +7,7 @@ from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Ques
 from app.certificates.models import Certificate
 from app.db import Base
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
+from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.quizzes.models import AttemptAnswer, QuizAttempt
 
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Choice",
+    "ChoiceTally",
     "Course",
     "CourseDraft",
     "CourseEvaluation",
@@ -24,10 +26,12 @@ __all__ = [
     "Enrollment",
     "Lesson",
     "LessonProgress",
+    "LessonTally",
     "Module",
     "ModuleCompletion",
     "ObjectiveRating",
     "Question",
+    "QuestionTally",
     "Quiz",
     "QuizAttempt",
     "User",

@@ -27,6 +27,7 @@ from app.catalog.models import (
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
+from app.insight.tallies import recount_furthest
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
     _apply_modules(course, spec.modules)
     _apply_final_quiz(course, spec.final_quiz)
     db.session.flush()
+    if not created:  # lessons may have moved, arrived or retired: whose furthest is which
+        recount_furthest(course.id)
     outcome = "created" if created else "updated"
     record(
         f"course.{outcome}_from_files",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -19,6 +19,14 @@ class Enrollment(Base):
         CheckConstraint(
             "(completed_at IS NULL) = (completed_version IS NULL)", name="completion_consistent"
         ),
+        # The drop-off chart: unfinished enrollments of a course by furthest lesson.
+        Index(
+            "ix_enrollments_unfinished_furthest",
+            "course_id",
+            "furthest_lesson_id",
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +39,11 @@ class Enrollment(Base):
     #: The lesson the learner is reading now and since when: time is credited when they move on.
     current_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     visit_started_at: Mapped[dt.datetime | None]
+    #: The furthest current lesson (in course order) the learner has completed; kept by
+    #: ``app.insight.tallies`` at each completion and recounted when the course changes.
+    furthest_lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="SET NULL")
+    )
     #: When the learner attested "I completed this activity in full".
     attested_at: Mapped[dt.datetime | None]
 

@@ -20,6 +20,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, CourseStatus, Lesson, Module, Quiz
 from app.db import db, utcnow
+from app.insight.tallies import count_lesson_completed
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.learning.progress import (
     CourseOutline,
@@ -304,6 +305,7 @@ def complete_lesson(
             )
         row.completed_at = now
         db.session.flush()
+        count_lesson_completed(enrollment, lesson.id, course)
         settle_completion(user, course, enrollment)
     db.session.commit()
     return row

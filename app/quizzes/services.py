@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, Question, Quiz
 from app.db import db, utcnow
+from app.insight.tallies import count_first_attempt
 from app.learning.models import Enrollment
 from app.learning.services import settle_completion
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
@@ -208,6 +209,7 @@ def submit_attempt(
         db.session.rollback()
         raise QuizError("This attempt was already submitted; here is its result.")
     _write_answers(attempt, answers, result)
+    count_first_attempt(attempt, result)
     record(
         "quiz.graded",
         "quiz_attempt",
