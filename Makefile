@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser test-postgres lint lock migrate seed clean
+.PHONY: run test test-browser test-postgres lint lock migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test-postgres: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+# Load benchmarks under Gunicorn on SQLite and PostgreSQL (bench/README.md); about an hour
+# the first time (seeding 100,000 learners per database), BENCH_ARGS=--quick for a smoke run.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

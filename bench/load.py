@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 import statistics
 import subprocess
@@ -138,15 +139,26 @@ async def _submitter(
     recorder: Recorder,
     ready: asyncio.Barrier,
     deadline: list[float],
+    pause: float,
 ) -> None:
-    """Sign in, then start, open, submit and read attempts until the deadline."""
+    """Sign in, then start, open, submit and read attempts until the deadline.
+
+    With ``pause``, the learner waits about that many seconds before each action.
+    """
     browser = Browser(base_url, connector, Recorder())  # sign-in is not what is measured
     signed_in = await browser.sign_in(email, PASSWORD)
     await ready.wait()
     browser.recorder = recorder
+    rng = random.Random(email)  # noqa: S311 (pauses, not secrets)
+
+    async def think() -> None:
+        if pause:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * pause)
+
     start = f"/courses/{targets.quiz_day_course}/quizzes/{targets.quiz_day_quiz}/start"
     try:
         while signed_in and time.perf_counter() < deadline[0]:
+            await think()
             _, _, location = await browser.request(
                 "start", "POST", start, (302,), data={"csrf_token": browser.csrf}
             )
@@ -157,6 +169,7 @@ async def _submitter(
             _, page, _ = await browser.request("attempt page", "GET", attempt, (200,))
             answers = dict(QUESTION_FIELD.findall(page))  # the last choice of each question
             answers |= {"action": "submit", "csrf_token": browser.csrf}
+            await think()
             _, _, result = await browser.request("submit", "POST", attempt, (302,), data=answers)
             if result:
                 await browser.request("result page", "GET", location_path(result), (200,))
@@ -165,7 +178,7 @@ async def _submitter(
 
 
 async def _quiz_submissions(
-    base_url: str, targets: Targets, clients: int, seconds: int
+    base_url: str, targets: Targets, clients: int, seconds: int, pause: float
 ) -> dict[str, Any]:
     connector = aiohttp.TCPConnector(limit=0)
     recorder = Recorder()
@@ -173,7 +186,7 @@ async def _quiz_submissions(
     deadline = [float("inf")]
     tasks = [
         asyncio.create_task(
-            _submitter(base_url, email, targets, connector, recorder, ready, deadline)
+            _submitter(base_url, email, targets, connector, recorder, ready, deadline, pause)
         )
         for email in targets.cohort[:clients]
     ]
@@ -187,6 +200,7 @@ async def _quiz_submissions(
     submits = summary["steps"].get("submit", summarise([]))
     return {
         "clients": clients,
+        "pause_seconds": pause,
         "seconds": round(elapsed, 1),
         "submissions_per_second": round(submits["requests"] / elapsed, 1),
         "requests_per_second": round(summary["overall"]["requests"] / elapsed, 1),
@@ -197,11 +211,11 @@ async def _quiz_submissions(
 
 
 def quiz_submissions(
-    base_url: str, targets: Targets, clients: int = 50, seconds: int = 30
+    base_url: str, targets: Targets, clients: int = 50, seconds: int = 30, pause: float = 0
 ) -> dict[str, Any]:
-    """``clients`` learners submitting the 16-question quiz back to back, without pause.
+    """``clients`` learners submitting the 16-question quiz, back to back unless ``pause``.
 
     A small seed has fewer quiz-day learners than that; the report says how many ran.
     """
     clients = min(clients, len(targets.cohort))
-    return asyncio.run(_quiz_submissions(base_url, targets, clients, seconds))
+    return asyncio.run(_quiz_submissions(base_url, targets, clients, seconds, pause))

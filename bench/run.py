@@ -30,7 +30,7 @@ import load
 import report
 from insight_latency import insight_latency
 from quizday import Pace, quiz_day
-from server import ROOT, Server, database_for, seed, seeded_scale
+from server import ROOT, Server, database_for, migrate, seed, seeded_scale
 from sqlalchemy import create_engine, text
 
 DEFAULT_DIR = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "groundwork-bench"))
@@ -49,6 +49,8 @@ def machine() -> dict[str, Any]:
         postgres = connection.execute(text("SHOW server_version")).scalar()
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain")),
         "cpus": os.cpu_count(),
         "cpu": cpu,
         "memory_gib": round(memory_kb / 1024 / 1024, 1),
@@ -58,6 +60,15 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "wrk": wrk_version(),
     }
+
+
+def git(*arguments: str) -> str:
+    """Read-only git output (the commit measured), or "" outside a checkout."""
+    git_path = shutil.which("git")
+    if git_path is None:
+        return ""
+    done = subprocess.run([git_path, *arguments], cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+    return done.stdout.strip()
 
 
 def wrk_version() -> str | None:
@@ -114,6 +125,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         phase = Load()
         result["seed"] = seed(database, args.scale, args.dir) | {"machine": phase.done()}
         print(f"[{kind}] seeded in {result['seed']['seconds']} s", flush=True)
+    else:
+        migrate(database, args.dir)  # seeded by an earlier commit: this commit's schema
     if args.seed_only:
         return result
     targets = load_targets(database.url)
@@ -130,6 +143,13 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         result["quiz_submission"] = load.quiz_submissions(server.url, targets, 50, args.seconds * 2)
         result["quiz_submission"]["server_side"] = server.server_side(since)
         result["quiz_submission"]["machine"] = phase.done()
+        print(f"[{kind}] quiz submission, 50 clients pausing about 5 s per action ...", flush=True)
+        phase, since = Load(), server.log_position()
+        paced = load.quiz_submissions(server.url, targets, 50, args.seconds * 4, pause=5)
+        result["quiz_submission_paced"] = paced | {
+            "server_side": server.server_side(since),
+            "machine": phase.done(),
+        }
         print(f"[{kind}] insight page ...", flush=True)
         phase = Load()
         result["insight"] = insight_latency(server.url, targets) | {"machine": phase.done()}
