@@ -18,6 +18,8 @@ def _load(phase: dict[str, Any]) -> str:
 
 def pages(run: dict[str, Any]) -> list[str]:
     """Requests per second and latency of each page beside its ceiling."""
+    if "pages" not in run:
+        return []
     p = run["pages"]
     lines = [
         f"Pages ({run['database']}; wrk, {p['connections']} connections, median of "
@@ -69,6 +71,8 @@ def quiz_submission(run: dict[str, Any], key: str = "quiz_submission") -> list[s
 
 def insight(run: dict[str, Any]) -> list[str]:
     """The insight page timed alone."""
+    if "insight" not in run:
+        return []
     i = run["insight"]
     return [
         f"Insight ({run['database']}; {i['path']}, {i['requests']} requests one at a time): "
@@ -130,6 +134,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines += [*run["seed"]["output"][-13:], "```", ""]
         lines += pages(run) + quiz_submission(run) + quiz_submission(run, "quiz_submission_paced")
         lines += insight(run) + quiz_day(run)
-    lines += ["## Certificates (bench/bench_certificates.py)", "", "```"]
-    lines += results["certificates"]["output"] + ["```", ""]
+    if "certificates" in results:
+        lines += ["## Certificates (bench/bench_certificates.py)", "", "```"]
+        lines += results["certificates"]["output"] + ["```", ""]
     return "\n".join(lines)

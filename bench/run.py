@@ -32,7 +32,9 @@ from insight_latency import insight_latency
 from quizday import Pace, quiz_day
 from server import ROOT, Server, database_for, migrate, seed, seeded_scale
 from sqlalchemy import create_engine, text
+from targets import Targets, load_targets
 
+PHASES = ["pages", "submission", "insight", "quiz-day", "certificates"]
 DEFAULT_DIR = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "groundwork-bench"))
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -115,9 +117,7 @@ def ensure_wrk() -> None:
 
 
 def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Seed if needed, then every load phase against one server."""
-    from targets import load_targets
-
+    """Seed if needed, then the chosen load phases against one server."""
     database = database_for(kind, args.scale, args.dir, POSTGRES)
     result: dict[str, Any] = {"database": kind}
     if args.reseed or seeded_scale(database) != args.scale:
@@ -133,37 +133,58 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     result["learners"] = targets.learners
     server = Server(database, args.dir, args.port)
     try:
-        print(f"[{kind}] page benchmarks ...", flush=True)
-        phase = Load()
-        result["pages"] = load.page_benchmarks(
-            server.url, targets, args.dir, args.seconds, args.rounds, args.connections
-        ) | {"machine": phase.done()}
-        print(f"[{kind}] quiz submission, 50 clients ...", flush=True)
-        phase, since = Load(), server.log_position()
-        result["quiz_submission"] = load.quiz_submissions(server.url, targets, 50, args.seconds * 2)
-        result["quiz_submission"]["server_side"] = server.server_side(since)
-        result["quiz_submission"]["machine"] = phase.done()
-        print(f"[{kind}] quiz submission, 50 clients pausing about 5 s per action ...", flush=True)
-        phase, since = Load(), server.log_position()
-        paced = load.quiz_submissions(server.url, targets, 50, args.seconds * 4, pause=5)
-        result["quiz_submission_paced"] = paced | {
-            "server_side": server.server_side(since),
-            "machine": phase.done(),
-        }
-        print(f"[{kind}] insight page ...", flush=True)
-        phase = Load()
-        result["insight"] = insight_latency(server.url, targets) | {"machine": phase.done()}
-        if args.quiz_day:
-            users = min(args.quiz_day_users, len(targets.cohort))
-            print(f"[{kind}] quiz day, {users} learners ...", flush=True)
-            phase, since = Load(), server.log_position()
-            pace = Pace(ramp_seconds=args.ramp, question_seconds=tuple(args.think))  # type: ignore[arg-type]
-            result["quiz_day"] = quiz_day(server.url, targets, users, pace)
-            result["quiz_day"]["server_side"] = server.server_side(since)
-            result["quiz_day"]["machine"] = phase.done()
+        if "pages" in args.phases:
+            _pages(kind, server, targets, args, result)
+        if "submission" in args.phases:
+            _submissions(kind, server, targets, args, result)
+        if "insight" in args.phases:
+            print(f"[{kind}] insight page ...", flush=True)
+            phase = Load()
+            result["insight"] = insight_latency(server.url, targets) | {"machine": phase.done()}
+        if "quiz-day" in args.phases:
+            _quiz_day(kind, server, targets, args, result)
     finally:
         server.stop()
     return result
+
+
+def _pages(
+    kind: str, server: Server, targets: Targets, args: argparse.Namespace, result: dict[str, Any]
+) -> None:
+    print(f"[{kind}] page benchmarks ...", flush=True)
+    phase = Load()
+    result["pages"] = load.page_benchmarks(
+        server.url, targets, args.dir, args.seconds, args.rounds, args.connections
+    ) | {"machine": phase.done()}
+
+
+def _submissions(
+    kind: str, server: Server, targets: Targets, args: argparse.Namespace, result: dict[str, Any]
+) -> None:
+    print(f"[{kind}] quiz submission, 50 clients ...", flush=True)
+    phase, since = Load(), server.log_position()
+    result["quiz_submission"] = load.quiz_submissions(server.url, targets, 50, args.seconds * 2)
+    result["quiz_submission"]["server_side"] = server.server_side(since)
+    result["quiz_submission"]["machine"] = phase.done()
+    print(f"[{kind}] quiz submission, 50 clients pausing about 5 s per action ...", flush=True)
+    phase, since = Load(), server.log_position()
+    paced = load.quiz_submissions(server.url, targets, 50, args.seconds * 4, pause=5)
+    result["quiz_submission_paced"] = paced | {
+        "server_side": server.server_side(since),
+        "machine": phase.done(),
+    }
+
+
+def _quiz_day(
+    kind: str, server: Server, targets: Targets, args: argparse.Namespace, result: dict[str, Any]
+) -> None:
+    users = min(args.quiz_day_users, len(targets.cohort))
+    print(f"[{kind}] quiz day, {users} learners ...", flush=True)
+    phase, since = Load(), server.log_position()
+    pace = Pace(ramp_seconds=args.ramp, question_seconds=tuple(args.think))  # type: ignore[arg-type]
+    result["quiz_day"] = quiz_day(server.url, targets, users, pace)
+    result["quiz_day"]["server_side"] = server.server_side(since)
+    result["quiz_day"]["machine"] = phase.done()
 
 
 def certificates() -> dict[str, Any]:
@@ -191,7 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=15, help="per page run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
-    parser.add_argument("--no-quiz-day", dest="quiz_day", action="store_false")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        default=PHASES,
+        choices=PHASES,
+        help="which load phases to run (default: all, in this order)",
+    )
+    parser.add_argument("--no-quiz-day", dest="phases", action="store_const", const=PHASES[:-1])
     parser.add_argument("--quiz-day-users", type=int, default=2000)
     parser.add_argument("--ramp", type=float, default=180)
     parser.add_argument("--think", type=float, nargs=2, default=(10, 30))
@@ -210,8 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed_only:
         print(json.dumps(results["runs"], indent=2))
         return 0
-    print("certificate benchmark ...", flush=True)
-    results["certificates"] = certificates()
+    if "certificates" in args.phases:
+        print("certificate benchmark ...", flush=True)
+        results["certificates"] = certificates()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (args.dir / f"results-{stamp}.json").write_text(json.dumps(results, indent=2))
     markdown = report.markdown(results)
