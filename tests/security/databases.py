@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.db import normalise_url
-from tests.conftest import ON_POSTGRES, SERVER_URL
+from tests.conftest import ON_POSTGRES, SERVER_URL, make_app
 
 
 def _sqlite_file(url: str) -> Path:
@@ -50,3 +51,13 @@ def scratch_database(purpose: str, folder: Path, template: str | None = None) ->
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def app_on_copy(purpose: str, folder: Path, template: str) -> Iterator[Flask]:
+    """An app (rate limits off, app context pushed) on a private copy of ``template``."""
+    with scratch_database(purpose, folder, template=template) as copy:
+        app = make_app(copy, RATELIMIT_ENABLED=False)
+        with app.app_context():
+            yield app
+        app.extensions["db_engine"].dispose()

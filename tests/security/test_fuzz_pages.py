@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from app.accounts.tokens import Purpose, issue_token
 from tests.conftest import make_app
-from tests.security.databases import scratch_database
+from tests.security.databases import app_on_copy
 from tests.security.hostile import hostile_text, tampered_path
 from tests.security.world import COURSE, World, open_attempt, sign_in
 
@@ -58,11 +58,8 @@ def pages(app: Flask) -> list[str]:
 def site(world_database: tuple[str, World], tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One copy of the world for every page (requesting pages changes little)."""
     url, world = world_database
-    with scratch_database("pages", tmp_path_factory.mktemp("pages"), template=url) as copy:
-        app = make_app(copy, RATELIMIT_ENABLED=False)
-        with app.app_context():
-            yield app, world
-        app.extensions["db_engine"].dispose()
+    with app_on_copy("pages", tmp_path_factory.mktemp("pages"), url) as app:
+        yield app, world
 
 
 def probe(clients: dict[str | None, Any], template: str, params: dict[str, object]) -> None:

@@ -19,7 +19,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from tests.conftest import make_app
-from tests.security.databases import scratch_database
+from tests.security.databases import app_on_copy
 from tests.security.snapshot import changed_tables, snapshot
 from tests.security.test_fuzz_pages import known_values
 from tests.security.world import World, sign_in
@@ -128,15 +128,12 @@ def _request(client: Any, method: str, address: str) -> Any:
 def site(world_database: tuple[str, World], tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One copy of the world, with a signed-in client for each of its people."""
     url, world = world_database
-    with scratch_database("owners", tmp_path_factory.mktemp("owners"), template=url) as copy:
-        app = make_app(copy, RATELIMIT_ENABLED=False)
-        with app.app_context():
-            clients = {}
-            for name in world.users:
-                clients[name] = app.test_client()
-                sign_in(clients[name], world.emails[name])
-            yield app, world, clients
-        app.extensions["db_engine"].dispose()
+    with app_on_copy("owners", tmp_path_factory.mktemp("owners"), url) as app:
+        clients = {}
+        for name in world.users:
+            clients[name] = app.test_client()
+            sign_in(clients[name], world.emails[name])
+        yield app, world, clients
 
 
 def test_every_route_with_a_parameter_has_an_ownership_rule() -> None:
