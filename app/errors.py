@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, make_response, render_template
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -53,6 +56,22 @@ def _handle_http(error: HTTPException) -> tuple[str, int]:
     return render_error(code)
 
 
+def _handle_rate_limited(error: RateLimitExceeded) -> Response:
+    """The 429 page, with Retry-After: the seconds until the limit that refused resets.
+
+    Only refusals carry it (the limiter's headers on every response would cost a store
+    round trip per request).
+    """
+    from app.extensions import limiter
+
+    response = make_response(*render_error(429))
+    refused = limiter.current_limit
+    if refused is not None:
+        seconds = math.ceil(refused.reset_at - time.time())
+        response.headers["Retry-After"] = str(max(1, seconds))
+    return response
+
+
 def _handle_csrf(error: CSRFError) -> tuple[str, int]:
     return render_error(
         400,
@@ -72,6 +91,7 @@ def _handle_unexpected(error: Exception) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(RateLimitExceeded, _handle_rate_limited)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -10,4 +10,6 @@ from flask_wtf.csrf import CSRFProtect
 csrf = CSRFProtect()
 login_manager = LoginManager()
 #: Storage comes from RATELIMIT_STORAGE_URI: memory by default, Redis when workers share it.
-limiter = Limiter(get_remote_address, headers_enabled=True)
+#: No X-RateLimit headers on every response (each costs the store another round trip);
+#: a refusal says when to retry (``app.errors``).
+limiter = Limiter(get_remote_address, headers_enabled=False)

@@ -80,6 +80,8 @@ def test_repeated_failures_hit_the_rate_limit(database_url):
         )
         assert blocked.status_code == 429
         assert "Too many attempts" in blocked.get_data(as_text=True)
+        assert 1 <= int(blocked.headers["Retry-After"]) <= 61  # the minute limit, rounded up
+        assert "X-RateLimit-Limit" not in blocked.headers
         # Another account from the same address is not blocked by this account's limit.
         other = UserFactory(count=50)(Role.LEARNER)
         ok = client.post(
