@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.accounts.models import Role
 from app.audit.services import record
-from app.db import db
+from app.db import db, make_engine
 from app.migrate import downgrade, upgrade
 from app.models import metadata
 
@@ -48,12 +48,38 @@ def test_the_audit_log_is_append_only(app, make_user):
         db.session.rollback()
 
 
-def test_a_migration_that_fails_on_sqlite_changes_nothing(app):
-    """SQLite runs DDL outside transactions unless told; a failed upgrade must leave no trace."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL DDL is transactional by nature")
+def _version_and_tables(engine) -> tuple[str, set[str]]:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return version, set(inspect(connection).get_table_names())
+
+
+def test_a_migration_that_fails_midway_changes_nothing(app):
+    """Revision 0005 creates three tables; when the third cannot be made, none remains.
+
+    (SQLite's driver runs DDL outside transactions unless told otherwise.)
+    """
     engine = db.engine
     downgrade(engine, "0004")
+    with engine.begin() as connection:  # in the way of the third table the upgrade creates
+        connection.execute(text("CREATE TABLE question_tallies (question_id INTEGER)"))
+    try:
+        with pytest.raises(DBAPIError):
+            upgrade(engine)
+        version, tables = _version_and_tables(engine)
+        assert version == "0004"
+        assert not {"lesson_tallies", "choice_tallies"} & tables
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE question_tallies"))
+        upgrade(engine)
+    assert _version_and_tables(engine)[0] == "0005"
+
+
+def test_sqlite_migrations_check_every_reference_before_committing(tmp_path):
+    """Foreign keys are off while SQLite tables are rebuilt, so they are checked at the end."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'references.sqlite3'}")
+    upgrade(engine, "0004")
     with engine.connect() as connection:  # a dangling reference the upgrade's check will find
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
@@ -68,8 +94,7 @@ def test_a_migration_that_fails_on_sqlite_changes_nothing(app):
     with pytest.raises(RuntimeError, match="broken references"):
         upgrade(engine)
 
-    with engine.connect() as connection:
-        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    version, tables = _version_and_tables(engine)
     assert version == "0004"
     assert not {"lesson_tallies", "question_tallies", "_alembic_tmp_enrollments"} & tables
+    engine.dispose()
