@@ -118,6 +118,9 @@ def app(database_url: str) -> Iterator[Flask]:
     application.extensions["db_engine"].dispose()
 
 
+_CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
 class FormClient(FlaskClient):
     """A test client whose POSTs carry a CSRF token, as a browser's form would.
 
@@ -134,11 +137,14 @@ class FormClient(FlaskClient):
         return FlaskClient.open(self, *args, **kwargs)
 
     def csrf_token(self) -> str:
-        """Fetch a page and read the token from its meta tag."""
-        page = super().get("/", headers={"Accept": "text/html"})
-        match = re.search(r'name="csrf-token" content="([^"]+)"', page.get_data(as_text=True))
-        assert match, "every page carries a csrf-token meta tag"
-        return match.group(1)
+        """Read the token from a form, as a browser's form carries it: the sign-out form on
+        every page once signed in, the sign-in form before."""
+        for path in ("/", "/sign-in"):
+            page = super().get(path, headers={"Accept": "text/html"})
+            match = _CSRF_FIELD.search(page.get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("neither the catalog nor the sign-in page has a form with a token")
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
         """POST with the form's CSRF token unless ``csrf=False``."""

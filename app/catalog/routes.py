@@ -35,7 +35,7 @@ def index() -> str:
 @bp.route("/courses/<slug>")
 def course(slug: str) -> str:
     """A course's description, objectives, syllabus, CE information, and Enroll or Continue."""
-    found = learning.course_with_content(slug)
+    found = learning.course_with_content(slug, described=True)
     if found is None:
         abort(404)
     enrollment = progress = None

@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -234,12 +234,16 @@ def revoke(admin: User, certificate: Certificate, reason: str) -> None:
     db.session.commit()
 
 
+#: Built once: public verification runs it on every lookup.
+_BY_PUBLIC_ID = select(Certificate).where(Certificate.public_id == bindparam("public_id"))
+
+
 def find_certificate(text: str) -> Certificate | None:
     """The certificate a typed or scanned ID names (either form), or None."""
     public_id = parse_certificate_id(text)
     if public_id is None:
         return None
-    return db.session.scalar(select(Certificate).where(Certificate.public_id == public_id))
+    return db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
 
 
 def search_certificates(query: str, page: int, per_page: int = 25) -> Page[Certificate]:

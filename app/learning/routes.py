@@ -99,6 +99,7 @@ def _render_lesson(
         course=course,
         module=module_outline,
         lesson=lesson,
+        body=services.lesson_body(lesson) if progress.module_unlocked(module_outline) else "",
         step=step,
         progress=progress,
         before=before,

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import insert, literal, select, union_all, update
+from sqlalchemy import bindparam, insert, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from app.accounts.models import User
 from app.audit.services import record
@@ -38,37 +38,89 @@ class LearningError(Exception):
     """A refused learning action; the message is safe to show the learner."""
 
 
-def _content_options() -> tuple[Any, ...]:
+#: What the catalog's course page shows and the learning pages do not. The structure query
+#: repeats the course's columns on every module and lesson row, so the learning pages leave
+#: these texts and JSON lists unloaded (any later use loads them) rather than decode them per row.
+_DESCRIPTION = (
+    Course.summary,
+    Course.description,
+    Course.description_html,
+    Course.topics,
+    Course.objectives,
+    Course.instructors,
+    Course.references,
+    Course.approval_statement,
+)
+_MODULE_DESCRIPTION = (Module.summary, Module.objectives)
+
+
+def _structure_options(described: bool) -> tuple[Any, ...]:
     """Load a course's structure in the same query: modules, lessons (without their bodies),
-    each module's quiz with its question count, and the final post-test."""
+    each module's quiz with its question count, and the final post-test; the course's and
+    modules' descriptions too when ``described``."""
     modules = joinedload(Course.modules)
-    return (
+    options: tuple[Any, ...] = (
         modules.joinedload(Module.lessons).defer(Lesson.body).defer(Lesson.body_html),
         modules.joinedload(Module.quiz).undefer(Quiz.question_count),
         joinedload(Course.final_quiz).undefer(Quiz.question_count),
     )
+    if described:
+        return options
+    return (
+        *options,
+        *(defer(column) for column in _DESCRIPTION),
+        *(modules.defer(column) for column in _MODULE_DESCRIPTION),
+    )
 
 
-def course_with_content(slug: str | None = None, course_id: int | None = None) -> Course | None:
-    """A published (or archived) course by slug or id, with its structure, in one query.
+#: Built once: these pages run on every lesson view and quiz submission, and building the
+#: statement and its loader options each time cost more than running it.
+_OPEN = Course.status.in_((CourseStatus.PUBLISHED.value, CourseStatus.ARCHIVED.value))
+_STRUCTURE = {
+    (described, key): select(Course)
+    .where(_OPEN, column == bindparam("key"))
+    .options(*_structure_options(described))
+    for described in (False, True)
+    for key, column in (("slug", Course.slug), ("id", Course.id))
+}
+
+
+def course_with_content(
+    slug: str | None = None, course_id: int | None = None, *, described: bool = False
+) -> Course | None:
+    """A published (or archived) course by slug or id, with its structure, in one query;
+    ``described`` loads its description and objectives as well (the catalog's course page).
 
     Archived courses are closed to new enrollments but stay open to enrolled learners.
     """
-    statement = select(Course).where(
-        Course.status.in_((CourseStatus.PUBLISHED.value, CourseStatus.ARCHIVED.value))
-    )
-    statement = (
-        statement.where(Course.slug == slug) if slug else statement.where(Course.id == course_id)
-    )
-    return db.session.scalars(statement.options(*_content_options())).unique().one_or_none()
+    if slug:
+        statement, key = _STRUCTURE[described, "slug"], slug
+    elif course_id is not None:
+        statement, key = _STRUCTURE[described, "id"], course_id
+    else:
+        return None
+    return db.session.scalars(statement, {"key": key}).unique().one_or_none()
 
 
 def courses_with_content(course_ids: Collection[int]) -> list[Course]:
     """Several courses with their structure, in one query, in title order."""
     if not course_ids:
         return []
-    statement = select(Course).where(Course.id.in_(course_ids)).order_by(Course.title)
-    return list(db.session.scalars(statement.options(*_content_options())).unique())
+    statement = (
+        select(Course)
+        .where(Course.id.in_(course_ids))
+        .order_by(Course.title)
+        .options(*_structure_options(described=False))
+    )
+    return list(db.session.scalars(statement).unique())
+
+
+def lesson_body(lesson: Lesson) -> str:
+    """The lesson's rendered body, which the structure query leaves out."""
+    return db.session.scalar(_BODY, {"lesson_id": lesson.id}) or ""
+
+
+_BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))
 
 
 def final_quiz_id(course: Course) -> int | None:
@@ -97,16 +149,19 @@ def outline(course: Course) -> CourseOutline:
 
 def find_enrollment(user: User, course: Course) -> Enrollment | None:
     """The user's enrollment in the course, if any."""
-    return db.session.scalar(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    )
+    return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
 
 
-def learner_records(
-    user: User, enrollments: Mapping[int, Enrollment | None]
-) -> dict[int, LearnerRecord]:
-    """What the user has done in each course (by course id), in one query for them all."""
-    course_ids = list(enrollments)
+_ENROLLMENT = select(Enrollment).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
+)
+
+
+def _learner_records_statement() -> Any:
+    """Lessons opened and completed, quizzes passed and modules completed by one user in
+    some courses, as (kind, course id, item id, done) rows of one query."""
+    user_id = bindparam("user_id")
+    course_ids = bindparam("course_ids", expanding=True)
     lessons = (
         select(
             literal("lesson"),
@@ -116,13 +171,13 @@ def learner_records(
         )
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .join(Module, Module.id == Lesson.module_id)
-        .where(LessonProgress.user_id == user.id, Module.course_id.in_(course_ids))
+        .where(LessonProgress.user_id == user_id, Module.course_id.in_(course_ids))
     )
     quizzes = (
         select(literal("quiz"), Quiz.course_id, QuizAttempt.quiz_id, literal(True))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(
-            QuizAttempt.user_id == user.id,
+            QuizAttempt.user_id == user_id,
             QuizAttempt.passed.is_(True),
             Quiz.course_id.in_(course_ids),
         )
@@ -130,13 +185,25 @@ def learner_records(
     modules = (
         select(literal("module"), Module.course_id, ModuleCompletion.module_id, literal(True))
         .join(Module, Module.id == ModuleCompletion.module_id)
-        .where(ModuleCompletion.user_id == user.id, Module.course_id.in_(course_ids))
+        .where(ModuleCompletion.user_id == user_id, Module.course_id.in_(course_ids))
     )
+    return union_all(lessons, quizzes, modules)
+
+
+_LEARNER_RECORDS = _learner_records_statement()
+
+
+def learner_records(
+    user: User, enrollments: Mapping[int, Enrollment | None]
+) -> dict[int, LearnerRecord]:
+    """What the user has done in each course (by course id), in one query for them all."""
+    course_ids = list(enrollments)
     found: dict[int, dict[str, set[int]]] = {
         course_id: {"visited": set(), "lessons": set(), "quizzes": set(), "modules": set()}
         for course_id in course_ids
     }
-    for kind, course_id, item_id, done in db.session.execute(union_all(lessons, quizzes, modules)):
+    rows = db.session.execute(_LEARNER_RECORDS, {"user_id": user.id, "course_ids": course_ids})
+    for kind, course_id, item_id, done in rows:
         bucket = found[course_id]
         if kind == "lesson":
             bucket["visited"].add(item_id)

@@ -220,6 +220,17 @@ def test_verification_of_a_valid_certificate_shows_only_what_it_should(client, s
     assert user.email not in page and user.license_number not in page
 
 
+def test_a_verifier_is_given_no_cookie(app, client, sign_in):
+    """Checking a certificate starts no session: the board's clerk leaves no trace here."""
+    user = sign_in()
+    certificate = earn_certificate(client, make_course(modules=1), user.id)
+    stranger = app.test_client()
+    for path in ("/", "/verify", f"/verify/{certificate.public_id}"):
+        response = stranger.get(path)
+        assert response.status_code == 200, path
+        assert not response.headers.getlist("Set-Cookie"), path
+
+
 def test_verification_says_revoked_after_an_admin_revokes(client, sign_in, make_user):
     course = make_course(modules=1)
     user = sign_in()

@@ -43,7 +43,8 @@ def production(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Flask:
 
 
 def test_production_sends_hsts_and_cookies_only_over_https(production: Flask) -> None:
-    response = production.test_client().get("/", base_url="https://groundwork.test")
+    # The sign-in form's CSRF token is the first thing that gives a visitor a session.
+    response = production.test_client().get("/sign-in", base_url="https://groundwork.test")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
