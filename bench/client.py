@@ -16,7 +16,8 @@ from typing import Any
 import aiohttp
 
 USER_AGENT = "groundwork-bench"
-CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+#: A form's CSRF field: every page's sign-out form once signed in, the sign-in form before.
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 #: Seconds before a request counts as failed (Gunicorn's own timeout is 30 s).
 REQUEST_TIMEOUT = 30
 
@@ -152,7 +153,7 @@ class Browser:
             self.recorder.exceptions[step] += 1
             return 0, "", ""
         self.recorder.status(step, code, expected, (time.perf_counter() - started) * 1000)
-        match = CSRF_META.search(body)
+        match = CSRF_FIELD.search(body)
         if match:
             self.csrf = match.group(1)
         return code, body, location
