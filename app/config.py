@@ -74,6 +74,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Sites that share one Redis keep their counters apart by prefix.
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "SIGN_IN_LIMIT_PER_IP": "20 per minute; 100 per hour",
         "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
         "EMAIL_LIMIT_PER_IP": "5 per minute; 30 per hour",
