@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -207,3 +208,21 @@ def sign_in(client: FormClient, make_user: UserFactory):  # type: ignore[no-unty
         return user
 
     return _sign_in
+
+
+#: The Redis that .ci/run starts; tests keep to keys under their own prefix.
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A rate-limit key prefix of this test's own; its keys are deleted afterwards."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
+    prefix = f"groundwork-test-{secrets.token_hex(6)}"
+    yield prefix
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)

@@ -27,11 +27,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 
 from app.certificates.keys import SIGNING_KEY_FILENAME, load_or_create_signing_key
 from app.config import PROJECT_ROOT
-from tests.accounts.test_shared_limits import REDIS_URL
+from tests.conftest import REDIS_URL
 from tests.factories import make_course
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -112,20 +111,6 @@ class Visitor:
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args: object, **_kwargs: object) -> None:
         return None
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A rate-limit key prefix of this test's own; its keys are deleted afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
-    prefix = f"groundwork-test-{secrets.token_hex(6)}"
-    yield prefix
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
 
 
 def test_a_learner_moves_between_two_servers_that_share_only_the_database_and_redis(

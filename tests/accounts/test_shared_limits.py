@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 import subprocess
 import sys
 
 import pytest
-import redis
 
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
-from tests.conftest import UserFactory, make_app
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def redis_prefix():  # type: ignore[no-untyped-def]
-    """A key prefix of this test's own; its keys are deleted afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
-    prefix = f"groundwork-test-{secrets.token_hex(6)}"
-    yield prefix
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
-
+from tests.conftest import REDIS_URL, UserFactory, make_app
 
 OTHER_WORKER = """
 import sys
