@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, select, union_all, update
+from sqlalchemy import CompoundSelect, bindparam, insert, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload
 
@@ -115,12 +115,12 @@ def courses_with_content(course_ids: Collection[int]) -> list[Course]:
     return list(db.session.scalars(statement).unique())
 
 
+_BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))
+
+
 def lesson_body(lesson: Lesson) -> str:
     """The lesson's rendered body, which the structure query leaves out."""
     return db.session.scalar(_BODY, {"lesson_id": lesson.id}) or ""
-
-
-_BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))
 
 
 def final_quiz_id(course: Course) -> int | None:
@@ -147,17 +147,17 @@ def outline(course: Course) -> CourseOutline:
     return CourseOutline(tuple(modules), course.modules_unlock_in_order, final_quiz_id(course))
 
 
-def find_enrollment(user: User, course: Course) -> Enrollment | None:
-    """The user's enrollment in the course, if any."""
-    return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
-
-
 _ENROLLMENT = select(Enrollment).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
 )
 
 
-def _learner_records_statement() -> Any:
+def find_enrollment(user: User, course: Course) -> Enrollment | None:
+    """The user's enrollment in the course, if any."""
+    return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
+
+
+def _learner_records_statement() -> CompoundSelect:
     """Lessons opened and completed, quizzes passed and modules completed by one user in
     some courses, as (kind, course id, item id, done) rows of one query."""
     user_id = bindparam("user_id")
