@@ -40,6 +40,7 @@ from app.catalog.models import Course, Lesson, Module
 from app.db import db
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress
+from app.learning.progress import CourseOutline
 from app.quizzes.grading import Grade
 from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
 
@@ -93,10 +94,10 @@ def count_first_attempt(attempt: QuizAttempt, result: Grade) -> None:
     _add(ChoiceTally.__table__, ["question_id", "choice_key"], ["picked"], choice_rows(result))  # type: ignore[arg-type]
 
 
-def count_lesson_completed(enrollment: Enrollment, lesson_id: int, course: Course) -> None:
+def count_lesson_completed(enrollment: Enrollment, lesson_id: int, outline: CourseOutline) -> None:
     """Count a lesson just completed, and move the enrollment's furthest lesson up to it.
 
-    ``course`` has its current modules and lessons loaded. The furthest lesson only moves
+    ``outline`` is the course's current modules and lessons. The furthest lesson only moves
     forward: the update is conditional, so two tabs completing lessons at once keep the
     further one. The caller commits (with the completion).
     """
@@ -106,7 +107,7 @@ def count_lesson_completed(enrollment: Enrollment, lesson_id: int, course: Cours
         ["completed"],
         [{"lesson_id": lesson_id, "completed": 1}],
     )  # type: ignore[arg-type]
-    order = [lesson.id for module in course.active_modules for lesson in module.active_lessons]
+    order = [lesson.id for module in outline.modules for lesson in module.lessons]
     if lesson_id not in order:
         return
     earlier = order[: order.index(lesson_id)]

@@ -69,6 +69,7 @@ class NextStep:
     kind: str  # "lesson", "quiz", "final" or "done"
     module: ModuleOutline | None = None
     lesson: LessonStep | None = None
+    final_quiz_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class CourseProgress:
                     return NextStep("lesson", module, lesson)
             return NextStep("quiz", module)
         if not self.course_complete and self.outline.final_quiz_id is not None:
-            return NextStep("final")
+            return NextStep("final", final_quiz_id=self.outline.final_quiz_id)
         return NextStep("done")
 
     def neighbours(self, lesson_id: int) -> tuple[LessonStep | None, LessonStep | None]:

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.catalog.models import Course, Lesson, Module
+from app.catalog.models import Course
 from app.learning import services
 from app.learning.models import Enrollment
-from app.learning.progress import CourseProgress, NextStep
+from app.learning.progress import CourseOutline, CourseProgress, LessonStep, ModuleOutline, NextStep
 from app.learning.services import LearningError
 
 bp = Blueprint("learning", __name__)
@@ -23,11 +23,21 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def find_lesson(course: Course, module_slug: str, lesson_slug: str) -> tuple[Module, Lesson]:
+def get_open_course(slug: str) -> Course:
+    """A published (or archived) course's row, its structure left to its outline, or 404."""
+    course = services.published_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def find_lesson(
+    outline: CourseOutline, module_slug: str, lesson_slug: str
+) -> tuple[ModuleOutline, LessonStep]:
     """A current lesson of the course by its slugs, or 404."""
-    for module in course.active_modules:
+    for module in outline.modules:
         if module.slug == module_slug:
-            for lesson in module.active_lessons:
+            for lesson in module.lessons:
                 if lesson.slug == lesson_slug:
                     return module, lesson
     abort(404)
@@ -53,10 +63,8 @@ def step_url(course: Course, step: NextStep) -> str:
         )
     if step.kind == "quiz" and step.module and step.module.quiz_id:
         return url_for("quizzes.intro", course_slug=course.slug, quiz_id=step.module.quiz_id)
-    if step.kind == "final" and step.module is None:
-        final = services.final_quiz_id(course)
-        if final:
-            return url_for("quizzes.intro", course_slug=course.slug, quiz_id=final)
+    if step.kind == "final" and step.final_quiz_id:
+        return url_for("quizzes.intro", course_slug=course.slug, quiz_id=step.final_quiz_id)
     if step.kind == "done":
         return url_for("certificates.claim", slug=course.slug)
     return url_for("catalog.course", slug=course.slug)
@@ -66,7 +74,7 @@ def step_url(course: Course, step: NextStep) -> str:
 @login_required
 def enroll(slug: str) -> Response:
     """Enroll and go to the first lesson."""
-    course = get_course(slug)
+    course = get_open_course(slug)
     try:
         services.enroll(current_user, course)
     except LearningError as error:
@@ -80,7 +88,7 @@ def enroll(slug: str) -> Response:
 @login_required
 def resume(slug: str) -> Response:
     """Go to the next thing left to do in the course."""
-    course = get_course(slug)
+    course = get_open_course(slug)
     enrollment = require_enrollment(course)
     if isinstance(enrollment, Response):
         return enrollment
@@ -89,22 +97,24 @@ def resume(slug: str) -> Response:
 
 
 def _render_lesson(
-    course: Course, module: Module, lesson: Lesson, progress: CourseProgress, status: int = 200
+    course: Course,
+    module: ModuleOutline,
+    lesson: LessonStep,
+    progress: CourseProgress,
+    status: int = 200,
 ) -> tuple[str, int]:
-    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
-    step = next(le for le in module_outline.lessons if le.id == lesson.id)
     before, after = progress.neighbours(lesson.id)
+    blocking = progress.blocking_module(module)
     return render_template(
         "learning/lesson.html",
         course=course,
-        module=module_outline,
+        module=module,
         lesson=lesson,
-        body=services.lesson_body(lesson) if progress.module_unlocked(module_outline) else "",
-        step=step,
+        body="" if blocking else services.lesson_body(lesson.id),
         progress=progress,
         before=before,
         after=after,
-        blocking=progress.blocking_module(module_outline),
+        blocking=blocking,
         step_url=step_url,
         next_step=progress.next_step(),
     ), status
@@ -114,16 +124,15 @@ def _render_lesson(
 @login_required
 def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, int] | Response:
     """Read a lesson; a locked one says why and links to what comes first."""
-    course = get_course(course_slug)
-    module, found = find_lesson(course, module_slug, lesson_slug)
+    course = get_open_course(course_slug)
+    module, found = find_lesson(services.outline(course), module_slug, lesson_slug)
     enrollment = require_enrollment(course)
     if isinstance(enrollment, Response):
         return enrollment
     progress = services.progress_for(current_user, course, enrollment)
-    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
-    if not progress.module_unlocked(module_outline):
+    if not progress.module_unlocked(module):
         return _render_lesson(course, module, found, progress, status=403)
-    services.open_lesson(current_user, enrollment, found, progress.record)
+    services.open_lesson(current_user, enrollment, found.id, progress.record)
     return _render_lesson(course, module, found, progress)
 
 
@@ -131,21 +140,20 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, i
 @login_required
 def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
     """Mark a lesson complete and move on."""
-    course = get_course(course_slug)
-    module, found = find_lesson(course, module_slug, lesson_slug)
+    course = get_open_course(course_slug)
+    module, found = find_lesson(services.outline(course), module_slug, lesson_slug)
     enrollment = require_enrollment(course)
     if isinstance(enrollment, Response):
         return enrollment
     progress = services.progress_for(current_user, course, enrollment)
-    module_outline = next(m for m in progress.outline.modules if m.id == module.id)
     here = url_for(
         "learning.lesson", course_slug=course_slug, module_slug=module_slug, lesson_slug=lesson_slug
     )
-    if not progress.module_unlocked(module_outline):
+    if not progress.module_unlocked(module):
         flash("This lesson is locked until the module before it is complete.", "error")
         return redirect(here)
     try:
-        services.complete_lesson(current_user, enrollment, course, found, progress)
+        services.complete_lesson(current_user, enrollment, course, found.id, progress)
     except LearningError as error:
         flash(str(error), "warning")
         return redirect(here)

@@ -9,10 +9,22 @@ at most ``MAX_CREDITED_VISIT`` at once so an idle tab does not count as study.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Hashable, Mapping
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, insert, literal, select, union_all, update
+from flask import current_app
+from sqlalchemy import (
+    CompoundSelect,
+    bindparam,
+    insert,
+    inspect,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload
 
@@ -115,12 +127,25 @@ def courses_with_content(course_ids: Collection[int]) -> list[Course]:
     return list(db.session.scalars(statement).unique())
 
 
+_PUBLISHED = (
+    select(Course)
+    .where(_OPEN, Course.slug == bindparam("slug"))
+    .options(*(defer(column) for column in _DESCRIPTION))
+)
+
+
+def published_course(slug: str) -> Course | None:
+    """A published (or archived) course's own row, without its structure: the lesson
+    player reads that from ``outline``, which each worker keeps per course version."""
+    return db.session.scalar(_PUBLISHED, {"slug": slug})
+
+
 _BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))
 
 
-def lesson_body(lesson: Lesson) -> str:
+def lesson_body(lesson_id: int) -> str:
     """The lesson's rendered body, which the structure query leaves out."""
-    return db.session.scalar(_BODY, {"lesson_id": lesson.id}) or ""
+    return db.session.scalar(_BODY, {"lesson_id": lesson_id}) or ""
 
 
 def final_quiz_id(course: Course) -> int | None:
@@ -129,8 +154,56 @@ def final_quiz_id(course: Course) -> int | None:
     return final.id if final is not None and final.question_count else None
 
 
+#: How many course versions' outlines each worker keeps (a few kilobytes each).
+OUTLINES_KEPT = 256
+
+
+class _Outlines:
+    """The outlines a worker has built, by course version, least recently used first out."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[Hashable, CourseOutline] = OrderedDict()
+
+    def get(self, key: Hashable) -> CourseOutline | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def keep(self, key: Hashable, built: CourseOutline) -> None:
+        with self._lock:
+            self._kept[key] = built
+            self._kept.move_to_end(key)
+            while len(self._kept) > OUTLINES_KEPT:
+                self._kept.popitem(last=False)
+
+
+def _outlines() -> _Outlines:
+    return current_app.extensions.setdefault("groundwork.outlines", _Outlines())
+
+
 def outline(course: Course) -> CourseOutline:
-    """The course's current modules and lessons as the completion rules see them."""
+    """The course's current modules and lessons as the completion rules see them.
+
+    A course's structure changes only when a new version is published (the importer
+    bumps the version or, for a first publication, the content fingerprint) and its
+    row's ``updated_at`` moves with every change to the course, so an outline built
+    once per worker for that key is the outline: no query on the next page.
+    """
+    key = (course.id, course.version, course.content_fingerprint, course.updated_at)
+    kept = _outlines()
+    found = kept.get(key)
+    if found is None:
+        found = _build_outline(course)
+        kept.keep(key, found)
+    return found
+
+
+def _build_outline(course: Course) -> CourseOutline:
+    if "modules" in inspect(course).unloaded:  # a row without its structure: one query
+        course_with_content(course_id=course.id)
     modules = []
     for number, module in enumerate(course.active_modules, start=1):
         lessons = tuple(
@@ -328,13 +401,13 @@ def _record_first_view(user: User, lesson_id: int) -> None:
         pass
 
 
-def open_lesson(user: User, enrollment: Enrollment, lesson: Lesson, record: LearnerRecord) -> None:
+def open_lesson(user: User, enrollment: Enrollment, lesson_id: int, record: LearnerRecord) -> None:
     """Record that the learner opened a lesson; credit the previous one's time."""
     now = utcnow()
     _credit_visit(user, enrollment, now)
-    if lesson.id not in record.visited_lessons:
-        _record_first_view(user, lesson.id)
-    enrollment.current_lesson_id = lesson.id
+    if lesson_id not in record.visited_lessons:
+        _record_first_view(user, lesson_id)
+    enrollment.current_lesson_id = lesson_id
     enrollment.visit_started_at = now
     db.session.commit()
 
@@ -350,15 +423,15 @@ def leave_lessons(user: User, enrollment: Enrollment) -> None:
 
 
 def complete_lesson(
-    user: User, enrollment: Enrollment, course: Course, lesson: Lesson, progress: CourseProgress
+    user: User, enrollment: Enrollment, course: Course, lesson_id: int, progress: CourseProgress
 ) -> LessonProgress:
     """Mark a lesson complete once the course's seat time is met; settle completions."""
     now = utcnow()
-    if enrollment.current_lesson_id == lesson.id:
+    if enrollment.current_lesson_id == lesson_id:
         _credit_visit(user, enrollment, now)
         enrollment.visit_started_at = now
         db.session.flush()
-    row = _progress_row(user, lesson.id)
+    row = _progress_row(user, lesson_id)
     db.session.refresh(row)
     if row.completed_at is None:
         needed = course.min_seconds_per_lesson
@@ -372,7 +445,7 @@ def complete_lesson(
             )
         row.completed_at = now
         db.session.flush()
-        count_lesson_completed(enrollment, lesson.id, course)
+        count_lesson_completed(enrollment, lesson_id, progress.outline)
         settle_completion(user, course, enrollment)
     db.session.commit()
     return row
