@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -41,6 +44,43 @@ def find_lesson(
                 if lesson.slug == lesson_slug:
                     return module, lesson
     abort(404)
+
+
+@dataclass(frozen=True)
+class OutlineLinks:
+    """Where the course outline's entries lead."""
+
+    course: str
+    lessons: Mapping[int, str]
+    quizzes: Mapping[int, str]
+
+
+def outline_links(course: Course, outline: CourseOutline) -> OutlineLinks:
+    """The outline's links for this version of the course, built once per worker (they
+    change only with the slugs, which only a new version changes)."""
+
+    def build() -> OutlineLinks:
+        slug = course.slug
+        return OutlineLinks(
+            course=url_for("catalog.course", slug=slug),
+            lessons={
+                lesson.id: url_for(
+                    "learning.lesson",
+                    course_slug=slug,
+                    module_slug=module.slug,
+                    lesson_slug=lesson.slug,
+                )
+                for module in outline.modules
+                for lesson in module.lessons
+            },
+            quizzes={
+                module.quiz_id: url_for("quizzes.intro", course_slug=slug, quiz_id=module.quiz_id)
+                for module in outline.modules
+                if module.quiz_id
+            },
+        )
+
+    return services.for_version(course, ("outline links", request.script_root), build)
 
 
 def require_enrollment(course: Course) -> Enrollment | Response:
@@ -112,6 +152,7 @@ def _render_lesson(
         lesson=lesson,
         body="" if blocking else services.lesson_body(lesson.id),
         progress=progress,
+        links=outline_links(course, progress.outline),
         before=before,
         after=after,
         blocking=blocking,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Hashable, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Hashable, Mapping
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import (
@@ -154,51 +154,57 @@ def final_quiz_id(course: Course) -> int | None:
     return final.id if final is not None and final.question_count else None
 
 
-#: How many course versions' outlines each worker keeps (a few kilobytes each).
-OUTLINES_KEPT = 256
+#: How many things built from course versions each worker keeps (a few kilobytes each).
+VERSIONS_KEPT = 512
+
+_Built = TypeVar("_Built")
 
 
-class _Outlines:
-    """The outlines a worker has built, by course version, least recently used first out."""
+class VersionCache:
+    """What a worker has built from course versions, least recently used first out."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: OrderedDict[Hashable, CourseOutline] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def get(self, key: Hashable) -> CourseOutline | None:
+    def get(self, key: Hashable) -> Any:
+        """The thing kept under ``key``, or None."""
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
             return found
 
-    def keep(self, key: Hashable, built: CourseOutline) -> None:
+    def keep(self, key: Hashable, built: Any) -> None:
+        """Keep ``built`` under ``key``, letting the least recently used go past the limit."""
         with self._lock:
             self._kept[key] = built
             self._kept.move_to_end(key)
-            while len(self._kept) > OUTLINES_KEPT:
+            while len(self._kept) > VERSIONS_KEPT:
                 self._kept.popitem(last=False)
 
 
-def _outlines() -> _Outlines:
-    return current_app.extensions.setdefault("groundwork.outlines", _Outlines())
+def for_version(course: Course, kind: Hashable, build: Callable[[], _Built]) -> _Built:
+    """What ``build`` makes of this version of the course, built once per worker.
+
+    A course's structure changes only when a new version is published (the importer
+    bumps the version or, for a first publication, the content fingerprint), and its
+    row's ``updated_at`` moves with every change to the course; a key of all four is
+    one version's content, so what was built from it stays true.
+    """
+    cache = current_app.extensions.setdefault("groundwork.versions", VersionCache())
+    key = (kind, course.id, course.version, course.content_fingerprint, course.updated_at)
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.keep(key, found)
+    return cast(_Built, found)
 
 
 def outline(course: Course) -> CourseOutline:
-    """The course's current modules and lessons as the completion rules see them.
-
-    A course's structure changes only when a new version is published (the importer
-    bumps the version or, for a first publication, the content fingerprint) and its
-    row's ``updated_at`` moves with every change to the course, so an outline built
-    once per worker for that key is the outline: no query on the next page.
-    """
-    key = (course.id, course.version, course.content_fingerprint, course.updated_at)
-    kept = _outlines()
-    found = kept.get(key)
-    if found is None:
-        found = _build_outline(course)
-        kept.keep(key, found)
-    return found
+    """The course's current modules and lessons as the completion rules see them; kept
+    per course version, so a page with the course's row needs no query for them."""
+    return for_version(course, "outline", lambda: _build_outline(course))
 
 
 def _build_outline(course: Course) -> CourseOutline:

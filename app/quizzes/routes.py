@@ -10,7 +10,7 @@ from app.catalog.models import Course, Quiz
 from app.db import db
 from app.learning import services as learning
 from app.learning.progress import CourseProgress, ModuleOutline
-from app.learning.routes import get_course, require_enrollment, step_url
+from app.learning.routes import get_course, outline_links, require_enrollment, step_url
 from app.quizzes import services
 from app.quizzes.grading import AnswerError, parse_answers
 from app.quizzes.models import QuizAttempt
@@ -65,6 +65,7 @@ def intro(course_slug: str, quiz_id: int) -> str | Response:
         course=course,
         quiz=quiz,
         progress=progress,
+        links=outline_links(course, progress.outline),
         module=module_of(progress, quiz),
         standing=services.standing(current_user, quiz, course),
         is_open=quiz_open(progress, quiz),

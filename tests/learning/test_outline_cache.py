@@ -6,7 +6,7 @@ import dataclasses
 
 from app.content.importer import import_courses
 from app.learning.progress import CourseOutline
-from app.learning.services import OUTLINES_KEPT, _Outlines
+from app.learning.services import VERSIONS_KEPT, VersionCache
 from tests.conftest import make_app
 from tests.factories import course_spec, make_course
 
@@ -40,14 +40,15 @@ def test_a_new_version_reaches_every_worker_at_once(app, client, sign_in, make_u
         assert worker.get(f"{base}/lesson-1").status_code == 404  # retired
         page = worker.get(f"{base}/lesson-2").get_data(as_text=True)
         assert "Pacing, revised" in page and "Lesson m1 2" not in page
-        assert "A new lesson" in page  # in the outline beside it
+        assert "A new lesson" in page  # in the outline beside it, with its link
+        assert f'href="{base}/lesson-3"' in page and f'href="{base}/lesson-1"' not in page
         assert worker.get(f"{base}/lesson-3").status_code == 200
 
 
-def test_the_outline_cache_keeps_only_the_most_recently_used():
-    kept = _Outlines()
+def test_the_version_cache_keeps_only_the_most_recently_used():
+    kept = VersionCache()
     empty = CourseOutline(modules=(), unlock_in_order=True)
-    for key in range(OUTLINES_KEPT):
+    for key in range(VERSIONS_KEPT):
         kept.keep(key, empty)
     assert kept.get(0) is empty  # 0 is now the most recently used
     kept.keep("one more", empty)
