@@ -54,6 +54,16 @@ class OutlineLinks:
     lessons: Mapping[int, str]
     quizzes: Mapping[int, str]
 
+    # Methods, not subscripts in the template: Jinja renders a missing key as an empty
+    # href, while a lookup here fails loudly if links and outline ever disagree.
+    def lesson(self, lesson_id: int) -> str:
+        """The lesson's page."""
+        return self.lessons[lesson_id]
+
+    def quiz(self, quiz_id: int) -> str:
+        """The quiz's introduction page."""
+        return self.quizzes[quiz_id]
+
 
 def outline_links(course: Course, outline: CourseOutline) -> OutlineLinks:
     """The outline's links for this version of the course, built once per worker (they
