@@ -4,7 +4,7 @@ The scenario of a published Moodle load test (2,000 simulated users through a
 16-question quiz), on one machine. Each simulated learner, starting at an even pace
 over the ramp:
 
-1. opens the sign-in page, signs in (scrypt, as in production) and lands on the dashboard;
+1. opens the sign-in page, signs in (Argon2id, as in production) and lands on the dashboard;
 2. enrolls (already enrolled: the site keeps the existing enrollment);
 3. opens the quiz page and starts an attempt, which opens the attempt page;
 4. answers the 16 questions one by one, thinking before each; every answer is saved

@@ -121,10 +121,12 @@ def seed(database: Database, scale: float, workdir: Path) -> dict[str, Any]:
 
 
 def migrate(database: Database, workdir: Path) -> None:
-    """Bring a database seeded by an earlier commit up to this one's schema (and totals)."""
+    """Bring a database seeded by an earlier commit up to this one's schema and password hash."""
     flask = [str(BIN / "flask"), "--app", str(ROOT / "bench" / "wsgi_bench.py")]
     env = environment(database, workdir)
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603
+    # The accounts' shared password hash, at this commit's kind and cost.
+    subprocess.run([*flask, "bench", "rehash"], env=env, check=True, capture_output=True)  # noqa: S603
 
 
 class Server:

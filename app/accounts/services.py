@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
@@ -39,8 +39,21 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    """Hash a password with the configured KDF (scrypt in production)."""
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    """Hash a password with Argon2id at the configured cost."""
+    return passwords.hash_password(password, current_app.config["PASSWORD_HASH_COST"])
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's; a hash of an older kind or cost is replaced.
+
+    The new hash is only added to the session: the caller's commit stores it.
+    """
+    verdict = passwords.verify_password(
+        user.password_hash, password, current_app.config["PASSWORD_HASH_COST"]
+    )
+    if verdict.rehash:
+        user.password_hash = hash_password(password)
+    return verdict.matches
 
 
 def find_by_email(email: str) -> User | None:
@@ -107,9 +120,9 @@ def authenticate(email: str, password: str) -> User:
     user = find_by_email(email)
     if user is None:
         # Spend the same time as a real check so response times do not reveal accounts.
-        check_password_hash(_decoy_hash(), password)
+        passwords.verify_password(_decoy_hash(), password, current_app.config["PASSWORD_HASH_COST"])
         raise AccountError("The email or password is not right.")
-    if not check_password_hash(user.password_hash, password):
+    if not verify_password(user, password):
         raise AccountError("The email or password is not right.")
     if not user.is_active:
         raise AccountError("This account has been deactivated. Please contact the administrator.")
@@ -125,10 +138,10 @@ def authenticate(email: str, password: str) -> User:
 
 def _decoy_hash() -> str:
     cache = current_app.extensions.setdefault("decoy_password_hash", {})
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in cache:
-        cache[method] = generate_password_hash("decoy-password", method=method)
-    return cache[method]
+    cost = current_app.config["PASSWORD_HASH_COST"]
+    if cost not in cache:
+        cache[cost] = passwords.hash_password("decoy-password", cost)
+    return cache[cost]
 
 
 def update_profile(user: User, profile: Profile) -> None:
@@ -142,13 +155,13 @@ def update_profile(user: User, profile: Profile) -> None:
 
 def check_password(user: User, password: str) -> None:
     """Raise AccountError unless ``password`` is the user's current password."""
-    if not check_password_hash(user.password_hash, password):
+    if not verify_password(user, password):
         raise AccountError("That password is not right.")
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; other sessions end."""
-    if not check_password_hash(user.password_hash, current):
+    if not verify_password(user, current):
         raise AccountError("Your current password is not right.")
     _set_password(user, new)
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.benchdata.seed import SeedError, describe, seed
+from app.benchdata.seed import SeedError, describe, refuse_in_production, renew_password_hash, seed
 
 
 @click.group("bench")
@@ -45,3 +45,14 @@ def seed_command(scale: float, random_seed: int, batch_size: int) -> None:
         raise click.ClickException(str(error)) from error
     for line in describe(report):
         click.echo(line)
+
+
+@bench.command("rehash")
+@with_appcontext
+def rehash_command() -> None:
+    """Move the generated accounts' shared password hash to the current kind and cost."""
+    try:
+        refuse_in_production()
+    except SeedError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{renew_password_hash():,} benchmark accounts given a new password hash.")

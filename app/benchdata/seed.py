@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.orm import selectinload
 
+from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.accounts.services import hash_password
 from app.audit.services import record
@@ -63,13 +64,45 @@ class SeedReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def refuse_unless_safe() -> None:
-    """Refuse production sites and databases already seeded."""
+def refuse_in_production() -> None:
+    """Benchmark commands never touch a production site."""
     if current_app.config["GROUNDWORK_ENV"] == "production":
         raise SeedError("Benchmark data is never generated on a production site.")
+
+
+def refuse_unless_safe() -> None:
+    """Refuse production sites and databases already seeded."""
+    refuse_in_production()
     seeded = db.session.scalar(select(User.id).where(User.email.like(f"%@{EMAIL_DOMAIN}")).limit(1))
     if seeded is not None:
         raise SeedError("This database already holds benchmark data; seed a fresh database.")
+
+
+def renew_password_hash() -> int:
+    """Give the generated accounts' shared hash the current kind and cost; rows changed.
+
+    A data set seeded by an earlier release keeps the hash it was seeded with. Real
+    accounts move to a new hash one sign-in at a time; the benchmark's accounts all share
+    one, so they move together, and a benchmark measures sign-ins as they are from then on.
+    """
+    cost = current_app.config["PASSWORD_HASH_COST"]
+    stale = [
+        stored
+        for stored in db.session.scalars(
+            select(User.password_hash).where(User.email.like(f"%@{EMAIL_DOMAIN}")).distinct()
+        )
+        if passwords.verify_password(stored, PASSWORD, cost).rehash
+    ]
+    changed = 0
+    for stored in stale:
+        result = db.session.execute(
+            update(User)
+            .where(User.password_hash == stored)
+            .values(password_hash=hash_password(PASSWORD))
+        )
+        changed += result.rowcount
+    db.session.commit()
+    return changed
 
 
 def _staff(password_hash: str) -> tuple[User, User]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.accounts.services import set_active
+from app.db import db
 from tests.conftest import UserFactory, make_app
 
 
@@ -17,6 +19,40 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, make_user
         assert response.status_code == 200
         assert "The email or password is not right." in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302  # still signed out
+
+
+def stored_hash(user: User) -> str:
+    db.session.expire_all()
+    return db.session.get(User, user.id).password_hash
+
+
+def test_an_account_on_an_older_hash_moves_to_argon2id_when_it_signs_in(client, make_user):
+    user = make_user()
+    scrypt = generate_password_hash(make_user.password, method="scrypt")
+    user.password_hash = scrypt
+    db.session.commit()
+
+    wrong = client.post("/sign-in", data={"email": user.email, "password": "not the password"})
+    assert "The email or password is not right." in wrong.get_data(as_text=True)
+    assert stored_hash(user) == scrypt  # a wrong password changes nothing
+
+    right = client.post("/sign-in", data={"email": user.email, "password": make_user.password})
+    assert right.status_code == 302
+    assert stored_hash(user).startswith("$argon2id$")
+    client.post("/sign-out")
+    # The new hash is of the same password.
+    again = client.post("/sign-in", data={"email": user.email, "password": make_user.password})
+    assert again.status_code == 302
+
+
+def test_a_damaged_password_hash_refuses_the_sign_in_without_an_error(client, make_user):
+    user = make_user()
+    user.password_hash = "$argon2id$v=19$truncated"
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": make_user.password})
+    assert response.status_code == 200
+    assert "The email or password is not right." in response.get_data(as_text=True)
+    assert stored_hash(user) == "$argon2id$v=19$truncated"
 
 
 def test_sign_in_renews_the_session_and_sign_out_ends_it(client, make_user):

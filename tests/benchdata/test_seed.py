@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.accounts.passwords import Argon2Cost
 from app.benchdata import courses as bench_courses
 from app.benchdata.cli import bench
 from app.benchdata.journeys import EMAIL_DOMAIN, learner_email
@@ -198,3 +199,32 @@ def test_scale_must_be_positive(app: Flask) -> None:
     """A zero scale is a usage error, not an empty seed."""
     result = app.test_cli_runner().invoke(bench, ["seed", "--scale", "0"])
     assert result.exit_code == 2
+
+
+def test_rehash_moves_the_generated_accounts_only_and_only_once(seeded: Flask, make_user) -> None:
+    """A data set seeded under an older hash cost is brought to the current one."""
+    someone_else = make_user()
+    theirs = someone_else.password_hash
+    seeded.config["PASSWORD_HASH_COST"] = Argon2Cost(memory_kib=16, iterations=1)
+    runner = seeded.test_cli_runner()
+    result = runner.invoke(bench, ["rehash"])
+    assert result.exit_code == 0, result.output
+    generated = count(User) - 1
+    assert f"{generated:,} benchmark accounts given a new password hash" in result.output
+    db.session.expire_all()
+    hashes = set(db.session.scalars(select(User.password_hash).where(User.id != someone_else.id)))
+    assert len(hashes) == 1 and hashes.pop().startswith("$argon2id$v=19$m=16,t=1,p=1$")
+    assert db.session.get(User, someone_else.id).password_hash == theirs
+    assert "0 benchmark accounts" in runner.invoke(bench, ["rehash"]).output
+    signed_in = seeded.test_client().post(
+        "/sign-in", data={"email": learner_email(1), "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_rehash_is_refused_in_production(database_url: str) -> None:
+    production = make_app(database_url, GROUNDWORK_ENV="production")
+    with production.app_context():
+        result = production.test_cli_runner().invoke(bench, ["rehash"])
+        assert result.exit_code != 0 and "production" in result.output
+    production.extensions["db_engine"].dispose()

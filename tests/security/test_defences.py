@@ -1,5 +1,5 @@
 """Defences docs/security.md lists that no other test proved: CSRF on every form,
-production headers and cookies, scrypt, and the same work for unknown accounts.
+production headers and cookies, Argon2id, and the same work for unknown accounts.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from app.accounts import services
+from app.accounts import passwords, services
 from tests.conftest import TEST_SECRET, make_app
 
 _PARAMETER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
@@ -50,24 +50,26 @@ def test_production_sends_hsts_and_cookies_only_over_https(production: Flask) ->
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_passwords_are_hashed_with_scrypt(database_url: str) -> None:
+def test_passwords_are_hashed_with_argon2id_at_owasps_minimum(database_url: str) -> None:
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET})
     with app.app_context():
-        assert services.hash_password("correct horse battery").startswith("scrypt:")
+        hashed = services.hash_password("correct horse battery")
     app.extensions["db_engine"].dispose()
+    # 19 MiB, 2 passes, 1 lane: the OWASP Password Storage Cheat Sheet's first choice.
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_an_unknown_email_costs_a_password_check_too(
     app: Flask, client, make_user, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checks: list[str] = []
-    real = services.check_password_hash
+    real = passwords.verify_password
 
-    def counting(hashed: str, password: str) -> bool:
+    def counting(hashed: str, password: str, cost: passwords.Argon2Cost) -> passwords.Verdict:
         checks.append(hashed)
-        return real(hashed, password)
+        return real(hashed, password, cost)
 
-    monkeypatch.setattr(services, "check_password_hash", counting)
+    monkeypatch.setattr(passwords, "verify_password", counting)
     make_user(email="known@example.com")
     for email in ("known@example.com", "unknown@example.com"):
         client.post("/sign-in", data={"email": email, "password": "not the password"})

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from app.accounts.models import Role, User
-from app.accounts.services import hash_password
+from app.accounts.services import hash_password, verify_password
 from app.catalog.models import Course, CourseStaff
 from app.certificates import services as certificates
 from app.certificates.credential import credential_json
@@ -127,7 +126,7 @@ def restore_accounts(world: World) -> None:
     db.session.expire_all()
     for name, role in ROLES.items():
         user = world.user(name)
-        if not check_password_hash(user.password_hash, PASSWORD):
+        if not verify_password(user, PASSWORD):
             user.password_hash = hash_password(PASSWORD)
         user.role, user.is_active = role.value, True
         user.email, user.legal_name = world.emails[name], world.names[name]
