@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -88,6 +90,55 @@ def test_a_locked_lesson_says_why_and_links_to_what_comes_first(client, sign_in)
     refused = client.post(lesson_url(course, "m2", "lesson-1") + "/complete")
     assert refused.status_code == 302
     assert count(LessonProgress) == 0
+
+
+def outline_steps(page: str) -> list[tuple[str, str, str]]:
+    """(href, step name, state in words) for each link in the page's course outline."""
+    outline = page.split('aria-label="Course outline"', 1)[1].split("</nav>", 1)[0]
+    return [
+        (href, " ".join(name.split()), state)
+        for href, name, state in re.findall(
+            r'<a href="([^"]+)"[^>]*>\s*<span class="mark-icon"[^>]*>.*?</span>\s*'
+            r'<span>(.*?)</span>\s*<span class="visually-hidden">\((.*?)\)</span>',
+            outline,
+            flags=re.S,
+        )
+    ]
+
+
+def test_the_outline_says_in_words_what_is_done_open_and_locked(client, sign_in):
+    course = make_course()
+    sign_in()
+    client.post(f"/courses/{course.slug}/enroll")
+    client.get(lesson_url(course, "m1", "lesson-1"))
+    client.post(lesson_url(course, "m1", "lesson-1") + "/complete")
+    page = client.get(lesson_url(course, "m1", "lesson-2")).get_data(as_text=True)
+    first_quiz, second_quiz = (m.quiz.id for m in course.active_modules)
+    assert outline_steps(page) == [
+        ("/courses/test-course/m1/lesson-1", "1.1 Lesson m1 1", "complete"),
+        ("/courses/test-course/m1/lesson-2", "1.2 Lesson m1 2", "not started or in progress"),
+        (
+            f"/courses/test-course/quizzes/{first_quiz}",
+            "Module quiz",
+            "opens when the lessons are complete",
+        ),
+        ("/courses/test-course/m2/lesson-1", "2.1 Lesson m2 1", "locked"),
+        ("/courses/test-course/m2/lesson-2", "2.2 Lesson m2 2", "locked"),
+        (
+            f"/courses/test-course/quizzes/{second_quiz}",
+            "Module quiz",
+            "opens when the lessons are complete",
+        ),
+    ]
+    assert 'href="/courses/test-course/m1/lesson-2"\n             aria-current="page"' in page
+    assert "1 of 6 steps" in page and "16% complete" in page
+    assert 'href="/courses/test-course/m1/lesson-1" rel="prev">← Previous: Lesson m1 1' in page
+    assert 'href="/courses/test-course/m2/lesson-1" rel="next">Next: Lesson m2 1' in page
+
+    client.post(lesson_url(course, "m1", "lesson-2") + "/complete")
+    page = client.get(lesson_url(course, "m1", "lesson-2")).get_data(as_text=True)
+    assert outline_steps(page)[2][2] == "open"
+    assert "2 of 6 steps" in page
 
 
 def test_the_quiz_opens_only_after_the_lessons(client, sign_in):
