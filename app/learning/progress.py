@@ -15,6 +15,7 @@ The rules (also in docs/completion.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,20 @@ class LearnerRecord:
     course_completed: bool = False
     #: Lessons the learner has opened at least once.
     visited_lessons: frozenset[int] = frozenset()
+
+
+#: A step's state in the outline: done (complete or passed), locked, or open.
+DONE, LOCKED, OPEN = "done", "locked", "open"
+
+
+@dataclass(frozen=True)
+class ModuleMarks:
+    """One module of the outline as a learner sees it: its own mark and each step's."""
+
+    module: ModuleOutline
+    mark: str  # DONE, LOCKED or OPEN
+    lessons: tuple[tuple[LessonStep, str], ...]
+    quiz: str | None  # the quiz's mark, None when the module has no quiz
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,31 @@ class CourseProgress:
             self.lesson_complete(le) for le in module.lessons
         )
 
+    def marks(self) -> tuple[ModuleMarks, ...]:
+        """Every module's and step's mark in one pass, for the outline beside each page."""
+        rows = []
+        earlier_complete = True
+        for module in self.outline.modules:
+            unlocked = earlier_complete or not self.outline.unlock_in_order
+            complete = module.id in self._complete_modules
+            earlier_complete = earlier_complete and complete
+            waiting = OPEN if unlocked else LOCKED
+            lessons = tuple(
+                (le, DONE if le.id in self.record.completed_lessons else waiting)
+                for le in module.lessons
+            )
+            quiz = None
+            if module.quiz_id is not None:
+                if module.quiz_id in self.record.passed_quizzes:
+                    quiz = DONE
+                elif unlocked and all(mark == DONE for _, mark in lessons):
+                    quiz = OPEN
+                else:
+                    quiz = LOCKED
+            mark = DONE if complete else OPEN if unlocked else LOCKED
+            rows.append(ModuleMarks(module, mark, lessons, quiz))
+        return tuple(rows)
+
     def final_unlocked(self) -> bool:
         """Whether the final post-test is open: every module complete."""
         return all(self.module_complete(m) for m in self.outline.modules)
@@ -136,14 +176,14 @@ class CourseProgress:
         final = self.outline.final_quiz_id
         return self.final_unlocked() and (final is None or final in self.record.passed_quizzes)
 
-    @property
+    @cached_property
     def steps_total(self) -> int:
         """Lessons plus quizzes in the course."""
         lessons = sum(len(m.lessons) for m in self.outline.modules)
         quizzes = sum(1 for m in self.outline.modules if m.quiz_id is not None)
         return lessons + quizzes + (1 if self.outline.final_quiz_id else 0)
 
-    @property
+    @cached_property
     def steps_done(self) -> int:
         """Lessons completed plus quizzes passed, counting only current ones."""
         done = 0
@@ -152,7 +192,7 @@ class CourseProgress:
             done += 1 if self.quiz_passed(module.quiz_id) else 0
         return done + (1 if self.quiz_passed(self.outline.final_quiz_id) else 0)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         """Progress as a whole percent; 100 once the course is complete."""
         if self.course_complete:

@@ -167,7 +167,7 @@ def _render_lesson(
         after=after,
         blocking=blocking,
         step_url=step_url,
-        next_step=progress.next_step(),
+        next_step=progress.next_step() if blocking else None,
     ), status
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.learning.progress import (
+    DONE,
+    LOCKED,
+    OPEN,
     CourseOutline,
     CourseProgress,
     LearnerRecord,
@@ -94,3 +100,41 @@ def test_neighbours_cross_module_boundaries():
     assert before.slug == "a" and after.slug == "c"
     assert progress.neighbours(11)[0] is None and progress.neighbours(21)[1] is None
     assert progress.neighbours(999) == (None, None)
+
+
+def test_the_outline_marks_what_is_done_open_and_locked():
+    progress = CourseProgress(outline(), LearnerRecord(completed_lessons=frozenset({11})))
+    first, second = progress.marks()
+    assert first.mark == OPEN and [mark for _, mark in first.lessons] == [DONE, OPEN]
+    assert first.quiz == LOCKED  # a lesson is still to do
+    assert second.mark == LOCKED and second.lessons[0][1] == LOCKED and second.quiz == LOCKED
+
+
+def test_a_passed_quiz_is_marked_done_even_before_its_lessons():
+    progress = CourseProgress(outline(), LearnerRecord(passed_quizzes=frozenset({101})))
+    first, _ = progress.marks()
+    assert first.quiz == DONE and first.mark == OPEN
+
+
+@given(
+    lessons=st.frozensets(st.sampled_from([11, 12, 21])),
+    quizzes=st.frozensets(st.sampled_from([101, 102])),
+    modules=st.frozensets(st.sampled_from([1, 2])),
+    in_order=st.booleans(),
+)
+def test_marks_agree_with_the_rules_one_step_at_a_time(lessons, quizzes, modules, in_order):
+    """The one-pass marks say what the per-step rules say, for any record."""
+    record = LearnerRecord(
+        completed_lessons=lessons, passed_quizzes=quizzes, completed_modules=modules
+    )
+    progress = CourseProgress(outline(in_order), record)
+    for row, module in zip(progress.marks(), progress.outline.modules, strict=True):
+        unlocked = progress.module_unlocked(module)
+        expected = DONE if progress.module_complete(module) else OPEN if unlocked else LOCKED
+        assert row.mark == expected
+        for lesson, mark in row.lessons:
+            done = progress.lesson_complete(lesson)
+            assert mark == (DONE if done else OPEN if unlocked else LOCKED)
+        passed = progress.quiz_passed(module.quiz_id)
+        quiz_open = progress.quiz_unlocked(module)
+        assert row.quiz == (DONE if passed else OPEN if quiz_open else LOCKED)
