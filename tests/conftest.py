@@ -155,7 +155,8 @@ class FormClient(FlaskClient):
         data = kwargs.get("data")
         if csrf and (data is None or isinstance(data, dict)):
             data = dict(data or {})
-            data.setdefault("csrf_token", self.csrf_token())
+            if "csrf_token" not in data:  # a token given is used as it is, not fetched
+                data["csrf_token"] = self.csrf_token()
             kwargs["data"] = data
         return super().post(*args, **kwargs)
 

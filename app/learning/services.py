@@ -127,17 +127,23 @@ def courses_with_content(course_ids: Collection[int]) -> list[Course]:
     return list(db.session.scalars(statement).unique())
 
 
-_PUBLISHED = (
-    select(Course)
-    .where(_OPEN, Course.slug == bindparam("slug"))
+_PUBLISHED = {
+    by: select(Course)
+    .where(_OPEN, column == bindparam("key"))
     .options(*(defer(column) for column in _DESCRIPTION))
-)
+    for by, column in (("slug", Course.slug), ("id", Course.id))
+}
 
 
 def published_course(slug: str) -> Course | None:
     """A published (or archived) course's own row, without its structure: the lesson
     player reads that from ``outline``, which each worker keeps per course version."""
-    return db.session.scalar(_PUBLISHED, {"slug": slug})
+    return db.session.scalar(_PUBLISHED["slug"], {"key": slug})
+
+
+def published_course_by_id(course_id: int) -> Course | None:
+    """The same, by id: a quiz attempt knows its course by id."""
+    return db.session.scalar(_PUBLISHED["id"], {"key": course_id})
 
 
 _BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))

@@ -105,12 +105,14 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     if not found.is_open:
         return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     quiz = db.session.get(Quiz, found.quiz_id)
-    course = learning.course_with_content(course_id=quiz.course_id) if quiz else None
+    # The course's row is enough: grading and completion read its outline, which each
+    # worker keeps per version, and an autosave needs nothing more than that it is open.
+    course = learning.published_course_by_id(quiz.course_id) if quiz else None
     if quiz is None or course is None:
         abort(404)
-    answers = found.answer_map()
     if request.method == "POST":
         form = {key: request.form.getlist(key) for key in request.form}
+        answers: dict[int, frozenset[int]] | None = None
         try:
             answers = parse_answers(found.snapshot, form)
             if request.form.get("action") == "save":
@@ -128,14 +130,16 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             return redirect(url_for("quizzes.result", attempt_id=attempt_id))
         except AnswerError as error:
             flash(str(error), "error")
+            # A refused form changed nothing: show what is saved, or what was just saved.
+            shown = found.answer_map() if answers is None else answers
             return render_template(
-                "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=answers
+                "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=shown
             ), 400
         except QuizError as error:
             flash(str(error), "info")
             return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     return render_template(
-        "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=answers
+        "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=found.answer_map()
     )
 
 

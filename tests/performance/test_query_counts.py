@@ -120,3 +120,39 @@ def test_page_statements_do_not_grow_with_modules_or_learners(
         assert counts == small, f"{scenario}: {counts} != {small}"
     print("statements per page:", small)
     assert max(small.values()) <= LIMIT, small
+
+
+def autosave_statements(client, count_queries, course: Course, learner) -> int:  # type: ignore[no-untyped-def]
+    """Statements one autosave of a quiz attempt issues (answers kept, page unchanged)."""
+    module = course.active_modules[0]
+    complete_module_lessons(client, course, module)
+    client.post(f"/courses/{course.slug}/quizzes/{module.quiz.id}/start")
+    attempt = latest_attempt(learner.id, module.quiz.id)
+    first = attempt.snapshot[0]
+    data = {
+        f"q-{first['id']}": str(first["choices"][0]["key"]),
+        "action": "save",
+        "csrf_token": client.csrf_token(),  # fetched here, not inside the count
+    }
+    headers = {"X-Autosave": "1"}
+    assert client.post(f"/attempts/{attempt.id}", data=data, headers=headers).status_code == 204
+    with count_queries.counting() as statements:
+        saved = client.post(f"/attempts/{attempt.id}", data=data, headers=headers)
+    assert saved.status_code == 204
+    assert set(latest_attempt(learner.id, module.quiz.id).answer_map()) == {first["id"]}
+    return len(statements)
+
+
+def test_an_autosave_does_not_read_the_course_and_does_not_grow_with_it(
+    client, sign_in, count_queries
+):
+    """Quiz day is mostly autosaves (one per answer): they stay few and fixed."""
+    learner = sign_in()
+    counts = {}
+    for slug, modules in (("small", 1), ("large", 50)):
+        course = build_course(slug, modules)
+        client.post(f"/courses/{slug}/enroll")
+        counts[slug] = autosave_statements(client, count_queries, course, learner)
+    print("statements per autosave:", counts)
+    # The user, the attempt, its quiz, the course's row, then the answers replaced.
+    assert counts["small"] == counts["large"] <= 6, counts
