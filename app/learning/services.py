@@ -129,9 +129,9 @@ def courses_with_content(course_ids: Collection[int]) -> list[Course]:
 
 _PUBLISHED = {
     by: select(Course)
-    .where(_OPEN, column == bindparam("key"))
+    .where(_OPEN, key == bindparam("key"))
     .options(*(defer(column) for column in _DESCRIPTION))
-    for by, column in (("slug", Course.slug), ("id", Course.id))
+    for by, key in (("slug", Course.slug), ("id", Course.id))
 }
 
 
