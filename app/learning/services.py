@@ -87,10 +87,13 @@ def _structure_options(described: bool) -> tuple[Any, ...]:
 
 #: Built once: these pages run on every lesson view and quiz submission, and building the
 #: statement and its loader options each time cost more than running it.
-_OPEN = Course.status.in_((CourseStatus.PUBLISHED.value, CourseStatus.ARCHIVED.value))
+#: Learners reach published courses and, once enrolled, archived ones.
+OPEN_COURSE = Course.status.in_((CourseStatus.PUBLISHED.value, CourseStatus.ARCHIVED.value))
+#: A course's own row without its long descriptions, for pages that show none of them.
+ROW_ONLY = tuple(defer(column) for column in _DESCRIPTION)
 _STRUCTURE = {
     (described, key): select(Course)
-    .where(_OPEN, column == bindparam("key"))
+    .where(OPEN_COURSE, column == bindparam("key"))
     .options(*_structure_options(described))
     for described in (False, True)
     for key, column in (("slug", Course.slug), ("id", Course.id))
@@ -127,23 +130,13 @@ def courses_with_content(course_ids: Collection[int]) -> list[Course]:
     return list(db.session.scalars(statement).unique())
 
 
-_PUBLISHED = {
-    by: select(Course)
-    .where(_OPEN, key == bindparam("key"))
-    .options(*(defer(column) for column in _DESCRIPTION))
-    for by, key in (("slug", Course.slug), ("id", Course.id))
-}
+_PUBLISHED = select(Course).where(OPEN_COURSE, Course.slug == bindparam("key")).options(*ROW_ONLY)
 
 
 def published_course(slug: str) -> Course | None:
     """A published (or archived) course's own row, without its structure: the lesson
     player reads that from ``outline``, which each worker keeps per course version."""
-    return db.session.scalar(_PUBLISHED["slug"], {"key": slug})
-
-
-def published_course_by_id(course_id: int) -> Course | None:
-    """The same, by id: a quiz attempt knows its course by id."""
-    return db.session.scalar(_PUBLISHED["id"], {"key": course_id})
+    return db.session.scalar(_PUBLISHED, {"key": slug})
 
 
 _BODY = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))

@@ -101,15 +101,14 @@ def start(course_slug: str, quiz_id: int) -> Response:
 @login_required
 def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     """Answer the questions; save to finish later, or submit to be graded (once)."""
-    found = get_own_attempt(attempt_id)
-    if not found.is_open:
-        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
-    quiz = db.session.get(Quiz, found.quiz_id)
     # The course's row is enough: grading and completion read its outline, which each
     # worker keeps per version, and an autosave needs nothing more than that it is open.
-    course = learning.published_course_by_id(quiz.course_id) if quiz else None
-    if quiz is None or course is None:
+    own = services.own_attempt(current_user, attempt_id)
+    if own is None:
         abort(404)
+    found, quiz, course = own
+    if not found.is_open:
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     if request.method == "POST":
         form = {key: request.form.getlist(key) for key in request.form}
         answers: dict[int, frozenset[int]] | None = None

@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +23,7 @@ from app.catalog.models import Course, Question, Quiz
 from app.db import db, utcnow
 from app.insight.tallies import count_first_attempt
 from app.learning.models import Enrollment
-from app.learning.services import settle_completion
+from app.learning.services import OPEN_COURSE, ROW_ONLY, settle_completion
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
 from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
 
@@ -140,31 +140,66 @@ def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
     return attempt
 
 
+#: An attempt page's whole read after the user, in one statement: the attempt if it is
+#: theirs, its quiz, and its course's row if learners can still reach the course. Quiz day
+#: is mostly autosaves, so each statement saved here is saved thousands of times.
+_OWN_ATTEMPT = (
+    select(QuizAttempt, Quiz, Course)
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .join(Course, Course.id == Quiz.course_id)
+    .where(
+        QuizAttempt.id == bindparam("attempt_id"),
+        QuizAttempt.user_id == bindparam("user_id"),
+        OPEN_COURSE,
+    )
+    .options(*ROW_ONLY)
+)
+
+
+def own_attempt(user: User, attempt_id: int) -> tuple[QuizAttempt, Quiz, Course] | None:
+    """The user's attempt with its quiz and course; None for anyone else's attempt, or for
+    one whose course is no longer open to learners."""
+    found = db.session.execute(
+        _OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user.id}
+    ).one_or_none()
+    if found is None:
+        return None
+    attempt, quiz, course = found
+    return attempt, quiz, course
+
+
 def _write_answers(
     attempt: QuizAttempt, answers: Mapping[int, frozenset[int]], result: Grade | None = None
 ) -> None:
+    """Replace the attempt's answers: one delete, then one multi-row insert (an autosave
+    on quiz day writes a whole quiz's answers, so row-by-row inserts would dominate it).
+
+    Graded, every question gets a row, an unanswered one with no choices and marked wrong.
+    """
     db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
     correct = {q.question_id: q.is_correct for q in result.questions} if result else {}
-    for question_id, keys in answers.items():
-        db.session.add(
-            AttemptAnswer(
-                attempt_id=attempt.id,
-                question_id=question_id,
-                selected=sorted(keys),
-                is_correct=correct.get(question_id),
-            )
-        )
+    rows = [
+        {
+            "attempt_id": attempt.id,
+            "question_id": question_id,
+            "selected": sorted(keys),
+            "is_correct": correct.get(question_id),
+        }
+        for question_id, keys in answers.items()
+    ]
     if result:
-        for question in result.questions:
-            if question.question_id not in answers:
-                db.session.add(
-                    AttemptAnswer(
-                        attempt_id=attempt.id,
-                        question_id=question.question_id,
-                        selected=[],
-                        is_correct=False,
-                    )
-                )
+        rows += [
+            {
+                "attempt_id": attempt.id,
+                "question_id": question.question_id,
+                "selected": [],
+                "is_correct": False,
+            }
+            for question in result.questions
+            if question.question_id not in answers
+        ]
+    if rows:
+        db.session.execute(insert(AttemptAnswer), rows)
 
 
 def save_answers(attempt: QuizAttempt, answers: Mapping[int, frozenset[int]]) -> None:

@@ -261,6 +261,58 @@ def test_another_learners_attempt_is_not_found(client, sign_in, make_user):
     assert client.post(f"/attempts/{attempt.id}", data={"action": "submit"}).status_code == 404
 
 
+def test_another_learners_open_attempt_can_be_neither_read_nor_saved(client, sign_in, make_user):
+    course = make_course()
+    owner = sign_in()
+    first, attempt = open_attempt(client, course, owner.id)
+    question_id = attempt.snapshot[0]["id"]
+    autosave = {"X-Autosave": "1"}
+    saved = client.post(
+        f"/attempts/{attempt.id}",
+        headers=autosave,
+        data={f"q-{question_id}": ["1"], "action": "save"},
+    )
+    assert saved.status_code == 204
+    client.post("/sign-out")
+    sign_in()
+    assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    tampered = client.post(
+        f"/attempts/{attempt.id}",
+        headers=autosave,
+        data={f"q-{question_id}": ["2"], "action": "save"},
+    )
+    assert tampered.status_code == 404
+    assert latest_attempt(owner.id, first.quiz.id).answer_map() == {question_id: frozenset({1})}
+
+
+def test_an_attempt_in_a_course_taken_back_to_draft_is_closed_and_keeps_its_answers(
+    client, sign_in
+):
+    course = make_course()
+    user = sign_in()
+    first, attempt = open_attempt(client, course, user.id)
+    question_id = attempt.snapshot[0]["id"]
+    answer = {f"q-{question_id}": ["1"], "action": "save"}
+    assert (
+        client.post(f"/attempts/{attempt.id}", headers={"X-Autosave": "1"}, data=answer).status_code
+        == 204
+    )
+    course.status = "archived"  # archived: still open to the learners enrolled
+    db.session.commit()
+    assert client.get(f"/attempts/{attempt.id}").status_code == 200
+    course.status = "draft"
+    db.session.commit()
+    assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    changed = {f"q-{question_id}": ["2"], "action": "save"}
+    assert (
+        client.post(
+            f"/attempts/{attempt.id}", headers={"X-Autosave": "1"}, data=changed
+        ).status_code
+        == 404
+    )
+    assert latest_attempt(user.id, first.quiz.id).answer_map() == {question_id: frozenset({1})}
+
+
 def test_editing_a_question_later_never_changes_a_past_result(client, sign_in):
     course = make_course()
     user = sign_in()
