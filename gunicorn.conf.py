@@ -28,7 +28,7 @@ def _cpus() -> int:
 #: Where to listen: behind the reverse proxy, on the app server's private address.
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 #: Gunicorn's rule of thumb: two per CPU plus one, so a worker waiting on the database
-#: or on a slow scrypt does not leave a CPU idle.
+#: does not leave a CPU idle, and sign-ins hashing passwords do not hold up every page.
 workers = _number("GUNICORN_WORKERS", 2 * _cpus() + 1)
 #: Sync workers (one request each at a time) are the measured default; with more than one
 #: thread Gunicorn switches to its threaded worker, which also keeps connections alive.

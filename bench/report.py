@@ -122,9 +122,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"# Groundwork benchmarks, {m['date']}",
         "",
         f"{m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB; Python {m['python']}, "
-        f"Gunicorn {m['gunicorn']} (2 sync workers), PostgreSQL {m['postgresql']}, "
-        f"SQLite {m['sqlite']}, wrk {m['wrk']}; scale {results['scale']:g}; commit "
-        f"{m.get('commit', '?')}{dirty}.",
+        f"Gunicorn {m['gunicorn']} ({results.get('workers', 2)} sync workers), "
+        f"PostgreSQL {m['postgresql']}, SQLite {m['sqlite']}, wrk {m['wrk']}; "
+        f"scale {results['scale']:g}; commit {m.get('commit', '?')}{dirty}.",
         "",
     ]
     for run in results["runs"]:

@@ -4,9 +4,9 @@ Run: .venv/bin/python bench/run.py [--quick] [--databases sqlite postgresql] [--
 
 Each database is seeded at ``--scale`` the first time (kept in ``--dir`` or PostgreSQL
 for the next run; ``--reseed`` starts again), then served by Gunicorn with two
-workers. Against that one server, in order: the page benchmarks with their ceilings,
-quiz submission at 50 clients, the insight page, and quiz day. The certificate
-benchmark runs last. Results go to ``--dir`` as JSON and Markdown.
+workers (``--workers``). Against that one server, in order: the page benchmarks with
+their ceilings, quiz submission at 50 clients, the insight page, and quiz day. The
+certificate benchmark runs last. Results go to ``--dir`` as JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         return result
     targets = load_targets(database.url)
     result["learners"] = targets.learners
-    server = Server(database, args.dir, args.port)
+    server = Server(database, args.dir, args.port, args.workers)
     try:
         if "pages" in args.phases:
             _pages(kind, server, targets, args, result)
@@ -213,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="Gunicorn sync workers (default 2, as issue 8 sets; gunicorn.conf.py's own "
+        "default is two per CPU plus one)",
+    )
+    parser.add_argument(
         "--phases",
         nargs="+",
         default=PHASES,
@@ -232,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
         args.quiz_day_users, args.ramp, args.think = 20, 5, (0.5, 1.0)
     args.dir.mkdir(parents=True, exist_ok=True)
     ensure_wrk()
-    results: dict[str, Any] = {"machine": machine(), "scale": args.scale, "runs": []}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "scale": args.scale,
+        "workers": args.workers,
+        "runs": [],
+    }
     for kind in args.databases:
         results["runs"].append(bench_database(kind, args))
     if args.seed_only:
