@@ -261,7 +261,7 @@ def test_another_learners_attempt_is_not_found(client, sign_in, make_user):
     assert client.post(f"/attempts/{attempt.id}", data={"action": "submit"}).status_code == 404
 
 
-def test_another_learners_open_attempt_can_be_neither_read_nor_saved(client, sign_in, make_user):
+def test_another_learners_open_attempt_can_be_neither_read_nor_saved(client, sign_in):
     course = make_course()
     owner = sign_in()
     first, attempt = open_attempt(client, course, owner.id)
