@@ -18,10 +18,15 @@ from pyld.jsonld import JsonLdProcessor
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-#: Context URL -> bundled file (sources in contexts/README.md).
+DID_V1_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_V1_CONTEXT = "https://w3id.org/security/multikey/v1"
+#: Context URL -> bundled file (sources in contexts/README.md). The last two are for the
+#: DID document that lists the issuer's keys.
 BUNDLED_CONTEXTS = {
     VC_V2_CONTEXT: "credentials-v2.jsonld",
     OB_V3_CONTEXT: "ob-v3p0-context-3.0.3.json",
+    DID_V1_CONTEXT: "did-v1.jsonld",
+    MULTIKEY_V1_CONTEXT: "multikey-v1.jsonld",
 }
 
 
@@ -100,6 +105,31 @@ def _is_node_name(value: object) -> bool:
     )
 
 
+def _options(extra_contexts: Mapping[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """pyld options that resolve bundled (or `extra`) contexts only, with a cache."""
+    extra = dict(extra_contexts or {})
+    loader = _loader(extra)
+    cache = LRUCache(maxsize=16) if extra else _resolved_contexts()
+    return {"documentLoader": loader, "contextResolver": ContextResolver(cache, loader)}
+
+
+def expand_document(
+    document: Mapping[str, Any], extra_contexts: Mapping[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Return `document` in JSON-LD expanded form: every term a full IRI, `id` as `@id`.
+
+    What a document means is read from here, never from its keys as spelled: `id` and
+    `@id`, a compact or an already-expanded document, an alias in an added context, all
+    expand alike. Raises `LossyDocument` where expansion would drop part of the document.
+    """
+    processor = JsonLdProcessor(on_property_dropped=_refuse_dropped)
+    expanded: list[dict[str, Any]] = processor.expand(
+        copy.deepcopy(dict(document)), _options(extra_contexts)
+    )
+    _refuse_relative(expanded)
+    return expanded
+
+
 def canonical_nquads(
     document: Mapping[str, Any], extra_contexts: Mapping[str, dict[str, Any]] | None = None
 ) -> str:
@@ -110,16 +140,8 @@ def canonical_nquads(
     `extra_contexts` adds contexts for this call only (the W3C test vectors need one).
     Any other remote context raises `ContextNotBundled` (wrapped by pyld in a JsonLdError).
     """
-    extra = dict(extra_contexts or {})
-    loader = _loader(extra)
-    cache = LRUCache(maxsize=16) if extra else _resolved_contexts()
-    options: dict[str, Any] = {
-        "documentLoader": loader,
-        "contextResolver": ContextResolver(cache, loader),
-    }
-    processor = JsonLdProcessor(on_property_dropped=_refuse_dropped)
-    expanded = processor.expand(copy.deepcopy(dict(document)), dict(options))
-    _refuse_relative(expanded)
+    expanded = expand_document(document, extra_contexts)
+    options = _options(extra_contexts)
     options.update(algorithm="URDNA2015", format="application/n-quads")
-    result: str = processor.normalize(expanded, options)
+    result: str = JsonLdProcessor(on_property_dropped=_refuse_dropped).normalize(expanded, options)
     return result

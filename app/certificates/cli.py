@@ -1,17 +1,17 @@
-"""``flask certificates verify FILE``: check a credential offline against this site's key."""
+"""``flask certificates verify FILE`` and ``rotate-key``: the credential check and the keys."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.certificates import services
-from app.certificates.credential import verify_credential
-from app.certificates.identifiers import parse_certificate_id
-from app.certificates.keys import public_key_from_multibase, public_key_of
+from app.certificates.intake import UnreadableCredential, parse_credential
+from app.certificates.issuer import KeyRing
+from app.certificates.keys import public_key_from_multibase, rotate_signing_key
 
 
 @click.group("certificates")
@@ -26,21 +26,34 @@ def certificates() -> None:
 )
 @with_appcontext
 def verify(file: Path, multibase: str | None) -> None:
-    """Check FILE's signature; exit 0 only for a valid, unrevoked credential."""
+    """Check FILE's signature and its certificate's state; exit 0 only when both are valid."""
     try:
-        signed = json.loads(file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file}: not a JSON credential ({error}).") from error
-    key = (
-        public_key_from_multibase(multibase) if multibase else public_key_of(services.signing_key())
-    )
-    public_id = (
-        parse_certificate_id(str(signed.get("id", "")).rsplit("/", 1)[-1])
-        if isinstance(signed, dict)
-        else None
-    )
-    certificate = services.find_certificate(public_id) if public_id else None
-    result = verify_credential(signed, key, revoked=bool(certificate and certificate.revoked_at))
+        signed = parse_credential(file.read_bytes())
+    except UnreadableCredential as error:
+        raise click.ClickException(f"{file}: {error}") from error
+    if multibase:
+        site = services.key_ring()
+        try:
+            key = public_key_from_multibase(multibase)
+        except ValueError as error:
+            raise click.ClickException(f"--key: {error}") from error
+        ring = KeyRing(site.issuer, key, legacy_issuer=site.legacy_issuer)
+        result = services.verify_credential(signed, ring, services.standing_of_credential)
+    else:
+        result = services.check_credential(signed)
     click.echo(f"{result.status}: {result.reason}")
     if not result.valid:
         raise SystemExit(1)
+
+
+@certificates.command("rotate-key")
+@with_appcontext
+def rotate_key() -> None:
+    """Sign new credentials with a new key; the old one stays listed so its credentials verify.
+
+    Restart the application servers afterwards: each caches the signing key it loaded.
+    """
+    key = rotate_signing_key(current_app.instance_path)
+    current_app.extensions.pop("certificate_signing_key", None)
+    current_app.extensions.pop("certificate_retired_keys", None)
+    click.echo(f"Now signing with {services.key_ring().method_id(key)}; restart the servers.")

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pyld.jsonld import JsonLdError
 
-from app.certificates.canonical import OB_V3_CONTEXT, VC_V2_CONTEXT
+from app.certificates.canonical import (
+    OB_V3_CONTEXT,
+    VC_V2_CONTEXT,
+    LossyDocument,
+    expand_document,
+)
 from app.certificates.dataintegrity import create_proof, verify_proof
 from app.certificates.document import CertificateDocument
-from app.certificates.keys import public_key_from_multibase, raw_public_key
+from app.certificates.issuer import KeyRing, did_web
+from app.certificates.standing import Standing, State
 
 CONTEXT = [VC_V2_CONTEXT, OB_V3_CONTEXT]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
@@ -28,20 +35,48 @@ DEFAULT_CRITERIA = (
 LICENSE_NUMBER_TYPE = "ext:licenseNumber"
 LICENSE_STATE_TYPE = "ext:licenseJurisdiction"
 
-Status = Literal["valid", "invalid", "revoked"]
+VC_VOCAB = "https://www.w3.org/2018/credentials#"
+OB_VOCAB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+EXPANDED_TYPES = {VC_VOCAB + "VerifiableCredential", OB_VOCAB + "OpenBadgeCredential"}
+
+Status = Literal["valid", "invalid", "replaced", "revoked", "unknown"]
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """Whether the issuer's key signed this graph; `credential_id` is its `@id` as signed."""
+
+    verified: bool
+    reason: str
+    credential_id: str | None = None
 
 
 @dataclass(frozen=True)
 class VerificationResult:
-    """The outcome of checking a signed credential: a status and a sentence saying why."""
+    """A credential check: the signature result and, beside it, the certificate's state."""
 
-    status: Status
-    reason: str
+    signature: SignatureCheck
+    standing: Standing | None = None
+
+    @property
+    def status(self) -> Status:
+        """invalid (signature), else the certificate's state: valid, replaced, revoked, unknown."""
+        if not self.signature.verified:
+            return "invalid"
+        return self.standing.state.value if self.standing else "unknown"  # type: ignore[return-value]
 
     @property
     def valid(self) -> bool:
-        """True only for an intact, current, unrevoked credential."""
+        """True only for an intact credential of a current, unrevoked certificate."""
         return self.status == "valid"
+
+    @property
+    def reason(self) -> str:
+        """The signature result, then the state, in sentences a person reads."""
+        if not self.signature.verified:
+            return f"The signature does not hold: {self.signature.reason}."
+        standing = self.standing or Standing(State.UNKNOWN)
+        return f"The signature is valid. {standing.sentence()}"
 
 
 def timestamp(moment: datetime) -> str:
@@ -76,8 +111,13 @@ def build_credential(
     *,
     achievement_id: str | None = None,
     criteria_narrative: str = DEFAULT_CRITERIA,
+    issuer_id: str | None = None,
 ) -> dict[str, Any]:
-    """Return the unsigned OpenBadgeCredential stating exactly what the certificate states."""
+    """Return the unsigned OpenBadgeCredential stating exactly what the certificate states.
+
+    The issuer is the site's did:web (`issuer_id` overrides it), whose DID document lists
+    the signing keys: that is what ties the key to the issuer for any verifier.
+    """
     site = site_url.rstrip("/")
     identifiers = [_identity("name", document.learner_name)]
     if document.license_number is not None:
@@ -96,7 +136,12 @@ def build_credential(
             f"{document.ce_hours_phrase}, {document.delivery_format}, "
             f"completed {document.completed_on_text}."
         ),
-        "issuer": {"id": site, "type": ["Profile"], "name": document.provider_name, "url": site},
+        "issuer": {
+            "id": issuer_id or did_web(site),
+            "type": ["Profile"],
+            "name": document.provider_name,
+            "url": site,
+        },
         "validFrom": issued,
         "awardedDate": issued,
         "credentialSubject": {
@@ -143,22 +188,6 @@ def sign_credential(
     return {**unsecured, "proof": [proof]}
 
 
-def _named_key_problem(signed: Mapping[str, Any], public_key: Ed25519PublicKey) -> str | None:
-    """A did:key verification method must name the key we verify with."""
-    proofs = signed.get("proof")
-    proof = proofs[0] if isinstance(proofs, list) and proofs else proofs
-    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
-    if not isinstance(method, str) or not method.startswith("did:key:"):
-        return None
-    try:
-        named = public_key_from_multibase(method.removeprefix("did:key:").split("#")[0])
-    except ValueError:
-        return "the proof's did:key is malformed"
-    if raw_public_key(named) != raw_public_key(public_key):
-        return "the proof names a different key"
-    return None
-
-
 def _parse_time(value: object) -> datetime | None:
     """Read a dateTimeStamp (Z or offset); None when absent or malformed."""
     if not isinstance(value, str):
@@ -170,48 +199,118 @@ def _parse_time(value: object) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _envelope_problem(signed: Mapping[str, Any], now: datetime) -> str | None:
-    """Say why the credential is not a current OpenBadgeCredential from us, or None."""
-    context = signed.get("@context")
-    if not isinstance(context, list) or context[:2] != CONTEXT:
-        return "the credential's @context is not VC 2.0 followed by Open Badges 3.0"
-    types = signed.get("type")
-    if not isinstance(types, list) or not set(CREDENTIAL_TYPES) <= set(types):
+@dataclass(frozen=True)
+class _Facts:
+    """What the expanded credential says about itself, whatever its keys were spelled as."""
+
+    credential_id: str | None
+    issuer: str | None
+    valid_from: object
+    valid_until: object
+
+
+def _first(node: Mapping[str, Any], iri: str, key: str) -> object:
+    """The `key` (`@id` or `@value`) of the first value of property `iri` in an expanded node."""
+    values = node.get(iri)
+    if isinstance(values, list) and values and isinstance(values[0], Mapping):
+        return values[0].get(key)
+    return None
+
+
+def _facts(unsecured: Mapping[str, Any]) -> _Facts | str:
+    """Read the credential node from the expanded graph, or say why it cannot be read."""
+    try:
+        expanded = expand_document(unsecured)
+    except LossyDocument as error:
+        return f"part of the document is not covered by the proof ({error})"
+    except (JsonLdError, TypeError, ValueError, RecursionError) as error:
+        return f"the document could not be read as JSON-LD ({str(error)[:200]})"
+    if len(expanded) != 1:
+        return "the document must describe exactly one credential"
+    node = expanded[0]
+    types = node.get("@type")
+    if not isinstance(types, list) or not set(types) >= EXPANDED_TYPES:
         return "the credential is not an OpenBadgeCredential"
-    valid_from = _parse_time(signed.get("validFrom"))
+    credential_id = node.get("@id")
+    issuer = _first(node, VC_VOCAB + "issuer", "@id")
+    return _Facts(
+        credential_id=credential_id if isinstance(credential_id, str) else None,
+        issuer=issuer if isinstance(issuer, str) else None,
+        valid_from=_first(node, VC_VOCAB + "validFrom", "@value"),
+        valid_until=_first(node, VC_VOCAB + "validUntil", "@value"),
+    )
+
+
+def _time_problem(facts: _Facts, now: datetime) -> str | None:
+    """Say why the credential is not valid at `now`, or None."""
+    valid_from = _parse_time(facts.valid_from)
     if valid_from is None:
         return "the credential has no valid validFrom"
     if valid_from > now:
-        return f"the credential is not valid before {signed['validFrom']}"
-    valid_until = signed.get("validUntil")
-    if valid_until is not None:
-        until = _parse_time(valid_until)
+        return f"the credential is not valid before {facts.valid_from}"
+    if facts.valid_until is not None:
+        until = _parse_time(facts.valid_until)
         if until is None or until < now:
             return "the credential has expired"
     return None
 
 
+def _proof_method(signed: Mapping[str, Any]) -> str | None:
+    """The verification method the (single) proof names, if it names one."""
+    proofs = signed.get("proof")
+    proof = proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else proofs
+    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
+    return method if isinstance(method, str) else None
+
+
+def check_signature(
+    signed: Mapping[str, Any], ring: KeyRing, *, now: datetime | None = None
+) -> SignatureCheck:
+    """Check offline that one of the issuer's listed keys signed this credential's graph.
+
+    Everything is read from the expanded graph the proof covers, so renaming `id` to `@id`
+    or writing the credential in expanded form changes nothing here, as it changes nothing
+    in what was signed.
+    """
+    if not isinstance(signed, Mapping):
+        return SignatureCheck(False, "the credential is not a JSON object")
+    context = signed.get("@context")
+    if not isinstance(context, list) or context[:2] != CONTEXT:
+        return SignatureCheck(
+            False, "the credential's @context is not VC 2.0 followed by Open Badges 3.0"
+        )
+    facts = _facts({key: value for key, value in signed.items() if key != "proof"})
+    if isinstance(facts, str):
+        return SignatureCheck(False, facts)
+    problem = _time_problem(facts, now or datetime.now(UTC))
+    if problem:
+        return SignatureCheck(False, problem)
+    method = _proof_method(signed)
+    if method is None:
+        return SignatureCheck(False, "the credential has no single proof naming its key")
+    key = ring.key_for(method, facts.issuer)
+    if key is None:
+        return SignatureCheck(
+            False,
+            f"the proof's key ({method[:120]}) is not one that the issuer "
+            f"({str(facts.issuer)[:120]}) lists in its DID document",
+        )
+    check = verify_proof(signed, key)
+    return SignatureCheck(check.verified, check.reason, facts.credential_id)
+
+
 def verify_credential(
     signed: Mapping[str, Any],
-    public_key: Ed25519PublicKey,
+    ring: KeyRing,
+    standing_of: Callable[[str | None], Standing | None] = lambda _id: None,
     *,
-    revoked: bool = False,
     now: datetime | None = None,
 ) -> VerificationResult:
-    """Check a signed credential offline; `revoked` is the caller's record of revocation."""
-    if not isinstance(signed, Mapping):
-        return VerificationResult("invalid", "the credential is not a JSON object")
-    problem = _envelope_problem(signed, now or datetime.now(UTC)) or _named_key_problem(
-        signed, public_key
-    )
-    if problem:
-        return VerificationResult("invalid", problem)
-    check = verify_proof(signed, public_key)
-    if not check.verified:
-        return VerificationResult("invalid", check.reason)
-    if revoked:
-        return VerificationResult("revoked", "the signature is valid, but the issuer revoked it")
-    return VerificationResult("valid", check.reason)
+    """Check the signature, then look the signed credential id up with `standing_of`."""
+    signature = check_signature(signed, ring, now=now)
+    if not signature.verified:
+        return VerificationResult(signature)
+    return VerificationResult(signature, standing_of(signature.credential_id))
 
 
 def credential_json(credential: Mapping[str, Any]) -> str:

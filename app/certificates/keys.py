@@ -20,6 +20,8 @@ from app.certificates.multibase import (
 )
 
 SIGNING_KEY_FILENAME = "certificate-signing-key.pem"
+#: Public halves of keys that signed before a rotation, newest first, one Multikey a line.
+RETIRED_KEYS_FILENAME = "certificate-retired-keys.txt"
 CONTROLLER_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
 AnyKey = Ed25519PrivateKey | Ed25519PublicKey
@@ -46,8 +48,8 @@ def load_or_create_signing_key(instance_dir: str | os.PathLike[str]) -> Ed25519P
     return key
 
 
-def _create_key_file(path: Path) -> None:
-    """Write a new key to `path` unless another process has just written one."""
+def _create_key_file(path: Path, *, replace: bool = False) -> None:
+    """Write a new key to `path` unless another process has just written one (or `replace`)."""
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -60,10 +62,41 @@ def _create_key_file(path: Path) -> None:
             file.write(pem)
             file.flush()
             os.fsync(file.fileno())
-        with contextlib.suppress(FileExistsError):  # another worker won the race: use its key
-            os.link(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            with contextlib.suppress(FileExistsError):  # another worker won: use its key
+                os.link(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def load_retired_public_keys(instance_dir: str | os.PathLike[str]) -> list[Ed25519PublicKey]:
+    """The public keys retired by rotations, newest first (none before the first rotation)."""
+    path = Path(instance_dir) / RETIRED_KEYS_FILENAME
+    if not path.exists():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="ascii").splitlines())
+    return [public_key_from_multibase(line) for line in lines if line and line[0] != "#"]
+
+
+def rotate_signing_key(instance_dir: str | os.PathLike[str]) -> Ed25519PrivateKey:
+    """Retire the current key (its public half stays published) and start signing with a new one.
+
+    The old key is listed as retired before the new one replaces it, so a crash in between
+    leaves a key listed twice, never a signed credential whose key is no longer published.
+    """
+    folder = Path(instance_dir)
+    old = load_or_create_signing_key(folder)
+    retired = [public_key_multibase(old)] + [
+        public_key_multibase(key) for key in load_retired_public_keys(folder)
+    ]
+    listing = folder / RETIRED_KEYS_FILENAME
+    temporary = listing.with_name(f".{listing.name}.{os.getpid()}.tmp")
+    temporary.write_text("\n".join(dict.fromkeys(retired)) + "\n", encoding="ascii")
+    os.replace(temporary, listing)
+    _create_key_file(folder / SIGNING_KEY_FILENAME, replace=True)
+    return load_or_create_signing_key(folder)
 
 
 def public_key_of(key: AnyKey) -> Ed25519PublicKey:

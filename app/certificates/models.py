@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.certificates.standing import state_of
 from app.db import Base, utcnow
 
 
@@ -59,9 +60,5 @@ class Certificate(Base):
 
     @property
     def status(self) -> str:
-        """valid, replaced or revoked."""
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.replaced_at is not None:
-            return "replaced"
-        return "valid"
+        """valid, replaced or revoked: the one rule, in `standing.state_of`."""
+        return state_of(self).value

@@ -20,17 +20,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.certificates import services
-from app.certificates.credential import (
-    VerificationResult,
-    credential_json,
-    verify_credential,
-)
+from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
+from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CredentialCheckForm
 from app.certificates.identifiers import display_id, parse_certificate_id
-from app.certificates.keys import controller_document, did_key, public_key_of
+from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
 from app.certificates.pdf import render_certificate_pdf
 from app.certificates.services import CertificateError
+from app.certificates.standing import State
 from app.certificates.transcript import (
     TranscriptRow,
     total_hours,
@@ -39,7 +37,7 @@ from app.certificates.transcript import (
 )
 from app.db import utcnow
 from app.evaluations.services import find_evaluation
-from app.extensions import limiter
+from app.extensions import csrf, limiter
 from app.learning.routes import get_course, require_enrollment
 
 bp = Blueprint("certificates", __name__)
@@ -126,11 +124,24 @@ def show(public_id: str) -> str:
     )
 
 
+def _unavailable(certificate: Certificate) -> Response:
+    """A replaced or revoked certificate's downloads are refused, saying why (410 Gone)."""
+    page = render_template(
+        "certificates/unavailable.html",
+        certificate=certificate,
+        standing=services.standing(certificate),
+        replacement=services.replacement_of(certificate),
+    )
+    return Response(page, status=410)
+
+
 @bp.route("/certificates/<public_id>/certificate.pdf")
 @login_required
 def pdf(public_id: str) -> Response:
-    """The one-page PDF; the same bytes every time it is downloaded."""
+    """The one-page PDF; refused, with the reason, once the certificate is replaced or revoked."""
     certificate = get_own_certificate(public_id)
+    if certificate.status != State.VALID:
+        return _unavailable(certificate)
     body = render_certificate_pdf(services.document_of(certificate))
     name = f"groundwork-certificate-{display_id(certificate.public_id)}.pdf"
     return Response(
@@ -143,8 +154,10 @@ def pdf(public_id: str) -> Response:
 @bp.route("/certificates/<public_id>/credential.json")
 @login_required
 def credential(public_id: str) -> Response:
-    """The certificate as a signed Open Badges 3.0 credential."""
+    """The certificate as a signed Open Badges 3.0 credential (a valid certificate only)."""
     certificate = get_own_certificate(public_id)
+    if certificate.status != State.VALID:
+        return _unavailable(certificate)
     body = credential_json(services.signed_credential(certificate))
     name = f"groundwork-credential-{display_id(certificate.public_id)}.json"
     return Response(
@@ -202,44 +215,83 @@ def verify(public_id: str) -> str | tuple[str, int]:
         "certificates/verify.html",
         certificate=certificate,
         display=display_id(certificate.public_id),
+        standing=services.standing(certificate),
     )
 
 
 @bp.route("/verify/credential", methods=["GET", "POST"])
 @limiter.shared_limit(_verify_limit, scope="verification", methods=["POST"])
 def check_credential() -> str | tuple[str, int]:
-    """Check an Open Badges credential's signature against this site's key."""
+    """Check a credential: its signature by this site's keys and its certificate's state."""
     form = CredentialCheckForm()
-    result = None
+    result: VerificationResult | None = None
     if form.validate_on_submit():
         raw = form.upload.data.read() if form.upload.data else (form.credential.data or "")
         try:
-            signed = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            form.credential.errors.append("That is not valid JSON.")
-        else:
-            result = _check(signed)
+            result = services.check_credential(parse_credential(raw))
+        except UnreadableCredential as error:
+            form.credential.errors.append(str(error))
+            return render_template("certificates/check_credential.html", form=form), 400
+    elif form.is_submitted():
+        return render_template("certificates/check_credential.html", form=form), 400
     return render_template("certificates/check_credential.html", form=form, result=result)
 
 
-def _check(signed: object) -> VerificationResult | None:
-    """Verify a parsed credential; report revocation from this site's records."""
-    if not isinstance(signed, dict):
-        return None
-    public_id = parse_certificate_id(str(signed.get("id", "")).rsplit("/", 1)[-1])
-    certificate = services.find_certificate(public_id) if public_id else None
-    revoked = certificate is not None and certificate.revoked_at is not None
-    key = public_key_of(services.signing_key())
-    return verify_credential(signed, key, revoked=revoked)
+@bp.route("/api/credentials/verify", methods=["POST"])
+@csrf.exempt  # a public, read-only check that uses no session: nothing for CSRF to forge
+@limiter.shared_limit(_verify_limit, scope="verification")
+def check_credential_api() -> tuple[Response, int]:
+    """The credential check as JSON: POST the credential, read the signature and the state."""
+    try:
+        signed = parse_credential(request.get_data(cache=False))
+    except UnreadableCredential as error:
+        return jsonify(error=str(error)), 400
+    result = services.check_credential(signed)
+    standing = result.standing
+    return jsonify(
+        status=result.status,
+        valid=result.valid,
+        reason=result.reason,
+        signature={"verified": result.signature.verified, "reason": result.signature.reason},
+        certificate=None
+        if standing is None
+        else {
+            "id": standing.certificate,
+            "state": standing.state.value,
+            "replaced_by": standing.replaced_by,
+            "revoked_on": standing.revoked_on.isoformat() if standing.revoked_on else None,
+            "revoked_reason": standing.revoked_reason,
+        },
+    ), 200
+
+
+def _public_json(document: object, mimetype: str = "application/json") -> Response:
+    """JSON any site may fetch (CORS) and cache for an hour: keys and contexts are public."""
+    response = jsonify(document)
+    response.mimetype = mimetype
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/.well-known/did.json")
+def did_document() -> Response:
+    """The issuer's DID document (did:web): every key that signs or signed its credentials."""
+    return _public_json(services.key_ring().did_document(), "application/did+ld+json")
 
 
 @bp.route("/keys/certificates")
 def signing_key() -> Response:
-    """The public key that signs this site's credentials (a controller document with the key)."""
-    key = public_key_of(services.signing_key())
-    document = controller_document(url_for("certificates.signing_key", _external=True), key)
-    document["alsoKnownAs"] = [did_key(key)]
-    return jsonify(document)
+    """The same DID document at the address earlier credentials pointed readers to."""
+    return _public_json(services.key_ring().did_document())
+
+
+@bp.route("/contexts/<name>")
+def context(name: str) -> Response:
+    """A JSON-LD context a verifier needs, as bundled here (the same bytes, never fetched)."""
+    if name not in BUNDLED_CONTEXTS.values():
+        abort(404)
+    return _public_json(json.loads((CONTEXTS_DIR / name).read_text()), "application/ld+json")
 
 
 def _date_arg(name: str) -> dt.date | None:

@@ -20,12 +20,23 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, Lesson, Module
-from app.certificates.credential import build_credential, sign_credential
+from app.certificates.credential import (
+    VerificationResult,
+    build_credential,
+    sign_credential,
+    verify_credential,
+)
 from app.certificates.document import CertificateDocument, verification_url_for
 from app.certificates.gate import GateState, missing_conditions
-from app.certificates.identifiers import new_certificate_id, parse_certificate_id
-from app.certificates.keys import did_key_verification_method, load_or_create_signing_key
+from app.certificates.identifiers import display_id, new_certificate_id, parse_certificate_id
+from app.certificates.issuer import KeyRing, did_web
+from app.certificates.keys import (
+    load_or_create_signing_key,
+    load_retired_public_keys,
+    public_key_of,
+)
 from app.certificates.models import Certificate
+from app.certificates.standing import Standing, State, state_of
 from app.db import db, utcnow
 from app.evaluations.services import find_evaluation
 from app.learning.models import Enrollment, LessonProgress
@@ -307,16 +318,65 @@ def signing_key() -> Ed25519PrivateKey:
     return key
 
 
-def verification_method() -> str:
-    """The signing key as a did:key, which any verifier can resolve offline.
+def key_ring() -> KeyRing:
+    """The issuer (this site's did:web) and its keys: the signing one, then retired ones."""
+    site = current_app.config["SITE_URL"].rstrip("/")
+    retired = current_app.extensions.get("certificate_retired_keys")
+    if retired is None:
+        retired = tuple(load_retired_public_keys(current_app.instance_path))
+        current_app.extensions["certificate_retired_keys"] = retired
+    return KeyRing(
+        issuer=did_web(site),
+        current=public_key_of(signing_key()),
+        retired=retired,
+        legacy_issuer=site,
+    )
 
-    The same key is published at /keys/certificates, so a verifier can also confirm
-    that the did:key belongs to this site.
-    """
-    return did_key_verification_method(signing_key())
+
+def verification_method() -> str:
+    """The signing key's method in the site's DID document: `did:web:<host>#z6Mk...`."""
+    return key_ring().current_method
 
 
 def signed_credential(certificate: Certificate) -> dict[str, Any]:
     """The certificate as a signed Open Badges 3.0 credential."""
-    credential = build_credential(document_of(certificate), current_app.config["SITE_URL"])
-    return sign_credential(credential, signing_key(), verification_method())
+    ring = key_ring()
+    credential = build_credential(
+        document_of(certificate), current_app.config["SITE_URL"], issuer_id=ring.issuer
+    )
+    return sign_credential(credential, signing_key(), ring.current_method)
+
+
+def replacement_of(certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced this one, if any."""
+    return db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
+
+
+def standing(certificate: Certificate) -> Standing:
+    """The certificate's state with its successor or its revocation, for verifiers."""
+    state = state_of(certificate)
+    successor = replacement_of(certificate) if state is State.REPLACED else None
+    return Standing(
+        state=state,
+        certificate=display_id(certificate.public_id),
+        replaced_by=display_id(successor.public_id) if successor else None,
+        revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
+        revoked_reason=certificate.revoked_reason,
+    )
+
+
+def standing_of_credential(credential_id: str | None) -> Standing | None:
+    """The standing of the certificate a signed credential's `@id` names, if it is ours."""
+    prefix = verification_url_for(current_app.config["SITE_URL"], "")
+    if not credential_id or not credential_id.startswith(prefix):
+        return None
+    public_id = credential_id.removeprefix(prefix)
+    if parse_certificate_id(public_id) != public_id:
+        return None
+    certificate = db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
+    return standing(certificate) if certificate else None
+
+
+def check_credential(signed: dict[str, Any]) -> VerificationResult:
+    """Verify a credential against this site's keys and report its certificate's state."""
+    return verify_credential(signed, key_ring(), standing_of_credential)

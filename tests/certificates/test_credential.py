@@ -22,8 +22,12 @@ from app.certificates.credential import (
     verify_credential,
 )
 from app.certificates.document import CertificateDocument
+from app.certificates.issuer import KeyRing, did_web
 from app.certificates.keys import did_key_verification_method
+from app.certificates.standing import Standing, State
 from tests.certificates.conftest import SITE_URL, MakeDocument
+
+ISSUER = "did:web:groundwork.example"
 
 SCHEMA = json.loads(
     (
@@ -42,10 +46,18 @@ def _offline(no_network: None) -> None:
 
 
 @pytest.fixture
-def signed(document: CertificateDocument, signing_key: Ed25519PrivateKey) -> dict[str, Any]:
+def ring(signing_key: Ed25519PrivateKey) -> KeyRing:
+    """The site's issuer DID and its one key."""
+    return KeyRing(did_web(SITE_URL), signing_key.public_key(), legacy_issuer=SITE_URL)
+
+
+@pytest.fixture
+def signed(
+    document: CertificateDocument, signing_key: Ed25519PrivateKey, ring: KeyRing
+) -> dict[str, Any]:
     """The typical certificate as a signed credential, after a trip through JSON text."""
     credential = build_credential(document, SITE_URL)
-    signed = sign_credential(credential, signing_key, did_key_verification_method(signing_key))
+    signed = sign_credential(credential, signing_key, ring.current_method)
     return json.loads(credential_json(signed))
 
 
@@ -73,7 +85,7 @@ def test_the_credential_states_what_the_certificate_states(signed: dict[str, Any
     ]
     assert signed["id"] == f"{SITE_URL}/verify/0pj115pnc4ysvfa9x0ggp83rpsqk"
     assert signed["issuer"] == {
-        "id": SITE_URL,
+        "id": ISSUER,
         "type": ["Profile"],
         "name": "Groundwork Institute",
         "url": SITE_URL,
@@ -101,7 +113,7 @@ def test_whole_hours_are_json_integers_and_the_license_is_optional(
     subject = credential["credentialSubject"]
     assert subject["creditsEarned"] == 2 and isinstance(subject["creditsEarned"], int)
     assert [i["identityType"] for i in subject["identifier"]] == ["name"]
-    assert credential["issuer"]["id"] == SITE_URL
+    assert credential["issuer"]["id"] == ISSUER
     assert schema_errors(credential) == []
 
 
@@ -117,11 +129,16 @@ def test_the_achievement_is_the_same_for_every_learner_of_a_course_version(
     assert newer["credentialSubject"]["achievement"]["id"] != achievement_id
 
 
-def test_a_signed_credential_verifies_offline(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey
-) -> None:
-    result = verify_credential(signed, signing_key.public_key())
+def current(credential_id: str | None) -> Standing:
+    """A lookup that finds every credential's certificate current."""
+    return Standing(State.VALID, certificate="GW-TEST")
+
+
+def test_a_signed_credential_verifies_offline(signed: dict[str, Any], ring: KeyRing) -> None:
+    result = verify_credential(signed, ring, current)
     assert result.valid and result.status == "valid"
+    assert result.signature.credential_id == signed["id"]
+    assert signed["proof"][0]["verificationMethod"] == ring.current_method
     assert signed["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert signed["proof"][0]["proofValue"].startswith("z")
 
@@ -129,20 +146,18 @@ def test_a_signed_credential_verifies_offline(
 def test_signing_the_same_certificate_again_gives_the_same_credential(
     document: CertificateDocument, signing_key: Ed25519PrivateKey
 ) -> None:
-    method = did_key_verification_method(signing_key)
+    method = KeyRing(ISSUER, signing_key.public_key()).current_method
     first = sign_credential(build_credential(document, SITE_URL), signing_key, method)
     again = sign_credential(build_credential(document, SITE_URL), signing_key, method)
     assert credential_json(first) == credential_json(again)
 
 
 def test_a_unicode_and_markup_name_signs_and_verifies(
-    make_document: MakeDocument, signing_key: Ed25519PrivateKey
+    make_document: MakeDocument, signing_key: Ed25519PrivateKey, ring: KeyRing
 ) -> None:
     document = make_document(learner_name='Nguyễn "Zoë" <b>Ødegård</b> \\ **x**')
-    signed = sign_credential(
-        build_credential(document, SITE_URL), signing_key, did_key_verification_method(signing_key)
-    )
-    assert verify_credential(json.loads(credential_json(signed)), signing_key.public_key()).valid
+    signed = sign_credential(build_credential(document, SITE_URL), signing_key, ring.current_method)
+    assert verify_credential(json.loads(credential_json(signed)), ring, current).valid
 
 
 def one_character_changes(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any]]:
@@ -169,14 +184,14 @@ def set_at(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[
 
 
 def test_changing_one_character_anywhere_breaks_verification(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey
+    signed: dict[str, Any], ring: KeyRing
 ) -> None:
     changes = list(one_character_changes(signed))
     assert len(changes) > 30
     still_valid = [
         where
         for where, (path, value) in changes
-        if verify_credential(set_at(signed, path, value), signing_key.public_key()).valid
+        if verify_credential(set_at(signed, path, value), ring, current).valid
     ]
     assert still_valid == []
 
@@ -193,9 +208,9 @@ def test_changing_one_character_anywhere_breaks_verification(
     ],
 )
 def test_changing_numbers_flags_or_adding_anything_breaks_verification(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey, path: tuple[Any, ...], value: Any
+    signed: dict[str, Any], ring: KeyRing, path: tuple[Any, ...], value: Any
 ) -> None:
-    result = verify_credential(set_at(signed, path, value), signing_key.public_key())
+    result = verify_credential(set_at(signed, path, value), ring, current)
     assert result.status == "invalid"
 
 
@@ -208,42 +223,53 @@ def test_a_term_no_context_defines_is_never_signed_silently(
         sign_credential(credential, signing_key, did_key_verification_method(signing_key))
 
 
-def test_removing_a_field_breaks_verification(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey
-) -> None:
+def test_removing_a_field_breaks_verification(signed: dict[str, Any], ring: KeyRing) -> None:
     trimmed = copy.deepcopy(signed)
     del trimmed["credentialSubject"]["role"]
-    assert not verify_credential(trimmed, signing_key.public_key()).valid
+    assert not verify_credential(trimmed, ring, current).valid
 
 
 def test_a_credential_signed_by_another_key_fails(
-    document: CertificateDocument, signing_key: Ed25519PrivateKey
+    document: CertificateDocument, ring: KeyRing
 ) -> None:
     impostor = Ed25519PrivateKey.generate()
     credential = build_credential(document, SITE_URL)
-    forged = sign_credential(credential, impostor, did_key_verification_method(impostor))
-    result = verify_credential(forged, signing_key.public_key())
-    assert result.status == "invalid" and result.reason == "the proof names a different key"
-    forged_url = sign_credential(credential, impostor, f"{SITE_URL}/issuer#key-1")
-    result = verify_credential(forged_url, signing_key.public_key())
-    assert result.status == "invalid" and "signature does not match" in result.reason
+    as_did_key = sign_credential(credential, impostor, did_key_verification_method(impostor))
+    as_ours = sign_credential(credential, impostor, ring.current_method)
+    as_listed = sign_credential(credential, impostor, f"{ISSUER}#{ring.current_method[-48:]}")
+    for forged in (as_did_key, as_ours, as_listed):
+        result = verify_credential(forged, ring, current)
+        assert result.status == "invalid" and not result.valid
+    assert "signature does not match" in verify_credential(as_ours, ring, current).reason
 
 
-def test_a_revoked_certificate_is_reported_as_revoked(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey
+def test_the_state_is_reported_beside_a_valid_signature(
+    signed: dict[str, Any], ring: KeyRing
 ) -> None:
-    result = verify_credential(signed, signing_key.public_key(), revoked=True)
-    assert result.status == "revoked" and not result.valid
+    revoked = Standing(
+        State.REVOKED,
+        "GW-1",
+        revoked_on=datetime(2026, 4, 1).date(),
+        revoked_reason="Attestation was false",
+    )
+    replaced = Standing(State.REPLACED, "GW-1", replaced_by="GW-2")
+    result = verify_credential(signed, ring, lambda _id: revoked)
+    assert result.status == "revoked" and result.signature.verified and not result.valid
+    assert "revoked on 2026-04-01: Attestation was false" in result.reason
+    result = verify_credential(signed, ring, lambda _id: replaced)
+    assert result.status == "replaced" and "replaced by GW-2" in result.reason
+    result = verify_credential(signed, ring)
+    assert result.status == "unknown" and "not issued here" in result.reason and not result.valid
 
 
 def test_a_credential_is_not_valid_before_it_was_issued(
-    signed: dict[str, Any], signing_key: Ed25519PrivateKey
+    signed: dict[str, Any], ring: KeyRing
 ) -> None:
     earlier = datetime(2026, 3, 14, 17, 2, 10, tzinfo=UTC)
-    result = verify_credential(signed, signing_key.public_key(), now=earlier)
+    result = verify_credential(signed, ring, current, now=earlier)
     assert result.status == "invalid" and "not valid before" in result.reason
 
 
 @pytest.mark.parametrize("junk", [None, [], "text", {"@context": "x"}, {"proof": 1}])
-def test_junk_is_invalid_not_an_error(junk: Any, signing_key: Ed25519PrivateKey) -> None:
-    assert verify_credential(junk, signing_key.public_key()).status == "invalid"
+def test_junk_is_invalid_not_an_error(junk: Any, ring: KeyRing) -> None:
+    assert verify_credential(junk, ring, current).status == "invalid"

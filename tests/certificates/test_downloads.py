@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from app.certificates.credential import verify_credential
 from app.certificates.identifiers import display_id
+from app.certificates.issuer import KeyRing
 from app.certificates.keys import public_key_from_multibase
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
@@ -24,9 +25,15 @@ def schema() -> dict:  # type: ignore[type-arg]
     return json.loads(path.read_text())
 
 
-def published_key(client):  # type: ignore[no-untyped-def]
-    document = client.get("/keys/certificates").get_json()
-    return public_key_from_multibase(document["verificationMethod"][0]["publicKeyMultibase"])
+def published_ring(client) -> KeyRing:  # type: ignore[no-untyped-def]
+    """The issuer and keys as the site's DID document lists them."""
+    response = client.get("/.well-known/did.json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    document = response.get_json(force=True)
+    keys = [
+        public_key_from_multibase(m["publicKeyMultibase"]) for m in document["verificationMethod"]
+    ]
+    return KeyRing(document["id"], keys[0], tuple(keys[1:]))
 
 
 def test_the_credential_is_schema_valid_and_verifies_with_the_published_key(client, sign_in):
@@ -39,12 +46,15 @@ def test_the_credential_is_schema_valid_and_verifies_with_the_published_key(clie
     jsonschema.validate(signed, schema())
     assert "OpenBadgeCredential" in signed["type"]
     assert signed["credentialSubject"]["creditsEarned"] == 1
-    assert verify_credential(signed, published_key(client)).valid
+    ring = published_ring(client)
+    assert signed["issuer"]["id"] == ring.issuer == "did:web:127.0.0.1%3A5000"
+    assert signed["proof"][0]["verificationMethod"] == ring.current_method
+    assert verify_credential(signed, ring).signature.verified
     again = json.loads(client.get(f"/certificates/{certificate.public_id}/credential.json").data)
     assert again == signed  # same bytes on every download
 
     tampered = json.loads(json.dumps(signed).replace(user.legal_name, user.legal_name + "x"))
-    result = verify_credential(tampered, published_key(client))
+    result = verify_credential(tampered, ring)
     assert not result.valid and result.status == "invalid"
 
 
@@ -57,7 +67,7 @@ def test_the_credential_check_page_reports_valid_tampered_and_revoked(client, si
     )
     client.post("/sign-out")
     page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
-    assert "✓ Valid: the signature checks out" in page
+    assert "✓ Valid: signed by this site, and the certificate is current" in page
     tampered = text.replace('"creditsEarned": 1', '"creditsEarned": 10')
     assert tampered != text
     page = client.post("/verify/credential", data={"credential": tampered}).get_data(as_text=True)
@@ -66,6 +76,8 @@ def test_the_credential_check_page_reports_valid_tampered_and_revoked(client, si
         as_text=True
     )
     assert "That is not valid JSON." in page
+    response = client.post("/verify/credential", data={"credential": "[" * 1000 + "]" * 1000})
+    assert response.status_code == 400 and "nested more than" in response.get_data(as_text=True)
     upload = client.post(
         "/verify/credential",
         data={"upload": (io.BytesIO(text.encode()), "credential.json")},
@@ -123,4 +135,4 @@ def test_the_verify_command_checks_a_downloaded_credential(client, sign_in, runn
     assert bad.exit_code == 1 and bad.output.startswith("invalid:")
     path.write_text("{broken")
     broken = runner.invoke(args=["certificates", "verify", str(path)])
-    assert broken.exit_code != 0 and "not a JSON credential" in broken.output
+    assert broken.exit_code != 0 and "That is not valid JSON." in broken.output
