@@ -12,9 +12,11 @@ from app.accounts.models import Role, User
 from app.accounts.services import AccountError
 from app.admin.forms import ActiveForm, AnonymiseForm, RoleForm
 from app.audit import services as audit_services
+from app.certificates import corrections
 from app.certificates import services as certificate_services
-from app.certificates.forms import RevokeForm
+from app.certificates.forms import ReviewForm, RevokeForm
 from app.certificates.identifiers import display_id
+from app.certificates.models import Certificate, CertificateCorrection
 from app.certificates.services import CertificateError
 from app.db import db
 
@@ -167,6 +169,66 @@ def revoke_certificate(public_id: str) -> Response | str:
     return render_template(
         "admin/certificate.html", certificate=found, display=display_id(found.public_id), form=form
     )
+
+
+@bp.route("/corrections")
+@admin_required
+def correction_requests() -> str:
+    """Correction requests awaiting review, oldest first."""
+    return render_template("admin/corrections.html", pending=corrections.pending_corrections())
+
+
+def _review_page(correction: CertificateCorrection, form: ReviewForm) -> str:
+    """One request: the certificate's details and the requested ones side by side."""
+    found = db.session.get(Certificate, correction.certificate_id)
+    return render_template(
+        "admin/correction.html",
+        correction=correction,
+        certificate=found,
+        display=display_id(found.public_id) if found else "",
+        requester=db.session.get(User, correction.requested_by_id),
+        form=form,
+    )
+
+
+def get_correction(correction_id: int) -> CertificateCorrection:
+    """The correction request with this id, or 404."""
+    correction = db.session.get(CertificateCorrection, correction_id)
+    if correction is None:
+        abort(404)
+    return correction
+
+
+@bp.route("/corrections/<int:correction_id>")
+@admin_required
+def correction_request(correction_id: int) -> str:
+    """Review one correction request."""
+    return _review_page(get_correction(correction_id), ReviewForm())
+
+
+@bp.route("/corrections/<int:correction_id>/<any(approve, decline):decision>", methods=["POST"])
+@admin_required
+def decide_correction(correction_id: int, decision: str) -> Response | str:
+    """Approve (issuing the replacement) or decline (with a note) a correction request."""
+    correction = get_correction(correction_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            if decision == "approve":
+                replacement = corrections.approve_correction(
+                    current_user, correction, form.note.data or ""
+                )
+            else:
+                corrections.decline_correction(current_user, correction, form.note.data or "")
+        except CertificateError as error:
+            form.note.errors = [str(error)]
+        else:
+            if decision == "approve":
+                flash("Approved: the corrected certificate is issued.", "success")
+                return redirect(url_for("admin.certificate", public_id=replacement.public_id))
+            flash("Declined: the learner will see your note.", "success")
+            return redirect(url_for("admin.correction_requests"))
+    return _review_page(correction, form)
 
 
 @bp.route("/audit")

@@ -1,4 +1,4 @@
-"""Forms for attesting, revoking, and checking a credential."""
+"""Forms for attesting, revoking, correcting, and checking a credential."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.accounts.forms import ProfileFields
 from app.forms import WebForm
 
 MAX_CREDENTIAL_BYTES = 64 * 1024
@@ -45,4 +46,24 @@ class CredentialCheckForm(WebForm):
             FileAllowed(["json"], "Upload a .json file."),
             FileSize(MAX_CREDENTIAL_BYTES, message="That file is too large to be a credential."),
         ],
+    )
+
+
+class CorrectionForm(ProfileFields):
+    """A learner's request to correct the details printed on a certificate."""
+
+    reason = TextAreaField(
+        "Why does the certificate need correcting?",
+        validators=[DataRequired("Say why the certificate needs correcting."), Length(max=1000)],
+        description="For example: a misspelt name, a new license number, a legal name change.",
+    )
+
+
+class ReviewForm(WebForm):
+    """An administrator's decision on a correction request."""
+
+    note = TextAreaField(
+        "Note to the learner",
+        validators=[Length(max=1000)],
+        description="Required to decline; the learner reads it on their certificate page.",
     )

@@ -62,3 +62,59 @@ class Certificate(Base):
     def status(self) -> str:
         """valid, replaced or revoked: the one rule, in `standing.state_of`."""
         return state_of(self).value
+
+
+class CertificateCorrection(Base):
+    """A learner's request to correct the details printed on a certificate, and its review.
+
+    Certificates are frozen: the only way a name, profession or license changes is a
+    request an administrator approves, which issues a replacement and marks the old
+    certificate replaced. One request per certificate may be open at a time.
+    """
+
+    __tablename__ = "certificate_corrections"
+    __table_args__ = (
+        Index(
+            "uq_certificate_corrections_open",
+            "certificate_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+        CheckConstraint("state IN ('pending', 'approved', 'declined')", name="state_known"),
+        CheckConstraint(
+            "(state = 'pending') = (decided_at IS NULL) "
+            "AND (state = 'pending') = (decided_by_id IS NULL)",
+            name="decided_when_closed",
+        ),
+        CheckConstraint(
+            "(state = 'approved') = (replacement_id IS NOT NULL)",
+            name="approval_has_replacement",
+        ),
+        CheckConstraint(
+            "state <> 'declined' OR decision_note IS NOT NULL", name="decline_has_reason"
+        ),
+        CheckConstraint(
+            "license_state IS NULL OR license_number IS NOT NULL", name="state_needs_license"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    #: The learner's reason, shown to the reviewing administrator.
+    reason: Mapped[str] = mapped_column(Text)
+    #: The details as the learner asks them printed; the certificate keeps the old ones.
+    learner_name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(80))
+    license_number: Mapped[str | None] = mapped_column(String(60))
+    license_state: Mapped[str | None] = mapped_column(String(2))
+    #: pending, approved or declined.
+    state: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The reviewer's note: required to decline, shown to the learner.
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    #: The certificate an approval issued.
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))

@@ -19,10 +19,10 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.certificates import services
+from app.certificates import corrections, services
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.credential import VerificationResult, credential_json
-from app.certificates.forms import AttestationForm, CredentialCheckForm
+from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
 from app.certificates.identifiers import display_id, parse_certificate_id
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
@@ -121,6 +121,9 @@ def show(public_id: str) -> str:
         certificate=certificate,
         display=display_id(certificate.public_id),
         profile_differs=profile_differs,
+        is_learner=learner is not None,
+        standing=services.standing(certificate),
+        requests=corrections.corrections_of(certificate),
     )
 
 
@@ -167,20 +170,35 @@ def credential(public_id: str) -> Response:
     )
 
 
-@bp.route("/certificates/<public_id>/reissue", methods=["POST"])
+@bp.route("/certificates/<public_id>/correction", methods=["GET", "POST"])
 @login_required
-def reissue(public_id: str) -> Response:
-    """Re-issue with the learner's corrected name or license; the old one is marked replaced."""
-    certificate = get_own_certificate(public_id)
-    if certificate.user_id != current_user.id and not current_user.is_admin:
+def correction(public_id: str) -> str | Response:
+    """Ask for a correction of one's own certificate; an administrator reviews it."""
+    certificate = services.find_certificate(public_id)
+    if certificate is None or certificate.user_id != current_user.id:
         abort(404)
-    try:
-        replacement = services.reissue(current_user, certificate)
-    except CertificateError as error:
-        flash(str(error), "error")
-        return redirect(url_for("certificates.show", public_id=public_id))
-    flash("A corrected certificate has been issued; the old one now shows as replaced.", "success")
-    return redirect(url_for("certificates.show", public_id=replacement.public_id))
+    form = CorrectionForm(obj=current_user) if request.method == "GET" else CorrectionForm()
+    if form.validate_on_submit():
+        details = corrections.Details(
+            learner_name=form.legal_name.data,
+            profession=form.profession.data,
+            license_number=form.license_number.data or None,
+            license_state=(form.license_state.data or None) if form.license_number.data else None,
+        )
+        try:
+            corrections.request_correction(current_user, certificate, details, form.reason.data)
+        except CertificateError as error:
+            form.reason.errors = [*form.reason.errors, str(error)]
+        else:
+            flash("Your request is sent; an administrator will review it.", "success")
+            return redirect(url_for("certificates.show", public_id=public_id))
+    return render_template(
+        "certificates/correction.html",
+        certificate=certificate,
+        display=display_id(certificate.public_id),
+        form=form,
+        pending=corrections.open_correction(certificate),
+    )
 
 
 def _verify_limit() -> str:

@@ -4,7 +4,7 @@ A certificate is issued the moment its last condition holds (the course complete
 the evaluation filed, the attestation made, inside any approval period): each of
 those events calls ``issue_if_ready`` in its own transaction. Every printed field
 is copied onto the certificate at issue, so later profile or course edits never
-change it; a name correction is a re-issue that marks the old one replaced.
+change it; a correction is a reviewed re-issue (corrections.py) that marks the old one replaced.
 """
 
 from __future__ import annotations
@@ -181,48 +181,6 @@ def attest(user: User, course: Course, enrollment: Enrollment) -> Certificate | 
     certificate = issue_if_ready(user, course, enrollment)
     db.session.commit()
     return certificate
-
-
-def reissue(actor: User, certificate: Certificate) -> Certificate:
-    """Re-issue with the learner's current name and license; the old one becomes replaced."""
-    if certificate.status != "valid":
-        raise CertificateError(f"A {certificate.status} certificate cannot be re-issued.")
-    learner = db.session.get(User, certificate.user_id)
-    enrollment = db.session.get(Enrollment, certificate.enrollment_id)
-    assert learner and enrollment
-    unchanged = (
-        learner.legal_name,
-        learner.profession,
-        learner.license_number,
-        learner.license_state,
-    ) == (
-        certificate.learner_name,
-        certificate.profession,
-        certificate.license_number,
-        certificate.license_state,
-    )
-    if unchanged:
-        raise CertificateError(
-            "Your profile matches this certificate already. Update your profile first."
-        )
-    certificate.replaced_at = utcnow()
-    db.session.flush()
-    # A re-issue corrects the learner's details; what they completed stays as issued.
-    activity = {name: getattr(certificate, name) for name in ACTIVITY_FIELDS}
-    replacement = _new_certificate(learner, enrollment, activity, replaces=certificate)
-    db.session.add(replacement)
-    db.session.flush()
-    record(
-        "certificate.reissued",
-        "certificate",
-        replacement.public_id,
-        actor_id=actor.id,
-        replaces=certificate.public_id,
-        old_name=certificate.learner_name,
-        new_name=replacement.learner_name,
-    )
-    db.session.commit()
-    return replacement
 
 
 def revoke(admin: User, certificate: Certificate, reason: str) -> None:

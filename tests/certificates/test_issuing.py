@@ -141,36 +141,6 @@ def test_frozen_fields_survive_a_profile_and_a_course_edit(client, sign_in):
     assert after == before  # re-downloading gives the same document
 
 
-def test_a_name_correction_is_a_logged_reissue(client, sign_in):
-    course = make_course(modules=1)
-    user = sign_in()
-    old = earn_certificate(client, course, user.id)
-    old_name = user.legal_name
-    nothing = client.post(f"/certificates/{old.public_id}/reissue", follow_redirects=True)
-    assert "matches this certificate already" in nothing.get_data(as_text=True)
-    client.post(
-        "/account",
-        data={
-            "legal_name": "Corrected Name",
-            "profession": "Psychologist",
-            "license_number": user.license_number,
-            "license_state": "CA",
-        },
-    )
-    page = client.get(f"/certificates/{old.public_id}").get_data(as_text=True)
-    assert "Re-issue with my current details" in page
-    response = client.post(f"/certificates/{old.public_id}/reissue")
-    db.session.expire_all()
-    new = db.session.scalar(select(Certificate).where(Certificate.replaced_at.is_(None)))
-    assert response.location.endswith(f"/certificates/{new.public_id}")
-    assert new.learner_name == "Corrected Name" and new.replaces_id == old.id
-    assert new.completed_on == old.completed_on and new.course_title == old.course_title
-    assert db.session.get(Certificate, old.id).status == "replaced"
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.reissued"))
-    assert event.details["old_name"] == old_name
-    assert "was replaced" in client.get(f"/verify/{old.public_id}").get_data(as_text=True)
-
-
 def test_the_pdf_carries_every_field(client, sign_in):
     course = make_course(modules=1)
     user = sign_in()
