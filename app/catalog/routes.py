@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.catalog import services
 from app.certificates.services import current_certificates
+from app.certificates.standing import credited_hours
 from app.learning import services as learning
 from app.learning.progress import CourseProgress
 from app.learning.routes import step_url
@@ -73,13 +72,15 @@ def dashboard() -> str:
     in_progress = [m for m in mine if not m[2].course_complete]
     completed = [m for m in mine if m[2].course_complete]
     enrolled_ids = {c.id for _, c, _ in mine}
+    certificates = current_certificates(current_user)
     return render_template(
         "catalog/dashboard.html",
         in_progress=in_progress,
         completed=completed,
-        hours=sum((c.ce_hours for _, c, _ in completed), Decimal(0)),
+        # Earned hours are those of valid certificates, as on the transcript (not revoked ones).
+        hours=credited_hours(certificates.values()),
         taught=services.taught_courses(current_user) if current_user.is_instructor else [],
         courses=[c for c in services.published_courses() if c.id not in enrolled_ids],
         step_url=step_url,
-        certificates=current_certificates(current_user),
+        certificates=certificates,
     )

@@ -9,7 +9,9 @@ never counts, whatever replaced it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -74,3 +76,14 @@ class Standing:
             on = f" on {self.revoked_on.isoformat()}" if self.revoked_on else ""
             return f"Certificate {self.certificate} was revoked{on}: {self.revoked_reason}"
         return "No certificate issued here matches it: signature valid, not issued here."
+
+
+class CreditedRecord(CertificateRecord, Protocol):
+    """A certificate row with its hours."""
+
+    ce_hours: Decimal
+
+
+def credited_hours(certificates: Iterable[CreditedRecord]) -> Decimal:
+    """CE hours earned: those of the valid certificates only (dashboard, transcript, exports)."""
+    return sum((c.ce_hours for c in certificates if counts_for_credit(c)), Decimal(0))

@@ -78,6 +78,7 @@ PARTICIPANT_HEADER = (
     "Enrolled",
     "Completed",
     "Certificate ID",
+    "Certificate status",
 )
 
 
@@ -124,6 +125,7 @@ def participants_csv(course: Course, start: dt.date | None, end: dt.date | None)
                 enrollment.enrolled_at.date().isoformat(),
                 enrollment.completed_at.date().isoformat() if enrollment.completed_at else "",
                 display_id(certificate.public_id) if certificate else "",
+                certificate.status if certificate else "",
             )
             for user, enrollment, certificate in participants(course, start, end)
         ),
