@@ -17,6 +17,7 @@ PROTECTED = [
     ("GET", "/admin/users/1/anonymise", {Role.ADMIN}),
     ("POST", "/admin/users/1/anonymise", {Role.ADMIN}),
     ("GET", "/admin/certificates", {Role.ADMIN}),
+    ("GET", "/admin/corrections", {Role.ADMIN}),
     ("GET", "/admin/audit", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
@@ -66,7 +67,8 @@ SIGNED_IN = [
     ("GET", "/certificates/x"),
     ("GET", "/certificates/x/certificate.pdf"),
     ("GET", "/certificates/x/credential.json"),
-    ("POST", "/certificates/x/reissue"),
+    ("GET", "/certificates/x/correction"),
+    ("POST", "/certificates/x/correction"),
     ("GET", "/transcript"),
     ("GET", "/account/delete"),
     ("POST", "/account/delete"),
@@ -82,6 +84,8 @@ PUBLIC = [
     "/verify",
     "/verify/credential",
     "/keys/certificates",
+    "/.well-known/did.json",
+    "/contexts/credentials-v2.jsonld",
 ]
 
 
@@ -152,11 +156,19 @@ def test_every_route_is_in_this_matrix(app):
             "/certificates/<public_id>",
             "/certificates/<public_id>/certificate.pdf",
             "/certificates/<public_id>/credential.json",
-            "/certificates/<public_id>/reissue",
+            "/certificates/<public_id>/correction",
             "/transcript",
             "/account/delete",
             "/admin/certificates/<public_id>",
             "/admin/certificates/<public_id>/revoke",
+            # Admins only (test_corrections.py::test_learners_do_not_reach_the_review)
+            "/admin/corrections/<int:correction_id>",
+            "/admin/corrections/<int:correction_id>/approve",
+            "/admin/corrections/<int:correction_id>/decline",
+            # Public: a JSON-LD context bundled for verifiers (404 for any other name).
+            "/contexts/<name>",
+            # Public, POST only, CSRF-exempt: the credential check as JSON.
+            "/api/credentials/verify",
             "/records/<slug>",
             "/records/<slug>/completions.csv",
             "/records/<slug>/participants.csv",

@@ -206,11 +206,22 @@ def correction_request(correction_id: int) -> str:
     return _review_page(get_correction(correction_id), ReviewForm())
 
 
-@bp.route("/corrections/<int:correction_id>/<any(approve, decline):decision>", methods=["POST"])
+@bp.route("/corrections/<int:correction_id>/approve", methods=["POST"])
 @admin_required
-def decide_correction(correction_id: int, decision: str) -> Response | str:
-    """Approve (issuing the replacement) or decline (with a note) a correction request."""
-    correction = get_correction(correction_id)
+def approve_correction(correction_id: int) -> Response | str:
+    """Approve a correction request: the replacement is issued, the old one replaced."""
+    return _decide(get_correction(correction_id), "approve")
+
+
+@bp.route("/corrections/<int:correction_id>/decline", methods=["POST"])
+@admin_required
+def decline_correction(correction_id: int) -> Response | str:
+    """Decline a correction request with a note the learner reads."""
+    return _decide(get_correction(correction_id), "decline")
+
+
+def _decide(correction: CertificateCorrection, decision: str) -> Response | str:
+    """Record the decision, or show the review page again with the reason it was refused."""
     form = ReviewForm()
     if form.validate_on_submit():
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from app.accounts.tokens import Purpose, issue_token
 from app.authoring import services as authoring
 from app.catalog.models import Course
+from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
 from app.db import db
 from app.evaluations.models import CourseEvaluation
@@ -121,6 +122,46 @@ def _reset_token(world: World) -> dict[str, object]:
 
 def _zip(world: World) -> dict[str, Any]:
     return {"archive": Upload(course_to_zip(course_spec(slug="zip-course")), "zip-course.zip")}
+
+
+def _holders_certificate(world: World) -> Certificate:
+    """The holder's current certificate (a replacement once a correction is approved)."""
+    found = db.session.scalar(
+        select(Certificate).where(
+            Certificate.user_id == world.users["holder"], Certificate.replaced_at.is_(None)
+        )
+    )
+    assert found is not None
+    return found
+
+
+def _pending_correction(world: World) -> None:
+    """Make sure the holder's current certificate has a correction awaiting review."""
+    certificate = _holders_certificate(world)
+    pending = select(CertificateCorrection).where(
+        CertificateCorrection.certificate_id == certificate.id,
+        CertificateCorrection.state == "pending",
+    )
+    if db.session.scalar(pending) is None:
+        db.session.add(
+            CertificateCorrection(
+                certificate_id=certificate.id,
+                requested_by_id=world.users["holder"],
+                reason="Misspelt name.",
+                learner_name=PROFILE["legal_name"],
+                profession=PROFILE["profession"],
+                license_number=PROFILE["license_number"],
+                license_state=PROFILE["license_state"],
+            )
+        )
+        db.session.commit()
+
+
+def _correction_id(world: World) -> dict[str, object]:
+    pending = db.session.scalar(
+        select(CertificateCorrection.id).where(CertificateCorrection.state == "pending")
+    )
+    return {"correction_id": pending or 0}
 
 
 CASES: dict[str, Case] = {
@@ -290,11 +331,27 @@ CASES: dict[str, Case] = {
     "/courses/<slug>/attest": Case(
         "finisher", "/courses/{slug}/attest", form=lambda w: {"attest": "y"}
     ),
-    "/certificates/<public_id>/reissue": Case(
+    "/certificates/<public_id>/correction": Case(
         "holder",
-        "/certificates/{public_id}/reissue",
-        params=lambda w: {"public_id": w.certificate_id},
+        "/certificates/{public_id}/correction",
+        params=lambda w: {"public_id": _holders_certificate(w).public_id},
+        form=lambda w: {**PROFILE, "reason": "My name is misspelt."},
     ),
+    "/admin/corrections/<int:correction_id>/approve": Case(
+        "admin",
+        "/admin/corrections/{correction_id}/approve",
+        params=_correction_id,
+        prepare=_pending_correction,
+    ),
+    "/admin/corrections/<int:correction_id>/decline": Case(
+        "admin",
+        "/admin/corrections/{correction_id}/decline",
+        params=_correction_id,
+        form=lambda w: {"note": "Send proof of the change."},
+        prepare=_pending_correction,
+    ),
+    # A JSON API: a form post is never a credential, so every post is a 400 that changes nothing.
+    "/api/credentials/verify": Case(None, "/api/credentials/verify"),
     "/verify/credential": Case(
         None, "/verify/credential", form=lambda w: {"credential": w.credential}
     ),

@@ -15,6 +15,8 @@ from tests.conftest import TEST_SECRET, make_app
 
 _PARAMETER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 CSRF_MESSAGE = "The form had expired or was not sent from this site."
+#: POST routes without a CSRF token, each read-only and sessionless (docs/security.md, CSRF).
+CSRF_EXEMPT = {"/api/credentials/verify"}
 
 
 def _any_path(rule: str) -> str:
@@ -25,12 +27,20 @@ def _any_path(rule: str) -> str:
 def test_every_form_refuses_a_post_without_the_csrf_token(app: Flask, client) -> None:
     posts = sorted(rule.rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ()))
     assert posts
-    for rule in posts:
+    for rule in (rule for rule in posts if rule not in CSRF_EXEMPT):
         for token in (None, "forged"):
             data = {} if token is None else {"csrf_token": token}
             response = client.post(_any_path(rule), data=data, csrf=False)
             assert response.status_code == 400, rule
             assert CSRF_MESSAGE in response.get_data(as_text=True), rule
+
+
+def test_the_csrf_exempt_routes_change_nothing_and_give_no_cookie(app: Flask, client) -> None:
+    assert {rule.rule for rule in app.url_map.iter_rules()} >= CSRF_EXEMPT
+    for rule in CSRF_EXEMPT:
+        response = client.post(rule, data="{}", content_type="application/json", csrf=False)
+        assert response.status_code == 200 and not response.headers.getlist("Set-Cookie")
+        assert response.get_json()["status"] == "invalid"
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ def known_values(world: World) -> dict[str, object]:
         "user_id": world.users["target"],
         "token": issue_token(world.user("target"), Purpose.RESET_PASSWORD),
         "filename": "css/site.css",
+        # No correction is asked in the world: the review page's 404 is what gets probed.
+        "correction_id": 1,
+        "name": "credentials-v2.jsonld",
     }
 
 

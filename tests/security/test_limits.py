@@ -113,7 +113,7 @@ def test_a_credential_over_its_limit_is_refused_beside_the_field(client) -> None
     )
     assert "That file is too large to be a credential." in uploaded.get_data(as_text=True)
     pasted = client.post("/verify/credential", data={"credential": big.decode()})
-    assert pasted.status_code == 200
+    assert pasted.status_code == 400
     assert f"longer than {MAX_CREDENTIAL_BYTES}" in pasted.get_data(as_text=True)
 
 

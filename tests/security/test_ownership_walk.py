@@ -45,7 +45,7 @@ class Ownership:
 OWNERSHIP = (
     # The reader's quiz attempt: another learner and an instructor are refused.
     Ownership("/attempts/<int:attempt_id>", "reader", ("holder", "spare")),
-    # The holder's certificate, its PDF, credential and re-issue.
+    # The holder's certificate, its PDF, credential and correction request.
     Ownership("/certificates/<public_id>", "holder", ("reader", "spare")),
     # A course's drafts, preview, publishing, insight and export: its team only.
     Ownership("/teaching/<slug>", "owner", ("spare", "reader")),
@@ -64,6 +64,11 @@ NOT_OWNED = {
     "/admin/users/<int:user_id>/active": "role",
     "/admin/users/<int:user_id>/anonymise": "role",
     "/admin/users/<int:user_id>/role": "role",
+    "/admin/corrections/<int:correction_id>": "role",
+    "/admin/corrections/<int:correction_id>/approve": "role",
+    "/admin/corrections/<int:correction_id>/decline": "role",
+    # A bundled JSON-LD context, the same for everyone.
+    "/contexts/<name>": "public",
     # A published course: the learner's own enrollment, progress, attempt, evaluation and
     # certificate are found from the session, never from the address.
     "/courses/<slug>": "public",
