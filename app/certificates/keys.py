@@ -7,7 +7,6 @@ import contextlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -22,7 +21,6 @@ from app.certificates.multibase import (
 SIGNING_KEY_FILENAME = "certificate-signing-key.pem"
 #: Public halves of keys that signed before a rotation, newest first, one Multikey a line.
 RETIRED_KEYS_FILENAME = "certificate-retired-keys.txt"
-CONTROLLER_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
 AnyKey = Ed25519PrivateKey | Ed25519PublicKey
 
@@ -138,35 +136,7 @@ def public_key_jwk(key: AnyKey) -> dict[str, str]:
     return {"kty": "OKP", "crv": "Ed25519", "x": x}
 
 
-def did_key(key: AnyKey) -> str:
-    """The key as a `did:key` DID (self-describing: anyone can verify with it offline)."""
-    return f"did:key:{public_key_multibase(key)}"
-
-
 def did_key_verification_method(key: AnyKey) -> str:
     """The `verificationMethod` id for a did:key: `did:key:z6Mk...#z6Mk...`."""
     multibase = public_key_multibase(key)
     return f"did:key:{multibase}#{multibase}"
-
-
-def controller_document(controller_id: str, key: AnyKey) -> dict[str, Any]:
-    """The document a site publishes at `controller_id` so verifiers can fetch its key.
-
-    The verification method's id is `<controller_id>#<publicKeyMultibase>`; pass that id to
-    `sign_credential` when credentials should point at the published key.
-    """
-    multibase = public_key_multibase(key)
-    method_id = f"{controller_id}#{multibase}"
-    return {
-        "@context": CONTROLLER_CONTEXT,
-        "id": controller_id,
-        "verificationMethod": [
-            {
-                "id": method_id,
-                "type": "Multikey",
-                "controller": controller_id,
-                "publicKeyMultibase": multibase,
-            }
-        ],
-        "assertionMethod": [method_id],
-    }

@@ -123,7 +123,6 @@ def _new_certificate(
     user: User,
     enrollment: Enrollment,
     activity: dict[str, Any],
-    replaces: Certificate | None = None,
 ) -> Certificate:
     """A certificate with the learner's current details and the given activity."""
     return Certificate(
@@ -135,7 +134,6 @@ def _new_certificate(
         profession=user.profession,
         license_number=user.license_number,
         license_state=user.license_state,
-        replaces_id=replaces.id if replaces else None,
         **activity,
     )
 

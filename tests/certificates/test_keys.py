@@ -66,14 +66,6 @@ def test_jwk_export_holds_the_raw_public_key(signing_key: Ed25519PrivateKey) -> 
     assert base64.urlsafe_b64decode(jwk["x"] + "=") == public_bytes(signing_key)
 
 
-def test_controller_document_lists_the_key_for_assertions(signing_key: Ed25519PrivateKey) -> None:
-    document = keys.controller_document("https://groundwork.example/issuer", signing_key)
-    method = document["verificationMethod"][0]
-    assert method["id"] == document["assertionMethod"][0]
-    assert method["id"] == f"https://groundwork.example/issuer#{method['publicKeyMultibase']}"
-    assert method["type"] == "Multikey" and method["controller"] == document["id"]
-
-
 @pytest.mark.parametrize("data", [b"", b"\0", b"\0\0\x01", bytes(range(256)), b"hello world"])
 def test_base58_round_trips(data: bytes) -> None:
     assert base58btc_decode(base58btc_encode(data)) == data
