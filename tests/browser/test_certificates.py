@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -68,3 +70,54 @@ def test_public_verification_pages_are_accessible(page: Page, live_server, axe, 
     page.goto(path)
     assert_accessible(axe, page)
     screenshot(page, name)
+
+
+def test_a_correction_is_asked_approved_and_the_old_credential_says_replaced(
+    page: Page, live_server, axe
+):
+    with live_server.app.app_context():
+        from app.accounts.models import Role
+        from tests.conftest import UserFactory
+
+        course = make_course(slug="correction-course", modules=1)
+        learner = UserFactory(count=4343)(Role.LEARNER, legal_name="Jamie Ortz")
+        client = live_server.app.test_client()
+        client.post("/sign-in", data={"email": learner.email, "password": "correct horse battery"})
+        public_id = earn_certificate(client, course, learner.id).public_id
+        email = learner.email
+
+    sign_in(page, email, "correct horse battery")
+    page.goto(f"/certificates/{public_id}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the Open Badges credential").click()
+    credential = Path(download.value.path()).read_text(encoding="utf-8")
+    page.get_by_role("link", name="Ask for a correction").click()
+    page.get_by_label("Legal name").fill("Jamie Ortiz")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.locator("#reason-error")).to_contain_text("Say why")
+    assert_accessible(axe, page)
+    screenshot(page, "certificate-correction-form")
+    page.get_by_label("Why does the certificate need correcting?").fill("My surname is misspelt.")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("heading", name="Correction requested")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "admin@example.com", "admin-demo-pass")
+    page.goto("/admin/corrections")
+    assert_accessible(axe, page)
+    page.get_by_role("link", name="Review the request for Jamie Ortz").click()
+    expect(page.get_by_text("My surname is misspelt.")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "admin-correction-review")
+    page.get_by_role("button", name="Approve and issue the corrected certificate").click()
+    expect(page.get_by_text("Approved: the corrected certificate is issued.")).to_be_visible()
+
+    page.goto(f"/verify/{public_id}")
+    expect(page.get_by_role("heading", name="This certificate was replaced")).to_be_visible()
+    assert_accessible(axe, page)
+    page.goto("/verify/credential")
+    page.get_by_label("Paste the credential (JSON)").fill(credential)
+    page.get_by_role("button", name="Check the credential").click()
+    expect(page.get_by_role("status")).to_contain_text("Replaced: the signature is valid")
+    assert_accessible(axe, page)
+    screenshot(page, "check-credential-replaced")
