@@ -8,7 +8,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from app.accounts.models import LICENSE_STATES, PROFESSIONS
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.certificates.typefaces import unprintable_characters
 from app.forms import WebForm
+from app.safetext import describe, hidden_characters
 
 
 def strip(value: str | None) -> str | None:
@@ -17,9 +19,27 @@ def strip(value: str | None) -> str | None:
 
 
 def printable(_form: WebForm, field: StringField) -> None:
-    """Refuse control characters, which have no place in a name or a license number."""
-    if field.data and any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in field.data):
-        raise ValidationError("Use letters, numbers and punctuation only.")
+    """Refuse control, direction-override and invisible characters, and any no certificate prints.
+
+    What sign-up accepts must print exactly on certificates and transcripts (issue 25), so a
+    character none of the PDF fonts has is refused here rather than printed as a box later.
+    """
+    if not field.data:
+        return
+    hidden = hidden_characters(field.data)
+    if hidden:
+        raise ValidationError(
+            "Use letters, numbers and punctuation only. Remove the control or "
+            f"direction-override characters {describe(hidden)}."
+        )
+    missing = sorted(unprintable_characters(field.data))
+    if missing:
+        raise ValidationError(
+            "These characters cannot be printed on a certificate: "
+            + " ".join(missing)
+            + ". Write your name in a script we print (Latin, Greek, Cyrillic, Arabic, "
+            "Hebrew, Devanagari, Chinese, Japanese or Korean)."
+        )
 
 
 def _email_field() -> EmailField:

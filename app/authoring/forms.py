@@ -32,6 +32,7 @@ from wtforms.validators import (
 from app.content import rules
 from app.content.spec import ChoiceSpec, InstructorSpec, ObjectiveSpec
 from app.forms import WebForm
+from app.safetext import one_line_problem
 
 LEVELS = [SelectChoice(v, v.capitalize()) for v in ("beginning", "intermediate", "advanced")]
 FEEDBACK = [
@@ -59,11 +60,17 @@ def _check(message: str | None) -> None:
         raise ValidationError(message[0].upper() + message[1:] + ".")
 
 
+def _one_line(_form: Form, field: Field) -> None:
+    """Refuse control and direction-override characters, as the course files do."""
+    if isinstance(field.data, str):
+        _check(one_line_problem(field.data))
+
+
 def _text(label: str, length: int, **kwargs: object) -> StringField:
     return StringField(
         label,
         filters=[_strip],
-        validators=[DataRequired(f"Enter the {label.lower()}."), Length(max=length)],
+        validators=[DataRequired(f"Enter the {label.lower()}."), Length(max=length), _one_line],
         **kwargs,
     )
 

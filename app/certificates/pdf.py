@@ -1,14 +1,20 @@
-"""The certificate as a one-page landscape PDF, the same bytes every time it is downloaded."""
+"""The certificate as a one-page landscape PDF, the same bytes every time it is downloaded.
+
+The PDF is tagged (PDF/UA-1) and archival (PDF/A-2b); `archival.py` sets both up and the
+tests check every requirement claimed (docs/certificates.md, "PDF conformance").
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC
 
 from fpdf import FPDF
 
+from app.certificates.archival import artifact, new_archival_pdf, tagged
 from app.certificates.document import CertificateDocument
 from app.certificates.qr import QUIET_ZONE, dark_rectangles, qr_matrix
-from app.certificates.textfit import PT, FittedText, fit
+from app.certificates.textfit import FittedText, fit
 from app.certificates.typefaces import Typefaces, choose_typefaces, printable
 
 PAGE_WIDTH, PAGE_HEIGHT = 279.4, 215.9  # US Letter, landscape, in mm
@@ -71,26 +77,29 @@ class _Page:
         align: str = "C",
         color: Color = INK,
         spacing: float = 0.0,
+        role: str = "P",
     ) -> float:
-        """Draw fitted lines from `y` downwards; return the y just below them."""
+        """Draw fitted lines from `y` downwards as one tagged block; return the y below them."""
         pdf = self.pdf
         pdf.set_font(fitted.family, fitted.style, fitted.size)
         pdf.set_text_color(*color)
         pdf.set_char_spacing(spacing)
-        # Where FPDF.cell would put the baseline: mid-line, plus 0.3 of the type size.
-        baseline = fitted.line_height / 2 + 0.3 * fitted.size * PT
-        for line in fitted.lines:
-            indent = (width - pdf.get_string_width(line)) / 2 if align == "C" else 0.0
-            pdf.text(x + indent, y + baseline, line)
-            y += fitted.line_height
+        with tagged(pdf, role, " ".join(fitted.lines)):
+            for line in fitted.lines:
+                # cell() rather than text(): it shapes, reorders right-to-left runs and falls
+                # back to the Noto faces, which text() does not.
+                pdf.set_xy(x, y)
+                pdf.cell(width, fitted.line_height, line, align="C" if align == "C" else "L")
+                y += fitted.line_height
         pdf.set_char_spacing(0)
         return y
 
     def rule(self, x: float, y: float, width: float, color: Color, weight: float) -> None:
-        """Draw a horizontal line `width` mm long."""
+        """Draw a horizontal line `width` mm long (decoration: an artifact to a screen reader)."""
         self.pdf.set_draw_color(*color)
         self.pdf.set_line_width(weight)
-        self.pdf.line(x, y, x + width, y)
+        with artifact(self.pdf):
+            self.pdf.line(x, y, x + width, y)
 
 
 def printed_texts(document: CertificateDocument) -> list[str]:
@@ -109,27 +118,29 @@ def printed_texts(document: CertificateDocument) -> list[str]:
 
 
 def _new_pdf(document: CertificateDocument) -> FPDF:
-    """A Letter landscape FPDF whose metadata depends on the document alone."""
-    pdf = FPDF(orientation="landscape", unit="mm", format="letter")
+    """A Letter landscape, tagged, archival FPDF whose metadata depends on the document alone."""
+    pdf = new_archival_pdf(
+        orientation="landscape",
+        title=f"Certificate of Completion {document.display_id}",
+        author=document.provider_name,
+        created=document.issued_at.astimezone(UTC),
+        subject=f"{document.learner_name}: {document.course_title}",
+    )
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.c_margin = 0
     pdf.str_alias_nb_pages = ""  # "{nb}" in a course title is text, not a page count
-    pdf.set_creation_date(document.issued_at.astimezone(UTC))
-    pdf.set_lang("en-US")
-    pdf.set_creator("Groundwork")
-    pdf.set_author(document.provider_name)
-    pdf.set_title(f"Certificate of Completion {document.display_id}")
     return pdf
 
 
 def _draw_frame(page: _Page) -> None:
     """A double border: a firm outer line and a hairline inside it."""
     page.pdf.set_draw_color(*ACCENT)
-    page.pdf.set_line_width(1.1)
-    page.pdf.rect(9, 9, PAGE_WIDTH - 18, PAGE_HEIGHT - 18)
-    page.pdf.set_line_width(0.3)
-    page.pdf.rect(12.5, 12.5, PAGE_WIDTH - 25, PAGE_HEIGHT - 25)
+    with artifact(page.pdf):
+        page.pdf.set_line_width(1.1)
+        page.pdf.rect(9, 9, PAGE_WIDTH - 18, PAGE_HEIGHT - 18)
+        page.pdf.set_line_width(0.3)
+        page.pdf.rect(12.5, 12.5, PAGE_WIDTH - 25, PAGE_HEIGHT - 25)
 
 
 def _draw_heading(page: _Page, document: CertificateDocument) -> None:
@@ -137,7 +148,7 @@ def _draw_heading(page: _Page, document: CertificateDocument) -> None:
     provider = page.fit(document.provider_name, serif=False, sizes=(10.5, 7), height=9)
     page.draw(provider, 25 - provider.height / 2, color=ACCENT)
     title = page.fit("Certificate of Completion", serif=True, sizes=(34, 34))
-    page.draw(title, 32, spacing=0.3)
+    page.draw(title, 32, spacing=0.3, role="H1")
     page.rule(PAGE_WIDTH / 2 - 18, 50.5, 36, ACCENT, 0.5)
 
 
@@ -229,20 +240,33 @@ def _draw_qr(page: _Page, url: str) -> None:
     page.draw(caption, y0 + side + QUIET_ZONE * module + 0.8, x=x0, width=side, color=MUTED)
     pdf = page.pdf
     pdf.set_fill_color(*INK)
-    for row, column, width, height in dark_rectangles(matrix):
-        # A sliver of overlap with the row below hides hairline seams in screen renderers.
-        overlap = 0.0 if row + height == len(matrix) else 0.03
-        pdf.rect(
-            x0 + column * module,
-            y0 + row * module,
-            width * module,
-            height * module + overlap,
-            style="F",
-        )
+    alt = f"QR code linking to the verification page {url}"
+    with tagged(pdf, "Figure", alt=alt):
+        for row, column, width, height in dark_rectangles(matrix):
+            # A sliver of overlap with the row below hides hairline seams in screen renderers.
+            overlap = 0.0 if row + height == len(matrix) else 0.03
+            pdf.rect(
+                x0 + column * module,
+                y0 + row * module,
+                width * module,
+                height * module + overlap,
+                style="F",
+            )
 
 
+#: Rendered certificates kept per process: a certificate is frozen at issue, so its PDF never
+#: changes, and rendering (fonts embedded and subset) costs far more than a download may.
+CACHED_CERTIFICATES = 256
+
+
+@functools.lru_cache(maxsize=CACHED_CERTIFICATES)
 def render_certificate_pdf(document: CertificateDocument) -> bytes:
-    """Return the certificate as PDF bytes: one Letter landscape page, deterministic."""
+    """Return the certificate as PDF bytes: one Letter landscape page, deterministic, cached."""
+    return _render(document)
+
+
+def _render(document: CertificateDocument) -> bytes:
+    """Lay out and write the certificate (no cache)."""
     pdf = _new_pdf(document)
     page = _Page(pdf, choose_typefaces(pdf, printed_texts(document)))
     pdf.add_page()

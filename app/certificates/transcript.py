@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
+from app.certificates.archival import Element, artifact, group, new_archival_pdf, tagged
 from app.certificates.document import written_date
 from app.certificates.identifiers import display_id
-from app.certificates.typefaces import BUNDLED_FACES, FONTS_DIR
+from app.certificates.textfit import LEADING, PT, wrap
+from app.certificates.typefaces import Typefaces, choose_typefaces, printable
 from app.csvcells import to_csv
 
 COLUMNS = ("Completed", "Course", "Version", "Format", "CE hours", "Certificate", "Status")
@@ -60,6 +61,125 @@ def transcript_csv(rows: Sequence[TranscriptRow]) -> str:
     return to_csv(COLUMNS, lines)
 
 
+PAGE_WIDTH, PAGE_HEIGHT = 215.9, 279.4  # US Letter, portrait, in mm
+MARGIN = 15.0
+BOTTOM = PAGE_HEIGHT - 18.0
+#: Column widths in mm: wide enough that no heading word ("Version") and no value but a
+#: title, a format or an ID wraps; IDs wrap only between their groups.
+WIDTHS = (27.0, 56.0, 16.0, 30.0, 15.0, 27.0, 14.9)
+CELL_PAD = 1.2
+BODY_SIZE, HEAD_SIZE = 8.5, 8.5
+INK = (28, 39, 46)
+RULE = (150, 160, 155)
+
+
+def _cells(row: TranscriptRow) -> tuple[str, ...]:
+    """One row's cells as printed."""
+    return (
+        written_date(row.completed_on),
+        row.course_title,
+        str(row.course_version),
+        row.delivery_format,
+        _hours(row.ce_hours),
+        display_id(row.certificate_id),
+        row.status,
+    )
+
+
+def _wrap_cell(pdf: FPDF, text: str, width: float, identifier: bool) -> list[str]:
+    """Lines of one cell; a certificate ID breaks only after a hyphen, never inside a group."""
+    if not identifier:
+        return wrap(pdf, text, width) or [""]
+    lines, current = [], ""
+    for part in text.split("-"):
+        piece = f"{current}-{part}" if current else part
+        if current and pdf.get_string_width(piece) > width:
+            lines.append(current + "-")
+            current = part
+        else:
+            current = piece
+    return [*lines, current]
+
+
+class _Writer:
+    """The transcript being written: tagged text blocks and a table that may run over pages."""
+
+    def __init__(self, pdf: FPDF, faces: Typefaces) -> None:
+        self.pdf = pdf
+        self.faces = faces
+
+    def block(self, text: str, *, role: str, serif: bool, style: str, size: float) -> None:
+        """A paragraph or heading across the page, wrapped."""
+        pdf = self.pdf
+        family = self.faces.serif if serif else self.faces.sans
+        pdf.set_font(family, style, size)
+        pdf.set_text_color(*INK)
+        text = printable(text, self.faces)
+        lines = wrap(pdf, text, PAGE_WIDTH - 2 * MARGIN) or [""]
+        height = size * PT * LEADING
+        if pdf.get_y() + height * len(lines) > BOTTOM:
+            pdf.add_page()
+        with tagged(pdf, role, text):
+            for line in lines:
+                pdf.set_x(MARGIN)
+                pdf.cell(PAGE_WIDTH - 2 * MARGIN, height, line, new_x="LMARGIN", new_y="NEXT")
+
+    def _row(self, cells: tuple[str, ...], table: Element, heading: bool) -> None:
+        """One table row, tagged TR with TH or TD cells, with a rule under it."""
+        pdf = self.pdf
+        family, style = (self.faces.serif, "B") if heading else (self.faces.sans, "")
+        size = HEAD_SIZE if heading else BODY_SIZE
+        pdf.set_font(family, style, size)
+        line_height = size * PT * LEADING
+        wrapped = [
+            _wrap_cell(pdf, printable(text, self.faces), width - 2 * CELL_PAD, column == 5)
+            for column, (text, width) in enumerate(zip(cells, WIDTHS, strict=True))
+        ]
+        height = max(len(lines) for lines in wrapped) * line_height + 2 * CELL_PAD
+        top = pdf.get_y()
+        with group(pdf, "TR", table) as tr:
+            x = MARGIN
+            for text, lines, width in zip(cells, wrapped, WIDTHS, strict=True):
+                with tagged(pdf, "TH" if heading else "TD", text, parent=tr) as cell:
+                    if heading:
+                        cell.a = "<</O /Table /Scope /Column>>"
+                    for index, line in enumerate(lines):
+                        pdf.set_xy(x + CELL_PAD, top + CELL_PAD + index * line_height)
+                        pdf.cell(width - 2 * CELL_PAD, line_height, line)
+                x += width
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.5 if heading else 0.2)
+        with artifact(pdf):
+            pdf.line(MARGIN, top + height, PAGE_WIDTH - MARGIN, top + height)
+        pdf.set_y(top + height)
+
+    def _row_height(self, cells: tuple[str, ...]) -> float:
+        """How tall a body row will be."""
+        pdf = self.pdf
+        pdf.set_font(self.faces.sans, "", BODY_SIZE)
+        lines = max(
+            len(_wrap_cell(pdf, printable(text, self.faces), width - 2 * CELL_PAD, column == 5))
+            for column, (text, width) in enumerate(zip(cells, WIDTHS, strict=True))
+        )
+        return lines * BODY_SIZE * PT * LEADING + 2 * CELL_PAD
+
+    def table(self, rows: Sequence[TranscriptRow]) -> None:
+        """The certificates as a table; on each new page a new table with the headings again."""
+        pdf = self.pdf
+        table: Element | None = None
+        for row in rows:
+            cells = _cells(row)
+            if table is None or pdf.get_y() + self._row_height(cells) > BOTTOM:
+                if table is not None:
+                    pdf.add_page()
+                table = pdf.struct_builder.element("Table", pdf.page)
+                self._row(COLUMNS, table, heading=True)
+            self._row(cells, table, heading=False)
+        if table is None:  # no certificates: the headings alone say what would be here
+            table = pdf.struct_builder.element("Table", pdf.page)
+            self._row(COLUMNS, table, heading=True)
+
+
 def transcript_pdf(
     learner_name: str,
     provider_name: str,
@@ -68,17 +188,26 @@ def transcript_pdf(
     end: dt.date | None,
     made_on: dt.date,
 ) -> bytes:
-    """The transcript as a portrait PDF with a table and the total."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="letter")
-    pdf.set_creation_date(dt.datetime.combine(made_on, dt.time(), dt.UTC))
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_font("Sans", "", str(FONTS_DIR / BUNDLED_FACES[("GroundworkSans", "")]))
-    pdf.add_font("Serif", "B", str(FONTS_DIR / BUNDLED_FACES[("GroundworkSerif", "B")]))
-    pdf.set_title(f"Transcript of CE hours: {learner_name}")
+    """The transcript as a tagged, archival portrait PDF with a table and the total."""
+    pdf = new_archival_pdf(
+        orientation="portrait",
+        title=f"Transcript of CE hours: {learner_name}",
+        author=provider_name,
+        created=dt.datetime.combine(made_on, dt.time(), dt.UTC),
+        subject=f"Continuing-education hours of {learner_name}",
+    )
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.c_margin = 0
+    pdf.str_alias_nb_pages = ""  # "{nb}" in a course title is text, not a page count
+    texts = [learner_name, provider_name, *(text for row in rows for text in _cells(row))]
+    writer = _Writer(pdf, choose_typefaces(pdf, texts))
     pdf.add_page()
-    pdf.set_font("Serif", "B", 18)
-    pdf.cell(0, 10, "Transcript of continuing-education hours", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Sans", "", 10.5)
+    pdf.set_y(MARGIN)
+    writer.block(
+        "Transcript of continuing-education hours", role="H1", serif=True, style="B", size=18
+    )
+    pdf.ln(2)
     period = (
         f"{written_date(start) if start else 'the beginning'} to "
         f"{written_date(end) if end else written_date(made_on)}"
@@ -89,34 +218,15 @@ def transcript_pdf(
         f"Period: {period}",
         f"Prepared on {written_date(made_on)}",
     ):
-        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        writer.block(line, role="P", serif=False, style="", size=10.5)
     pdf.ln(4)
-    with pdf.table(
-        col_widths=(24, 62, 14, 32, 14, 34, 18),
-        text_align="LEFT",
-        line_height=5.5,
-        headings_style=FontFace(family="Serif", emphasis="BOLD", size_pt=9.5),
-    ) as table:
-        table.row(COLUMNS)
-        for r in rows:
-            table.row(
-                (
-                    written_date(r.completed_on),
-                    r.course_title,
-                    str(r.course_version),
-                    r.delivery_format,
-                    _hours(r.ce_hours),
-                    display_id(r.certificate_id),
-                    r.status,
-                )
-            )
+    writer.table(rows)
     pdf.ln(4)
-    pdf.set_font("Serif", "B", 12)
-    pdf.cell(
-        0,
-        8,
+    writer.block(
         f"Total CE hours (valid certificates): {_hours(total_hours(rows))}",
-        new_x="LMARGIN",
-        new_y="NEXT",
+        role="P",
+        serif=True,
+        style="B",
+        size=12,
     )
     return bytes(pdf.output())

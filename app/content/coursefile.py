@@ -22,6 +22,7 @@ from app.content.rules import (
     check_date,
     check_flag,
     check_level,
+    check_line_text,
     check_markdown,
     check_min_seconds_per_lesson,
     check_optional_text,
@@ -50,12 +51,12 @@ def _optional(rule: Any, key: str) -> Field:
 
 COURSE_FIELDS = {
     "slug": Field(check_slug),
-    "title": Field(partial(check_text, max_length=TITLE_MAX_LENGTH)),
-    "summary": Field(partial(check_text, max_length=SUMMARY_MAX_LENGTH)),
+    "title": Field(partial(check_line_text, max_length=TITLE_MAX_LENGTH)),
+    "summary": Field(partial(check_line_text, max_length=SUMMARY_MAX_LENGTH)),
     "description": Field(check_text),
     "ce_hours": Field(check_ce_hours),
     "level": Field(check_level),
-    "delivery_format": Field(check_text),
+    "delivery_format": Field(check_line_text),
     "topics": _optional(None, "topics"),
     "objectives": Field(),
     "instructors": Field(),

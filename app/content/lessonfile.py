@@ -7,14 +7,19 @@ from pathlib import Path
 
 from app.content.fields import Field, read_fields
 from app.content.problems import FileProblems
-from app.content.rules import TITLE_MAX_LENGTH, check_markdown, check_minutes, check_text
+from app.content.rules import (
+    TITLE_MAX_LENGTH,
+    check_line_text,
+    check_markdown,
+    check_minutes,
+)
 from app.content.spec import LessonSpec
 from app.content.yamlsource import load_mapping, read_text_file
 
 FRONT_MATTER_FENCE = "---"
 
 LESSON_FIELDS = {
-    "title": Field(lambda value: check_text(value, TITLE_MAX_LENGTH)),
+    "title": Field(lambda value: check_line_text(value, TITLE_MAX_LENGTH)),
     "minutes": Field(check_minutes),
 }
 

@@ -12,7 +12,12 @@ from app.content.fields import Field, read_fields, read_slug_list
 from app.content.lessonfile import read_lesson_file
 from app.content.problems import FileProblems, ProblemLog
 from app.content.quizfile import read_quiz_file
-from app.content.rules import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, check_slug, check_text
+from app.content.rules import (
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    check_line_text,
+    check_slug,
+)
 from app.content.spec import ModuleSpec, ObjectiveSpec, QuizSpec
 from app.content.yamlsource import YamlMap, load_mapping, read_text_file
 
@@ -22,8 +27,8 @@ LESSON_SUFFIX = ".md"
 
 MODULE_FIELDS = {
     "slug": Field(check_slug),
-    "title": Field(partial(check_text, max_length=TITLE_MAX_LENGTH)),
-    "summary": Field(partial(check_text, max_length=SUMMARY_MAX_LENGTH)),
+    "title": Field(partial(check_line_text, max_length=TITLE_MAX_LENGTH)),
+    "summary": Field(partial(check_line_text, max_length=SUMMARY_MAX_LENGTH)),
     "objectives": Field(),
     "lessons": Field(),
 }

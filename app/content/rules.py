@@ -20,6 +20,7 @@ from app.content.credit import (
 from app.content.links import check_link
 from app.content.markdown import find_html, find_links
 from app.content.spec import ANSWER_FEEDBACK, LEVELS, QUESTION_KINDS, ChoiceSpec
+from app.safetext import one_line_problem
 
 SLUG_MAX_LENGTH = 80
 TITLE_MAX_LENGTH = 200
@@ -49,6 +50,11 @@ def check_text(value: object, max_length: int | None = None) -> str | None:
     if max_length is not None and len(value) > max_length:
         return f"must be at most {max_length} characters (it has {len(value)})"
     return None
+
+
+def check_line_text(value: object, max_length: int | None = None) -> str | None:
+    """A one-line title or summary: `check_text`, and no control or direction-override marks."""
+    return check_text(value, max_length) or one_line_problem(str(value))
 
 
 def check_optional_text(value: object, max_length: int | None = None) -> str | None:

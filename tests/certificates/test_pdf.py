@@ -66,9 +66,9 @@ def test_markup_in_names_and_titles_prints_as_typed(make_document: MakeDocument)
         learner_name="<script>alert(1)</script> **bold** Ann",
         course_title="__Trauma__ & <b>care</b> (part {nb}) \\n 100% `code` [link](x)",
     )
-    text = page_text(render_certificate_pdf(document))
-    assert "<script>alert(1)</script> **bold** Ann" in text
-    assert "__Trauma__ & <b>care</b> (part {nb}) \\n 100% `code` [link](x)" in text
+    text = squashed(page_text(render_certificate_pdf(document)))  # the title may wrap
+    assert squashed("<script>alert(1)</script> **bold** Ann") in text
+    assert squashed("__Trauma__ & <b>care</b> (part {nb}) \\n 100% `code` [link](x)") in text
 
 
 @pytest.mark.parametrize(
@@ -88,19 +88,24 @@ def test_names_beyond_ascii_print_exactly(make_document: MakeDocument, name: str
     assert_states_everything(pdf, document)
 
 
-def test_western_names_use_core_fonts_and_others_embed_dejavu(make_document: MakeDocument) -> None:
+def test_every_certificate_embeds_subset_fonts_and_only_the_scripts_it_needs(
+    make_document: MakeDocument,
+) -> None:
     western = render_certificate_pdf(make_document(learner_name="José Núñez"))
-    vietnamese = render_certificate_pdf(make_document(learner_name="Nguyễn Thị Minh Khai"))
-    assert b"/FontFile2" not in western and b"/Times-Bold" in western
-    assert b"/FontFile2" in vietnamese and b"DejaVuSerifBold" in vietnamese
+    chinese = render_certificate_pdf(make_document(learner_name="王秀英"))
+    assert b"/Times-Bold" not in western and b"/Helvetica" not in western
+    assert b"/FontFile2" in western and b"DejaVuSerifBold" in western
+    assert b"NotoSansSC" not in western and b"NotoSansSC" in chinese
+    assert len(chinese) < 150_000  # subsets, not the 8 MB face
 
 
 def test_characters_no_font_has_print_as_replacement_marks(make_document: MakeDocument) -> None:
-    assert unprintable_characters("王小明 Lee") == {"王", "小", "明"}
-    assert unprintable_characters("محمد") == set("محمد")
+    assert unprintable_characters("王小明 Lee") == set()
+    assert unprintable_characters("محمد") == set()
     assert unprintable_characters("Nguyễn Zoë") == set()
-    text = page_text(render_certificate_pdf(make_document(learner_name="王小明 Lee")))
-    assert "\ufffd\ufffd\ufffd Lee" in text
+    assert unprintable_characters("Ann 😀 𝄞") == {"😀", "𝄞"}
+    text = page_text(render_certificate_pdf(make_document(learner_name="Ann 𝄞 Lee")))
+    assert "Ann � Lee" in text
 
 
 def test_a_200_character_title_fits(make_document: MakeDocument) -> None:
@@ -179,10 +184,10 @@ def test_downloading_again_gives_the_same_bytes(make_document: MakeDocument, nam
 
 
 def test_the_file_is_dated_when_the_certificate_was_issued(document: CertificateDocument) -> None:
-    info = PdfReader(io.BytesIO(render_certificate_pdf(document))).metadata
-    assert info is not None and info.creation_date is not None
-    assert info.creation_date.astimezone(UTC) == datetime(2026, 3, 14, 17, 2, 11, tzinfo=UTC)
-    assert info.title == f"Certificate of Completion {document.display_id}"
+    xmp = PdfReader(io.BytesIO(render_certificate_pdf(document))).xmp_metadata
+    assert xmp is not None and xmp.xmp_create_date is not None
+    assert xmp.xmp_create_date.replace(tzinfo=UTC) == datetime(2026, 3, 14, 17, 2, 11, tzinfo=UTC)
+    assert xmp.dc_title == {"x-default": f"Certificate of Completion {document.display_id}"}
 
 
 def test_the_qr_code_on_the_page_is_the_verification_url(document: CertificateDocument) -> None:
