@@ -124,17 +124,25 @@ class _Writer:
                 pdf.set_x(MARGIN)
                 pdf.cell(PAGE_WIDTH - 2 * MARGIN, height, line, new_x="LMARGIN", new_y="NEXT")
 
-    def _row(self, cells: tuple[str, ...], table: Element, heading: bool) -> None:
-        """One table row, tagged TR with TH or TD cells, with a rule under it."""
+    def _wrapped(self, cells: tuple[str, ...], heading: bool) -> list[list[str]]:
+        """Each cell's lines, in the row's font (set here)."""
         pdf = self.pdf
-        family, style = (self.faces.serif, "B") if heading else (self.faces.sans, "")
-        size = HEAD_SIZE if heading else BODY_SIZE
-        pdf.set_font(family, style, size)
-        line_height = size * PT * LEADING
-        wrapped = [
+        if heading:
+            pdf.set_font(self.faces.serif, "B", HEAD_SIZE)
+        else:
+            pdf.set_font(self.faces.sans, "", BODY_SIZE)
+        return [
             _wrap_cell(pdf, printable(text, self.faces), width - 2 * CELL_PAD, column == 5)
             for column, (text, width) in enumerate(zip(cells, WIDTHS, strict=True))
         ]
+
+    def _row(
+        self, cells: tuple[str, ...], wrapped: list[list[str]], table: Element, heading: bool
+    ) -> None:
+        """One table row, tagged TR with TH or TD cells, with a rule under it."""
+        pdf = self.pdf
+        size = HEAD_SIZE if heading else BODY_SIZE
+        line_height = size * PT * LEADING
         height = max(len(lines) for lines in wrapped) * line_height + 2 * CELL_PAD
         top = pdf.get_y()
         with group(pdf, "TR", table) as tr:
@@ -153,15 +161,11 @@ class _Writer:
             pdf.line(MARGIN, top + height, PAGE_WIDTH - MARGIN, top + height)
         pdf.set_y(top + height)
 
-    def _row_height(self, cells: tuple[str, ...]) -> float:
-        """How tall a body row will be."""
-        pdf = self.pdf
-        pdf.set_font(self.faces.sans, "", BODY_SIZE)
-        lines = max(
-            len(_wrap_cell(pdf, printable(text, self.faces), width - 2 * CELL_PAD, column == 5))
-            for column, (text, width) in enumerate(zip(cells, WIDTHS, strict=True))
-        )
-        return lines * BODY_SIZE * PT * LEADING + 2 * CELL_PAD
+    def _headings(self) -> Element:
+        """Start a table (on this page) with its heading row."""
+        table = self.pdf.struct_builder.element("Table", self.pdf.page)
+        self._row(COLUMNS, self._wrapped(COLUMNS, heading=True), table, heading=True)
+        return table
 
     def table(self, rows: Sequence[TranscriptRow]) -> None:
         """The certificates as a table; on each new page a new table with the headings again."""
@@ -169,15 +173,16 @@ class _Writer:
         table: Element | None = None
         for row in rows:
             cells = _cells(row)
-            if table is None or pdf.get_y() + self._row_height(cells) > BOTTOM:
+            wrapped = self._wrapped(cells, heading=False)
+            height = max(len(lines) for lines in wrapped) * BODY_SIZE * PT * LEADING
+            if table is None or pdf.get_y() + height + 2 * CELL_PAD > BOTTOM:
                 if table is not None:
                     pdf.add_page()
-                table = pdf.struct_builder.element("Table", pdf.page)
-                self._row(COLUMNS, table, heading=True)
-            self._row(cells, table, heading=False)
+                table = self._headings()
+                pdf.set_font(self.faces.sans, "", BODY_SIZE)
+            self._row(cells, wrapped, table, heading=False)
         if table is None:  # no certificates: the headings alone say what would be here
-            table = pdf.struct_builder.element("Table", pdf.page)
-            self._row(COLUMNS, table, heading=True)
+            self._headings()
 
 
 def transcript_pdf(

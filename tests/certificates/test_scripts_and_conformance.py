@@ -322,3 +322,22 @@ def test_a_learner_named_in_arabic_gets_both_pdfs_and_an_isolated_name_on_the_pa
     assert f"<bdi>{name}</bdi>" in page
     assert reads(client.get(f"/certificates/{certificate.public_id}/certificate.pdf").data, name)
     assert reads(client.get("/transcript.pdf").data, f"Learner: {name}")
+
+
+def test_a_long_transcript_repeats_the_headings_and_stays_tagged_on_every_page() -> None:
+    row = TranscriptRow(
+        dt.date(2026, 3, 14), "Ethics in Practice", 1, "Online", Decimal("1"), CERTIFICATE_ID,
+        "valid",
+    )  # fmt: skip
+    pdf = pikepdf.open(
+        io.BytesIO(transcript_pdf("Ann Lee", "Groundwork", [row] * 60, None, None, dt.date.today()))
+    )
+    assert len(pdf.pages) >= 2
+    tables = [e for e in _structure(pdf.Root.StructTreeRoot.K[0]) if str(e.S) == "/Table"]
+    assert len(tables) == len(pdf.pages)  # one per page, each with its heading row first
+    for table, page in zip(tables, pdf.pages, strict=True):
+        assert table.Pg.objgen == page.obj.objgen
+        first_row = table.K[0]
+        assert [str(cell.S) for cell in first_row.K] == ["/TH"] * 7
+    data_rows = sum(len(table.K) - 1 for table in tables)
+    assert data_rows == 60
