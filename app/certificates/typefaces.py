@@ -19,6 +19,8 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from app.safetext import hidden_characters
+
 FONTS_DIR = Path(__file__).parent / "fonts"
 #: The bundled faces (DejaVu 2.37, Debian fonts-dejavu-core; see fonts/README.md).
 BUNDLED_FACES = {
@@ -126,10 +128,14 @@ def unprintable_characters(text: str) -> set[str]:
 
 
 def printable(text: str, faces: Typefaces | None = None) -> str:
-    """Return `text` in NFC with any character no font has shown as U+FFFD."""
+    """Return `text` in NFC with any character no font has, or any hidden one, shown as U+FFFD.
+
+    Entry refuses both (`app/safetext.py`); this covers text stored before that rule, so a
+    direction override in an old title shows as a mark instead of reordering the line.
+    """
     del faces  # every PDF carries every face its texts need
     text = unicodedata.normalize("NFC", text)
-    missing = unprintable_characters(text)
+    missing = unprintable_characters(text) | set(hidden_characters(text.replace("\n", " ")))
     return "".join(REPLACEMENT if char in missing else char for char in text)
 
 

@@ -108,6 +108,14 @@ def test_characters_no_font_has_print_as_replacement_marks(make_document: MakeDo
     assert "Ann � Lee" in text
 
 
+def test_a_stored_direction_override_prints_as_a_mark_not_a_reordering(
+    make_document: MakeDocument,
+) -> None:
+    """Titles stored before entry refused overrides still cannot reorder a printed line."""
+    text = page_text(render_certificate_pdf(make_document(course_title="Ethics \u202ecitsE")))
+    assert "Ethics \ufffdcitsE" in text and "\u202e" not in text
+
+
 def test_a_200_character_title_fits(make_document: MakeDocument) -> None:
     title = ("Integrating Ketamine-Assisted Psychotherapy into Trauma-Informed Practice: " * 3)[
         :200
