@@ -41,7 +41,7 @@ def srgb_profile() -> bytes:
 class Element(StructElem):
     """A structure element that may sit inside another and carry its text as written."""
 
-    __slots__ = ("_pg", "_top", "actual_text")
+    __slots__ = ("_pg", "_top", "a", "actual_text")
 
     def __init__(self, role: str, parent: PDFObject, top: Element | None, page: int) -> None:
         """A `role` element (P, H1, Table, TR, TH, TD, Figure) under `parent`."""

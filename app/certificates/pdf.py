@@ -241,7 +241,11 @@ def _draw_qr(page: _Page, url: str) -> None:
     pdf = page.pdf
     pdf.set_fill_color(*INK)
     alt = f"QR code linking to the verification page {url}"
-    with tagged(pdf, "Figure", alt=alt):
+    with tagged(pdf, "Figure", alt=alt) as figure:
+        # Tagged PDF asks an illustration on one page for its bounding box, in points.
+        left, bottom = x0 * pdf.k, (pdf.h - y0 - side) * pdf.k
+        box = f"{left:.2f} {bottom:.2f} {left + side * pdf.k:.2f} {bottom + side * pdf.k:.2f}"
+        figure.a = f"<</O /Layout /BBox [{box}]>>"
         for row, column, width, height in dark_rectangles(matrix):
             # A sliver of overlap with the row below hides hairline seams in screen renderers.
             overlap = 0.0 if row + height == len(matrix) else 0.03

@@ -21,7 +21,7 @@ from lxml import etree
 
 from app.certificates.archival import needs_actual_text
 from app.certificates.identifiers import display_id
-from app.certificates.pdf import render_certificate_pdf
+from app.certificates.pdf import QR_BOX, render_certificate_pdf
 from app.certificates.transcript import TranscriptRow, transcript_pdf
 from tests.certificates.conftest import CERTIFICATE_ID, MakeDocument
 from tests.certificates.helpers import earn_certificate
@@ -277,6 +277,14 @@ def test_pdfua_qr_code_has_alternative_text(make_document: MakeDocument) -> None
         e for e in _structure(certificate.Root.StructTreeRoot.K[0]) if str(e.S) == "/Figure"
     ]
     assert "verification page" in str(figure.Alt)
+    x, y, side = (value * 72 / 25.4 for value in QR_BOX)
+    page_height = float(certificate.pages[0].MediaBox[3])
+    assert [round(float(v), 1) for v in figure.A.BBox] == [
+        round(x, 1),
+        round(page_height - y - side, 1),
+        round(x + side, 1),
+        round(page_height - y, 1),
+    ]
 
 
 def test_pdfua_all_content_is_tagged_or_an_artifact(make_document: MakeDocument) -> None:
