@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
 from app.catalog.models import Course, CourseStaff
+from app.certificates.models import CertificateCorrection
 from app.content.reader import check_path
 from app.db import db
 from app.safetext import hidden_characters, one_line_problem
+from tests.certificates.helpers import earn_certificate
 from tests.content.conftest import EXAMPLE_SLUG, VALID_CATALOG
 from tests.factories import make_course
 
@@ -81,6 +83,17 @@ def test_account_edit_refuses_an_override_and_keeps_the_old_name(client, sign_in
     assert "U+202E" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).legal_name == before
+
+
+def test_a_correction_request_refuses_an_override_in_the_new_name(client, sign_in) -> None:
+    learner = sign_in()
+    certificate = earn_certificate(client, make_course(modules=1), learner.id)
+    data = {"legal_name": OVERRIDE, "profession": "Psychologist", "license_number": "",
+            "license_state": "", "reason": "My name changed."}  # fmt: skip
+    response = client.post(f"/certificates/{certificate.public_id}/correction", data=data)
+    assert response.status_code == 200
+    assert "U+202E" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CertificateCorrection)) == 0
 
 
 @pytest.fixture
