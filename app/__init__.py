@@ -81,15 +81,19 @@ def register_blueprints(app: Flask) -> None:
     from app.evaluations.routes import bp as evaluations
     from app.insight.routes import bp as insight
     from app.learning.routes import bp as learning
+    from app.mail.routes import bp as mail
+    from app.mail.routes import dev as dev_mail
     from app.quizzes.routes import bp as quizzes
     from app.records.routes import bp as records
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin,
+        authoring, publishing, preview, insight, admin, mail,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    if app.config["GROUNDWORK_ENV"] != "production":
+        app.register_blueprint(dev_mail)  # /dev/mail does not exist in production
 
 
 def register_web_behaviour(app: Flask) -> None:
@@ -103,7 +107,7 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``bench`` and ``demo`` groups."""
+    ``bench``, ``demo`` and ``mail`` groups."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.benchdata.cli import bench
@@ -111,7 +115,9 @@ def register_commands(app: Flask) -> None:
     from app.content.cli import courses
     from app.demo import demo
     from app.insight.cli import insight
+    from app.mail.cli import mail
     from app.migrate import db_commands
 
-    for group in (db_commands, users, courses, certificates, insight, backups, bench, demo):
+    groups = (db_commands, users, courses, certificates, insight, backups, bench, demo, mail)
+    for group in groups:
         app.cli.add_command(group)

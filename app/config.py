@@ -73,6 +73,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
+        # "worker" or "after-response"; empty chooses by GROUNDWORK_ENV (app/mail/__init__.py).
+        "MAIL_DELIVERY": env.get("MAIL_DELIVERY", ""),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Sites that share one Redis keep their counters apart by prefix.
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),

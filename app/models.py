@@ -9,6 +9,7 @@ from app.db import Base
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
+from app.mail.models import OutboundMail
 from app.quizzes.models import AttemptAnswer, QuizAttempt
 
 metadata = Base.metadata
@@ -30,6 +31,7 @@ __all__ = [
     "Module",
     "ModuleCompletion",
     "ObjectiveRating",
+    "OutboundMail",
     "Question",
     "QuestionTally",
     "Quiz",

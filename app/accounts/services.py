@@ -65,8 +65,10 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
     """Create an unconfirmed learner and mail a confirmation link.
 
     When the email is already registered nothing is saved and the owner is told by
-    mail instead, so the page a visitor sees never reveals who has an account.
+    mail instead, so the page a visitor sees never reveals who has an account. Both ways
+    hash the password, queue one message and commit once, so both take as long.
     """
+    password_hash = hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
         send_mail(
@@ -77,10 +79,11 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
             f"{url_for('accounts.forgot_password', _external=True)}.\n"
             "If it was not you, you can ignore this message.",
         )
+        db.session.commit()
         return None
     user = User(
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         legal_name=profile.legal_name,
         profession=profile.profession,
         license_number=profile.license_number,
@@ -88,13 +91,14 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
         role=Role.LEARNER.value,
     )
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # the confirmation link names the new id
     send_confirmation(user)
+    db.session.commit()
     return user
 
 
 def send_confirmation(user: User) -> None:
-    """Mail the link that confirms the user's address."""
+    """Queue the link that confirms the user's address; the caller commits."""
     link = url_for(
         "accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL), _external=True
     )
@@ -128,6 +132,7 @@ def authenticate(email: str, password: str) -> User:
         raise AccountError("This account has been deactivated. Please contact the administrator.")
     if user.email_confirmed_at is None:
         send_confirmation(user)
+        db.session.commit()
         raise AccountError(
             "Please confirm your email first: we have just sent you a new confirmation link."
         )
@@ -168,9 +173,15 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way."""
+    """Mail a reset link, or tell the address why there is none; the page says the same.
+
+    Every address gets one queued message and one commit, so the response takes as long
+    for an address with no account as for one with an account.
+    """
     user = find_by_email(email)
     if user is None or not user.is_active:
+        _explain_no_reset(normalise_email(email), deactivated=user is not None)
+        db.session.commit()
         return
     link = url_for(
         "accounts.reset_password",
@@ -184,6 +195,28 @@ def request_password_reset(email: str) -> None:
         f"Someone asked to reset the password for this account.\n\nChoose a new password:\n"
         f"{link}\n\nThe link works once, for {minutes} minutes. "
         "If you did not ask, ignore this message: your password stays the same.",
+    )
+    db.session.commit()
+
+
+def _explain_no_reset(address: str, deactivated: bool) -> None:
+    """Tell whoever asked at ``address`` why no reset link is coming."""
+    if deactivated:
+        reason = (
+            "The account that uses this address has been deactivated, so its password "
+            "cannot be reset. Please contact the site's administrator."
+        )
+    else:
+        reason = (
+            "No Groundwork account uses this address. You may have signed up with "
+            "another one, or you can create an account at "
+            f"{url_for('accounts.sign_up', _external=True)}"
+        )
+    send_mail(
+        address,
+        "Your Groundwork password reset request",
+        f"Someone asked to reset the password for this address.\n\n{reason}\n\n"
+        "If you did not ask, ignore this message.",
     )
 
 

@@ -27,7 +27,12 @@ def test_reset_request_says_the_same_for_known_and_unknown_emails(client, make_u
     message = "If an account uses that email, we have sent it a link"
     assert message in known.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
-    assert [m.to for m in outbox()] == [user.email]
+    # Each address gets one message (so both take as long); only the account's has a link.
+    mails = {m.to: m.body for m in outbox()}
+    assert sorted(mails) == sorted([user.email, "nobody@example.com"])
+    assert "/reset-password/" in mails[user.email]
+    assert "/reset-password/" not in mails["nobody@example.com"]
+    assert "No Groundwork account uses this address" in mails["nobody@example.com"]
 
 
 def test_reset_link_works_once(client, make_user):

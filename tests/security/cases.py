@@ -17,6 +17,7 @@ from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
 from app.db import db
 from app.evaluations.models import CourseEvaluation
+from app.mail.models import OutboundMail
 from tests.certificates.helpers import EVALUATION
 from tests.factories import REFERENCES, course_spec
 from tests.learning.helpers import answers_for
@@ -86,6 +87,17 @@ class Case:
         names = {name for _, name, _, _ in Formatter().parse(self.path) if name}
         given = {**SHARED, **self.params(world)}
         return {name: value for name, value in given.items() if name in names}
+
+
+def _failed_mail() -> int:
+    """A message delivery has given up on, for the administrator to send again."""
+    message = db.session.scalar(select(OutboundMail).where(OutboundMail.recipient == "gone@x.test"))
+    if message is None:
+        message = OutboundMail(recipient="gone@x.test", subject="Hello", body="Hi")
+        db.session.add(message)
+    message.status, message.attempts, message.last_error = "failed", 6, "550 no such user"
+    db.session.commit()
+    return message.id
 
 
 def _course() -> Course:
@@ -220,6 +232,9 @@ CASES: dict[str, Case] = {
         "/admin/certificates/{public_id}/revoke",
         params=lambda w: {"public_id": w.certificate_id},
         form=lambda w: {"reason": "Issued in error."},
+    ),
+    "/admin/mail/<int:message_id>/retry": Case(
+        "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
     ),
     "/teaching/new": Case(
         "owner",

@@ -61,6 +61,7 @@ NOT_OWNED = {
     # Administrators only, by role (tests/test_access.py); no one owns these.
     "/admin/certificates/<public_id>": "role",
     "/admin/certificates/<public_id>/revoke": "role",
+    "/admin/mail/<int:message_id>/retry": "role",
     "/admin/users/<int:user_id>/active": "role",
     "/admin/users/<int:user_id>/anonymise": "role",
     "/admin/users/<int:user_id>/role": "role",
