@@ -57,23 +57,27 @@ def _due(now: dt.datetime) -> ColumnElement[bool]:
 def claim(limit: int, now: dt.datetime | None = None) -> tuple[str, list[OutboundMail]]:
     """Mark up to ``limit`` due messages as this worker's and commit, so no other takes them.
 
-    One UPDATE whose subquery picks the rows: PostgreSQL locks them with FOR UPDATE SKIP
-    LOCKED so concurrent workers take different rows without waiting; SQLite runs one
-    writer at a time, so the statement is atomic there as it stands.
+    One UPDATE whose common table expression picks the rows: PostgreSQL locks them with
+    FOR UPDATE SKIP LOCKED so concurrent workers take different rows without waiting;
+    SQLite runs one writer at a time, so the statement is atomic there as it stands.
     """
     now = now or utcnow()
     token = secrets.token_hex(16)
+    # MATERIALIZED: PostgreSQL may otherwise run a plain subquery once per row it updates,
+    # locking a new batch each time and claiming more than ``limit`` messages.
     chosen = (
         select(OutboundMail.id)
         .where(_due(now))
         .order_by(OutboundMail.next_attempt_at, OutboundMail.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        .cte("chosen")
+        .prefix_with("MATERIALIZED")
     )
     db.session.execute(
         update(OutboundMail)
-        .where(OutboundMail.id.in_(chosen), _due(now))
+        .add_cte(chosen)
+        .where(OutboundMail.id.in_(select(chosen.c.id)), _due(now))
         .values(
             status=MailStatus.SENDING.value,
             claimed_at=now,
@@ -84,7 +88,11 @@ def claim(limit: int, now: dt.datetime | None = None) -> tuple[str, list[Outboun
     )
     db.session.commit()
     rows = db.session.scalars(
-        select(OutboundMail).where(OutboundMail.claim_token == token).order_by(OutboundMail.id)
+        select(OutboundMail)
+        .where(OutboundMail.claim_token == token)
+        .order_by(OutboundMail.id)
+        # The UPDATE bypassed the session: reload rows it may already hold from an earlier pass.
+        .execution_options(populate_existing=True)
     )
     return token, list(rows)
 
