@@ -19,6 +19,8 @@ PROTECTED = [
     ("GET", "/admin/certificates", {Role.ADMIN}),
     ("GET", "/admin/corrections", {Role.ADMIN}),
     ("GET", "/admin/audit", {Role.ADMIN}),
+    ("GET", "/admin/mail", {Role.ADMIN}),
+    ("POST", "/admin/mail/1/retry", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
@@ -86,6 +88,7 @@ PUBLIC = [
     "/keys/certificates",
     "/.well-known/did.json",
     "/contexts/credentials-v2.jsonld",
+    "/dev/mail",  # development only, from this machine only (tests/mail/test_development.py)
 ]
 
 
@@ -141,6 +144,7 @@ def test_every_route_is_in_this_matrix(app):
             "/admin/users/<int:user_id>/role",
             "/admin/users/<int:user_id>/active",
             "/admin/users/<int:user_id>/anonymise",
+            "/admin/mail/<int:message_id>/retry",
             "/courses/<slug>/enroll",
             "/courses/<slug>/continue",
             "/courses/<course_slug>/<module_slug>/<lesson_slug>",
