@@ -82,6 +82,7 @@ PUBLIC = [
     "/sign-in",
     "/sign-up",
     "/forgot-password",
+    "/sign-up/resend",
     "/sign-up/check-your-email",
     "/verify",
     "/verify/credential",

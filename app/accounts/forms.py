@@ -155,6 +155,12 @@ class ForgotPasswordForm(WebForm):
     email = _email_field()
 
 
+class ResendConfirmationForm(WebForm):
+    """Ask for a new link to confirm the address."""
+
+    email = _email_field()
+
+
 class ResetPasswordForm(WebForm):
     """Choose a new password through a reset link."""
 

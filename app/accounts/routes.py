@@ -23,6 +23,7 @@ from app.accounts.forms import (
     DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     SignInForm,
     SignUpForm,
@@ -86,6 +87,19 @@ def sign_up() -> str | Response:
 def check_email() -> str:
     """Tell the visitor to follow the link we mailed."""
     return render_template("accounts/check_email.html", email=session.get("confirmation_sent_to"))
+
+
+@bp.route("/sign-up/resend", methods=["GET", "POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key)
+def resend_confirmation() -> str | Response:
+    """Ask for a new confirmation link; the answer is the same whether or not one is due."""
+    form = ResendConfirmationForm(email=session.get("confirmation_sent_to"))
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        session["confirmation_sent_to"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/resend_confirmation.html", form=form)
 
 
 @bp.route("/confirm/<token>")

@@ -110,6 +110,39 @@ def send_confirmation(user: User) -> None:
     )
 
 
+def resend_confirmation(email: str) -> None:
+    """Mail a new confirmation link, or tell the address why none is needed.
+
+    Like a reset request, every address gets one queued message and one commit, so the
+    response takes as long whether or not an account waits for confirmation.
+    """
+    user = find_by_email(email)
+    if user is not None and user.is_active and user.email_confirmed_at is None:
+        send_confirmation(user)
+    elif user is None:
+        send_mail(
+            normalise_email(email),
+            "Your Groundwork confirmation request",
+            "Someone asked for a new link to confirm this address, but no Groundwork account "
+            "uses it. You may have signed up with another address, or you can create an "
+            f"account at {url_for('accounts.sign_up', _external=True)}\n\n"
+            "If you did not ask, ignore this message.",
+        )
+    else:
+        send_mail(
+            user.email,
+            "Your Groundwork confirmation request",
+            "Someone asked for a new link to confirm this address, but it needs none: "
+            + (
+                f"it is already confirmed. Sign in at {url_for('accounts.sign_in', _external=True)}"
+                if user.is_active
+                else "its account has been deactivated. Please contact the site's administrator."
+            )
+            + "\n\nIf you did not ask, ignore this message.",
+        )
+    db.session.commit()
+
+
 def confirm_email(token: str) -> User:
     """Confirm the address a confirmation link was sent to."""
     user = redeem_token(token, Purpose.CONFIRM_EMAIL, max_age=7 * 24 * 3600)

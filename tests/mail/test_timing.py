@@ -24,6 +24,7 @@ import pytest
 from flask import Flask
 
 from app.accounts.passwords import OWASP_MINIMUM
+from app.db import db
 from tests.conftest import UserFactory, make_app
 
 SAMPLES = 60
@@ -156,6 +157,23 @@ def test_forgot_password_takes_as_long_for_an_unknown_address(timed_app, mail_se
 
     compare(lambda n: ask(user.email), lambda n: ask(f"nobody{n}@example.com"), pairs=120)
     assert mail_server.connections == 0  # no request waited for the mail server
+
+
+def test_asking_for_a_new_confirmation_link_takes_as_long_for_an_unknown_address(
+    timed_app, mail_server
+):
+    waiting = UserFactory()()
+    waiting.email_confirmed_at = None
+    db.session.commit()
+    client = timed_app.test_client()
+    token = _token(client)
+
+    def ask(email: str) -> None:
+        response = client.post("/sign-up/resend", data={"email": email, "csrf_token": token})
+        assert response.status_code == 302
+
+    compare(lambda n: ask(waiting.email), lambda n: ask(f"nobody{n}@example.com"), pairs=120)
+    assert mail_server.connections == 0
 
 
 def test_sign_up_takes_as_long_for_an_address_that_has_an_account(timed_app, mail_server):

@@ -200,6 +200,7 @@ CASES: dict[str, Case] = {
         form=lambda w: {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     ),
     "/account/delete": Case("leaver", "/account/delete", form=lambda w: {"password": PASSWORD}),
+    "/sign-up/resend": Case(None, "/sign-up/resend", form=lambda w: {"email": w.emails["target"]}),
     "/forgot-password": Case(
         None, "/forgot-password", form=lambda w: {"email": w.emails["target"]}
     ),
