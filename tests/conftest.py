@@ -106,6 +106,9 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
         "MAIL_SERVER": "",
         "SERVER_NAME": "groundwork.test",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Said every time: the limiter is one object, and init_app keeps a False left by
+        # an earlier app that turned limits off (RATELIMIT_ENABLED=False).
+        "RATELIMIT_ENABLED": True,
     }
     settings.update(overrides)
     app = create_app(settings)
