@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import smtplib
 import sys
@@ -18,6 +19,8 @@ from app.db import db, utcnow
 from app.mail import retry
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.text import links_on_their_own_lines
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -106,6 +109,10 @@ def deliver_due(limit: int = 50) -> Report:
             transport(message)
         except DeliveryError as error:
             _record_failure(message, token, error, report)
+        except Exception as error:  # an unforeseen error must not stop the worker or lose mail
+            log.exception("Delivering message %s failed unexpectedly", message.id)
+            unforeseen = DeliveryError(f"{type(error).__name__}: {error}")
+            _record_failure(message, token, unforeseen, report)
         else:
             _finish(message, token, status=MailStatus.SENT.value, sent_at=utcnow())
             report.sent += 1
@@ -168,6 +175,9 @@ def transport(message: OutboundMail) -> None:
     """Hand one message to SMTP, or print it when no server is configured."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
+        if config["GROUNDWORK_ENV"] == "production":
+            # Printing would put live reset links into production logs.
+            raise DeliveryError("MAIL_SERVER is not set; production never prints mail")
         print_to_terminal(message)
         return
     email = EmailMessage()

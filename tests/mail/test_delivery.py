@@ -245,3 +245,24 @@ def test_the_worker_delivers_until_it_is_told_to_stop(app, runner):
     assert result.exit_code == 0, result.output
     assert "Sent 2" in result.output and "Mail worker stopped." in result.output
     assert set(db.session.scalars(select(OutboundMail.status))) == {"sent"}
+
+
+def test_production_without_a_mail_server_never_prints_mail(app, capsys):
+    app.config["GROUNDWORK_ENV"] = "production"
+    [message_id] = queue()
+    assert deliver_due().retrying == 1
+    assert "Body 0" not in capsys.readouterr().out
+    assert "MAIL_SERVER is not set" in (status_of(message_id).last_error or "")
+
+
+def test_an_unforeseen_error_is_retried_and_the_worker_goes_on(app, monkeypatch):
+    def broken(message: OutboundMail) -> None:
+        if message.recipient == "person0@example.com":
+            raise UnicodeEncodeError("ascii", "é", 0, 1, "cannot encode")
+
+    monkeypatch.setattr(delivery, "transport", broken)
+    first, second = queue(2)
+    report = deliver_due()
+    assert (report.retrying, report.sent) == (1, 1)
+    assert "UnicodeEncodeError" in (status_of(first).last_error or "")
+    assert status_of(second).status == MailStatus.SENT
