@@ -17,7 +17,9 @@ __all__ = ["Problem", "check_path", "read_catalog", "read_course"]
 
 COURSE_FILE = "course.yml"
 FINAL_QUIZ_FILE = "final-quiz.yml"
-CATALOG_README = "README.md"
+#: The files the courses root may hold besides course folders: the format description and
+#: the list of sources every citation in the content must come from (tests/content guards it).
+CATALOG_NOTES = frozenset({"README.md", "SOURCES.md"})
 
 
 def read_course(course_dir: str | os.PathLike[str]) -> tuple[CourseSpec | None, list[Problem]]:
@@ -51,7 +53,7 @@ def read_catalog(path: str | os.PathLike[str]) -> tuple[list[CourseSpec], list[P
             spec = _read_course(entry, log)
             if spec is not None:
                 specs.append(spec)
-        elif entry.name != CATALOG_README:
+        elif entry.name not in CATALOG_NOTES:
             log.file(entry).add(1, "unexpected file (the courses folder holds course folders)")
     return specs, sorted(log.found)
 
