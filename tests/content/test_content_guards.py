@@ -134,6 +134,7 @@ def citation_problems(prose: str, sources: list[Source]) -> list[str]:
     """Author-year citations, percentages and named studies in `prose` that no source supports."""
     problems = []
     for author, year in AUTHOR_YEAR.findall(prose):
+        author = author.removesuffix("'s")  # "the FDA's 2023 communication"
         if author in NOT_AUTHORS:
             continue
         authors = (s.citation.split(". ", 1)[0] for s in sources)
