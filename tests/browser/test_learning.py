@@ -88,7 +88,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     assert_accessible(axe, page)
     screenshot(page, "quiz-result-passed")
 
-    for _ in range(2):  # modules 2 and 3
+    for _ in range(3):  # modules 2 to 4
         page.get_by_role("link", name="Continue the course").click()
         finish_lessons_until_quiz(page)
         page.get_by_role("button", name="Start the quiz").click()
@@ -121,7 +121,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     for expected in (
         "Robin Achebe",
         "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
-        "2.5 CE hours",
+        "3.25 CE hours",
         "Online, self-paced (home study)",
         "demonstration provider",
     ):
@@ -136,7 +136,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
 
     page.goto("/dashboard")
     expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
-    expect(page.locator(".stats")).to_contain_text("2.5")
+    expect(page.locator(".stats")).to_contain_text("3.25")
     assert_accessible(axe, page)
     screenshot(page, "dashboard-completed")
     page.goto("/transcript")
