@@ -1,0 +1,136 @@
+"""Races through the whole app: N requests released at once, each on its own connection.
+
+``fire`` sends N requests from N clients that share one browser's cookies (tabs of one
+browser, a double click, a retried save). Each runs in its own thread and its own app
+context, so each has its own database session and connection, as a separate worker
+would; a barrier releases them together. An exception the app did not turn into a
+response counts as a 500, as it would under Gunicorn.
+
+``as_one_request`` states the property every repeated write must keep: fired once in one
+world and N times at once in a twin world, it leaves the same rows changed, and none of
+the N gets a 5xx. Only PostgreSQL runs writers at the same time (SQLite serialises them),
+so tests built on it are marked ``postgres``.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+
+from app.db import db
+from app.models import metadata
+from tests.conftest import FormClient
+
+#: How many requests a race fires unless told: the issue's ten clients on one attempt.
+N = 10
+
+Form = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One request as a browser would send it: the client, then where and what."""
+
+    client: FormClient
+    path: str
+    data: Form | None = None
+    method: str = "POST"
+    headers: Mapping[str, str] | None = None
+
+
+def tab_of(client: FormClient) -> FormClient:
+    """A new client carrying ``client``'s cookies: another tab of the same browser."""
+    twin: FormClient = client.application.test_client()  # type: ignore[assignment]
+    # Werkzeug offers no public way to list a client's cookies; copying the jar is how a
+    # second tab shares the first one's session.
+    twin._cookies = dict(client._cookies)
+    return twin
+
+
+def fire(shot: Shot, n: int = N, forms: Sequence[Form] | None = None) -> list[TestResponse]:
+    """Send ``shot`` ``n`` times at once (or once per form of ``forms``); fail on any 5xx."""
+    forms = list(forms) if forms is not None else [shot.data or {}] * n
+    token = shot.client.csrf_token() if shot.method == "POST" else None
+    tabs = [tab_of(shot.client) for _ in forms]
+    barrier = threading.Barrier(len(forms))
+    responses: list[TestResponse | None] = [None] * len(forms)
+    crashes: list[str] = []
+
+    def send(index: int) -> None:
+        data = dict(forms[index])
+        if token is not None:
+            data.setdefault("csrf_token", token)
+        barrier.wait(timeout=30)
+        try:
+            responses[index] = tabs[index].open(
+                shot.path, method=shot.method, data=data, headers=dict(shot.headers or {})
+            )
+        except BaseException:  # under Gunicorn this would be a 500
+            crashes.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(forms))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a request never returned (a deadlock?)"
+    assert not crashes, f"{len(crashes)} of {len(forms)} requests raised:\n" + crashes[0]
+    done = [r for r in responses if r is not None]
+    failed = [r for r in done if r.status_code >= 500]
+    assert not failed, (
+        f"{len(failed)} of {len(forms)} got a 5xx: {failed[0].get_data(as_text=True)[:2000]}"
+    )
+    return done
+
+
+def row_counts() -> Counter[str]:
+    """Rows in every table, read on the test's own session."""
+    db.session.expire_all()
+    db.session.commit()  # a new transaction, so every committed write is seen
+    return Counter(
+        {
+            table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in metadata.sorted_tables
+        }
+    )
+
+
+def rows_changed(act: Callable[[], object]) -> dict[str, int]:
+    """The change in each table's row count that ``act`` makes (tables it leaves alone omitted)."""
+    before = row_counts()
+    act()
+    after = row_counts()
+    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+
+
+def as_one_request(world: Callable[[], Shot], n: int = N) -> list[TestResponse]:
+    """Fire a request once in one fresh world and ``n`` times at once in another: no 5xx,
+    and the ``n`` change exactly the rows the one did. Returns the ``n`` responses."""
+    single_shot = world()
+    single: list[TestResponse] = []
+    once = rows_changed(lambda: single.extend(fire(single_shot, 1)))
+    many_shot = world()
+    responses: list[TestResponse] = []
+    many = rows_changed(lambda: responses.extend(fire(many_shot, n)))
+    assert many == once, f"{n} at once changed rows {many}; one request changed {once}"
+    assert single[0].status_code in {r.status_code for r in responses}, (
+        f"one request answered {single[0].status_code}; "
+        f"{n} at once answered {sorted({r.status_code for r in responses})}"
+    )
+    return responses
+
+
+def browser_of(user: Any, password: str) -> FormClient:
+    """A new client signed in as ``user``: a browser of their own."""
+    client: FormClient = current_app.test_client()  # type: ignore[assignment]
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
