@@ -103,7 +103,7 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     """Answer the questions; save to finish later, or submit to be graded (once)."""
     # The course's row is enough: grading and completion read its outline, which each
     # worker keeps per version, and an autosave needs nothing more than that it is open.
-    own = services.own_attempt(current_user, attempt_id)
+    own = services.own_attempt(current_user, attempt_id, to_write=request.method == "POST")
     if own is None:
         abort(404)
     found, quiz, course = own

@@ -154,13 +154,24 @@ _OWN_ATTEMPT = (
     )
     .options(*ROW_ONLY)
 )
+#: The same read for a save or a submission, locking the attempt's row until the write
+#: commits (PostgreSQL; SQLite serialises writers anyway and SQLAlchemy leaves the clause
+#: out there). Two tabs saving at once then replace the answers one after the other instead
+#: of both deleting and both inserting, which broke the unique key (HTTP 500) or could mix
+#: two answer sets; and a save queued behind a submission sees it submitted and changes
+#: nothing. The lock rides on a read the request makes anyway, so it costs no statement.
+_OWN_ATTEMPT_TO_WRITE = _OWN_ATTEMPT.with_for_update(of=QuizAttempt)
 
 
-def own_attempt(user: User, attempt_id: int) -> tuple[QuizAttempt, Quiz, Course] | None:
+def own_attempt(
+    user: User, attempt_id: int, *, to_write: bool = False
+) -> tuple[QuizAttempt, Quiz, Course] | None:
     """The user's attempt with its quiz and course; None for anyone else's attempt, or for
-    one whose course is no longer open to learners."""
+    one whose course is no longer open to learners. ``to_write`` locks the attempt until
+    the request's transaction ends, so saves and submissions of it take turns."""
     found = db.session.execute(
-        _OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user.id}
+        _OWN_ATTEMPT_TO_WRITE if to_write else _OWN_ATTEMPT,
+        {"attempt_id": attempt_id, "user_id": user.id},
     ).one_or_none()
     if found is None:
         return None
