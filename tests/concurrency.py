@@ -7,8 +7,9 @@ would; a barrier releases them together. An exception the app did not turn into 
 response counts as a 500, as it would under Gunicorn.
 
 ``as_one_request`` states the property every repeated write must keep: fired once in one
-world and N times at once in a twin world, it leaves the same rows changed, and none of
-the N gets a 5xx. Only PostgreSQL runs writers at the same time (SQLite serialises them),
+world and N times at once in a twin world, it adds and removes the same rows and moves
+every counter (attempt numbers, insight tallies, versions) by the same amount, and none
+of the N gets a 5xx. Only PostgreSQL runs writers at the same time (SQLite serialises them),
 so tests built on it are marked ``postgres``.
 """
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Column, Integer, Table, func, select
 from werkzeug.test import TestResponse
 
 from app.db import db
@@ -91,23 +92,47 @@ def fire(shot: Shot, n: int = N, forms: Sequence[Form] | None = None) -> list[Te
     return done
 
 
-def row_counts() -> Counter[str]:
-    """Rows in every table, read on the test's own session."""
+#: Columns that measure time: two worlds run moments apart, so their sums may differ by a
+#: second without anything having gone wrong.
+MEASURED = frozenset({"seconds_on_task"})
+
+
+def _tallies(table: Table) -> list[Column[Any]]:
+    """The counting columns of a table: integers that are neither keys nor references."""
+    return [
+        column
+        for column in table.columns
+        if isinstance(column.type, Integer)
+        and not isinstance(column.type, Boolean)
+        and not column.primary_key
+        and not column.foreign_keys
+        and column.name not in MEASURED
+    ]
+
+
+def database_state() -> Counter[str]:
+    """Rows in every table and the sum of every counting column, as committed now."""
     db.session.expire_all()
     db.session.commit()  # a new transaction, so every committed write is seen
-    return Counter(
-        {
-            table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
-            for table in metadata.sorted_tables
-        }
-    )
+    state: Counter[str] = Counter()
+    for table in metadata.sorted_tables:
+        counted = _tallies(table)
+        values = db.session.execute(
+            select(func.count(), *(func.coalesce(func.sum(c), 0) for c in counted)).select_from(
+                table
+            )
+        ).one()
+        state[table.name] = values[0]
+        for column, total in zip(counted, values[1:], strict=True):
+            state[f"{table.name}.{column.name}"] = int(total)
+    return state
 
 
-def rows_changed(act: Callable[[], object]) -> dict[str, int]:
-    """The change in each table's row count that ``act`` makes (tables it leaves alone omitted)."""
-    before = row_counts()
+def changes(act: Callable[[], object]) -> dict[str, int]:
+    """What ``act`` changes: per table its rows and counting columns (unchanged ones omitted)."""
+    before = database_state()
     act()
-    after = row_counts()
+    after = database_state()
     return {name: after[name] - before[name] for name in after if after[name] != before[name]}
 
 
@@ -116,11 +141,11 @@ def as_one_request(world: Callable[[], Shot], n: int = N) -> list[TestResponse]:
     and the ``n`` change exactly the rows the one did. Returns the ``n`` responses."""
     single_shot = world()
     single: list[TestResponse] = []
-    once = rows_changed(lambda: single.extend(fire(single_shot, 1)))
+    once = changes(lambda: single.extend(fire(single_shot, 1)))
     many_shot = world()
     responses: list[TestResponse] = []
-    many = rows_changed(lambda: responses.extend(fire(many_shot, n)))
-    assert many == once, f"{n} at once changed rows {many}; one request changed {once}"
+    many = changes(lambda: responses.extend(fire(many_shot, n)))
+    assert many == once, f"{n} at once changed {many}; one request changed {once}"
     assert single[0].status_code in {r.status_code for r in responses}, (
         f"one request answered {single[0].status_code}; "
         f"{n} at once answered {sorted({r.status_code for r in responses})}"

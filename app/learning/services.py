@@ -431,6 +431,10 @@ def complete_lesson(
     user: User, enrollment: Enrollment, course: Course, lesson_id: int, progress: CourseProgress
 ) -> LessonProgress:
     """Mark a lesson complete once the course's seat time is met; settle completions."""
+    # Lock the learner's enrollment first: completions of one learner's course take turns
+    # on PostgreSQL, so a double click or a second tab finds the lesson already complete
+    # instead of counting it again (insight tallies, module completions, audit events).
+    db.session.refresh(enrollment, with_for_update=True)
     now = utcnow()
     if enrollment.current_lesson_id == lesson_id:
         _credit_visit(user, enrollment, now)
