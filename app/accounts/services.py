@@ -184,6 +184,9 @@ def _decoy_hash() -> str:
 
 def update_profile(user: User, profile: Profile) -> None:
     """Save new professional details (issued certificates keep what they printed)."""
+    # Locked and re-read first, so the saved profile is this form's whole, even when another
+    # tab saves at the same moment (the UPDATE names only the columns that differ).
+    db.session.refresh(user, with_for_update=True)
     user.legal_name = profile.legal_name
     user.profession = profile.profession
     user.license_number = profile.license_number
@@ -316,6 +319,7 @@ def change_role(admin: User, user: User, role: Role) -> None:
     """Give a user another role; an admin cannot demote themself (the site needs one)."""
     if user.id == admin.id and role is not Role.ADMIN:
         raise AccountError("You cannot remove your own administrator role.")
+    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
     if user.role == role.value:
         return
     record("user.role_changed", "user", user.id, actor_id=admin.id, old=user.role, new=role.value)
@@ -327,6 +331,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
     """Deactivate (or reactivate) an account; its records stay."""
     if user.id == admin.id and not active:
         raise AccountError("You cannot deactivate your own account.")
+    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
     if user.is_active == active:
         return
     user.is_active = active

@@ -1,0 +1,48 @@
+"""Profile and license edits from several tabs at once, on PostgreSQL: no error, and the
+profile kept is one whole form, never half of one and half of another."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.accounts.models import User
+from app.db import db
+from tests.concurrency import N, Shot, as_one_request, browser_of, fire
+
+pytestmark = pytest.mark.postgres
+
+
+def profile_form(i: int) -> dict[str, str]:
+    """The i-th of several different profiles, each field different from the others'."""
+    return {
+        "legal_name": f"Name Number {i}",
+        "profession": ("Psychologist", "Nurse practitioner")[i % 2],
+        "license_number": f"LIC-{i:04d}",
+        "license_state": ("CA", "NY", "TX")[i % 3],
+    }
+
+
+def test_ten_different_profile_saves_at_once_keep_one_whole(make_user):
+    learner = make_user()
+    browser = browser_of(learner, make_user.password)
+    forms = [profile_form(i) for i in range(N)]
+    for _ in range(3):
+        responses = fire(Shot(browser, "/account"), forms=forms)
+        assert {r.status_code for r in responses} == {302}
+        db.session.expire_all()
+        saved = db.session.get(User, learner.id)
+        kept = {
+            "legal_name": saved.legal_name,
+            "profession": saved.profession,
+            "license_number": saved.license_number,
+            "license_state": saved.license_state,
+        }
+        assert kept in forms, kept
+
+
+def test_ten_identical_profile_saves_at_once_hold_as_one(make_user):
+    def world() -> Shot:
+        learner = make_user()
+        return Shot(browser_of(learner, make_user.password), "/account", profile_form(1))
+
+    assert {r.status_code for r in as_one_request(world)} == {302}
