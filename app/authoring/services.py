@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.services import find_by_email
@@ -44,6 +45,19 @@ def find_draft(course: Course) -> CourseDraft | None:
     return db.session.get(CourseDraft, course.id)
 
 
+def _take_turn(course: Course) -> CourseDraft | None:
+    """Lock the course's row until the transaction ends, then read its draft afresh.
+
+    Every write to a course's draft or team starts here, so on PostgreSQL two of them take
+    turns: the draft is one document, and two co-instructors saving at the same moment
+    would otherwise each write back the document as they read it, dropping the other's
+    change; two requests would both create the draft, or both add the same instructor (a
+    unique-key error, HTTP 500). SQLite serialises writers and has no FOR UPDATE.
+    """
+    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
+    return db.session.get(CourseDraft, course.id, populate_existing=True)
+
+
 def published_spec(course: Course) -> CourseSpec | None:
     """What learners see now, as a spec (None for a course never published)."""
     return course_spec(course) if course.published_at is not None else None
@@ -64,13 +78,14 @@ def edit_draft(
     course: Course, user: User, change: Callable[[CourseSpec], CourseSpec]
 ) -> CourseSpec:
     """Apply ``change`` to the working spec and save the result as the draft."""
+    _take_turn(course)
     spec = change(working_spec(course))
     save_draft(course, user, spec)
     return spec
 
 
 def save_draft(course: Course, user: User, spec: CourseSpec) -> CourseDraft:
-    """Store ``spec`` as the course's draft."""
+    """Store ``spec`` as the course's draft (the caller has taken its turn)."""
     draft = find_draft(course)
     if draft is None:
         draft = CourseDraft(course_id=course.id, base_version=course.version)
@@ -102,7 +117,7 @@ def pending_changes(course: Course) -> list[str]:
 
 def publish(course: Course, user: User) -> ImportResult:
     """Publish the draft: check it, apply it, bump the version, keep every learner's records."""
-    draft = find_draft(course)
+    draft = _take_turn(course)
     if draft is None:
         raise AuthoringError("There is no draft to publish.")
     spec = CourseSpec.from_dict(draft.document)
@@ -139,7 +154,7 @@ def publish(course: Course, user: User) -> ImportResult:
 
 def discard(course: Course, user: User) -> None:
     """Throw the draft away; the published course is untouched."""
-    if find_draft(course) is None:
+    if _take_turn(course) is None:
         raise AuthoringError("There is no draft to discard.")
     db.session.execute(delete(CourseDraft).where(CourseDraft.course_id == course.id))
     record("course.draft_discarded", "course", course.id, actor_id=user.id)
@@ -172,7 +187,11 @@ def create_course(
         attempt_limit=3,
     )
     db.session.add(course)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form sent twice, or another author, a moment ago
+        db.session.rollback()
+        raise AuthoringError("A course with that slug already exists. Choose another.") from None
     db.session.add(CourseStaff(course_id=course.id, user_id=user.id, is_owner=True))
     spec = CourseSpec(
         slug=slug,
@@ -200,23 +219,35 @@ def create_course(
 
 
 def import_draft(user: User, spec: CourseSpec) -> Course:
-    """Make an uploaded course the draft of the course with its slug (a new one if none)."""
+    """Make an uploaded course the draft of the course with its slug (a new one if none).
+
+    A zip the draft already matches changes nothing, so a repeated upload is harmless.
+    """
     course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
     if course is None:
-        course = create_course(
-            user,
-            spec.slug,
-            spec.title,
-            spec.summary,
-            spec.ce_hours,
-            spec.level,
-            spec.delivery_format,
-        )
-    elif not (user.is_admin or any(member.id == user.id for member, _ in team(course))):
+        try:
+            course = create_course(
+                user,
+                spec.slug,
+                spec.title,
+                spec.summary,
+                spec.ce_hours,
+                spec.level,
+                spec.delivery_format,
+            )
+        except AuthoringError:  # created a moment ago, perhaps by this same upload
+            course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+            if course is None:
+                raise
+    if not (user.is_admin or any(member.id == user.id for member, _ in team(course))):
         raise AuthoringError(
             "A course with this slug exists and you do not teach it. Rename "
             "the course folder (its slug) or ask its owner to add you."
         )
+    draft = _take_turn(course)
+    if draft is not None and CourseSpec.from_dict(draft.document) == spec:
+        db.session.commit()
+        return course
     save_draft(course, user, spec)
     record("course.imported_as_draft", "course", course.id, actor_id=user.id)
     db.session.commit()
@@ -249,6 +280,7 @@ def is_owner(user: User, course: Course) -> bool:
 
 def add_instructor(course: Course, owner: User, email: str) -> User:
     """Add an instructor (by email) to the course's team."""
+    _take_turn(course)
     if not is_owner(owner, course):
         raise AuthoringError("Only the course's owner can change its team.")
     person = find_by_email(email)
@@ -267,9 +299,10 @@ def add_instructor(course: Course, owner: User, email: str) -> User:
 
 def remove_instructor(course: Course, owner: User, user_id: int) -> None:
     """Take an instructor off the team; the last owner stays."""
+    _take_turn(course)
     if not is_owner(owner, course):
         raise AuthoringError("Only the course's owner can change its team.")
-    staff = db.session.get(CourseStaff, (course.id, user_id))
+    staff = db.session.get(CourseStaff, (course.id, user_id), populate_existing=True)
     if staff is None:
         raise AuthoringError("That person is not on the team.")
     owners = [member for member, owns in team(course) if owns]
