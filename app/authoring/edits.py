@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -15,6 +17,39 @@ T = TypeVar("T", ModuleSpec, LessonSpec, QuestionSpec)
 
 class EditError(ValueError):
     """An edit that cannot apply (the item is gone, the slug is taken); safe to show."""
+
+
+class EditConflict(EditError):
+    """Someone else saved the item since the form was loaded; ``theirs`` is what they saved."""
+
+    def __init__(self, kind: str, theirs: LessonSpec | QuestionSpec) -> None:
+        super().__init__(
+            f"This {kind} was saved by a co-instructor (or from another tab) after you opened "
+            "it, so your version is not saved yet: it is still in the form. The version now "
+            "in the draft is shown below. Bring in what you need from it, then save again; "
+            "or cancel to keep it."
+        )
+        self.theirs = theirs
+
+
+def fingerprint(item: LessonSpec | QuestionSpec) -> str:
+    """The version of an item an edit form was loaded from: a digest of its content.
+
+    Digesting the item rather than numbering the whole draft means a colleague's edit to
+    another lesson is not a conflict, and it needs no column of its own.
+    """
+    canonical = json.dumps(item.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _unchanged_since(current: T, base: str | None, new: T, kind: str) -> None:
+    """Refuse to replace ``current`` unless it is still the version the form was loaded from.
+
+    No base (an old form, a script) keeps last-writer-wins; a save that would store what is
+    already there is not a conflict, so a double click goes through.
+    """
+    if base and current != new and fingerprint(current) != base:
+        raise EditConflict(kind, current)  # type: ignore[arg-type]
 
 
 def slugify(text: str, taken: Sequence[str] = (), fallback: str = "item") -> str:
@@ -80,13 +115,19 @@ def remove_module(spec: CourseSpec, slug: str) -> CourseSpec:
 
 
 def put_lesson(
-    spec: CourseSpec, module_slug: str, new: LessonSpec, slug: str | None = None
+    spec: CourseSpec,
+    module_slug: str,
+    new: LessonSpec,
+    slug: str | None = None,
+    base: str | None = None,
 ) -> CourseSpec:
-    """Add a lesson at the end of a module, or replace the one with ``slug``."""
+    """Add a lesson at the end of a module, or replace the one with ``slug`` if it is still
+    the version ``base`` (its fingerprint when the form was loaded)."""
     owner = module(spec, module_slug)
     if slug is None:
         lessons = (*owner.lessons, new)
     else:
+        _unchanged_since(owner.lessons[_index(owner.lessons, slug, "lesson")], base, new, "lesson")
         lessons = _replace(owner.lessons, slug, new, "lesson")
     return put_module(spec, dataclasses.replace(owner, lessons=lessons), module_slug)
 
@@ -106,11 +147,18 @@ def remove_lesson(spec: CourseSpec, module_slug: str, slug: str) -> CourseSpec:
 
 
 def put_question(
-    spec: CourseSpec, module_slug: str, new: QuestionSpec, slug: str | None = None
+    spec: CourseSpec,
+    module_slug: str,
+    new: QuestionSpec,
+    slug: str | None = None,
+    base: str | None = None,
 ) -> CourseSpec:
-    """Add a question at the end of a module's quiz, or replace the one with ``slug``."""
+    """Add a question at the end of a module's quiz, or replace the one with ``slug`` if it
+    is still the version ``base`` (its fingerprint when the form was loaded)."""
     owner = module(spec, module_slug)
     questions = owner.quiz.questions
+    if slug is not None:
+        _unchanged_since(questions[_index(questions, slug, "question")], base, new, "question")
     questions = (*questions, new) if slug is None else _replace(questions, slug, new, "question")
     quiz = dataclasses.replace(owner.quiz, questions=questions)
     return put_module(spec, dataclasses.replace(owner, quiz=quiz), module_slug)

@@ -14,6 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -264,6 +265,8 @@ class LessonForm(WebForm):
     module_slug: str = ""
     known_lessons: frozenset[tuple[str, str]] = frozenset()
 
+    #: The fingerprint of the lesson as the form was loaded (edits.fingerprint).
+    base = HiddenField()
     title = _text("Title", 200)
     minutes = IntegerField(
         "Minutes",
@@ -298,6 +301,8 @@ class ChoiceForm(Form):
 class QuestionForm(WebForm):
     """A quiz question with up to six choices; empty rows are ignored."""
 
+    #: The fingerprint of the question as the form was loaded (edits.fingerprint).
+    base = HiddenField()
     kind = SelectField("Kind", choices=KINDS)
     objective = SelectField("Objective assessed", choices=[])
     prompt = TextAreaField(

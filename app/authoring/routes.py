@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.access import instructor_required
 from app.authoring import edits, services
-from app.authoring.edits import EditError
+from app.authoring.edits import EditConflict, EditError
 from app.authoring.forms import (
     CreateCourseForm,
     LessonForm,
@@ -87,8 +87,12 @@ def course(slug: str) -> str:
 
 
 def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-untyped-def]
+    """Save ``change`` to the draft and go back to the course; a conflict is the caller's
+    to show, with the author's text still in the form."""
     try:
         services.edit_draft(course, current_user, change)
+    except EditConflict:
+        raise
     except EditError as error:
         flash(str(error), "error")
     else:
@@ -190,7 +194,9 @@ def _find(lookup):  # type: ignore[no-untyped-def]
 @bp.route("/<slug>/modules/<module_slug>/lessons/new", methods=["GET", "POST"])
 @bp.route("/<slug>/modules/<module_slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
 @instructor_required
-def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str | Response:
+def lesson(
+    slug: str, module_slug: str, lesson_slug: str | None = None
+) -> tuple[str, int] | Response:
     """Write or revise a lesson in Markdown, with a preview rendered as learners will see it."""
     found = get_team_course(slug)
     spec = services.working_spec(found)
@@ -199,11 +205,17 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
     if lesson_slug and current is None:
         abort(404)
     form = LessonForm(
-        data={"title": current.title, "minutes": current.minutes, "body": current.body}
+        data={
+            "title": current.title,
+            "minutes": current.minutes,
+            "body": current.body,
+            "base": edits.fingerprint(current),
+        }
         if current and request.method == "GET"
         else None
     )
     preview = None
+    conflict = None
     form.module_slug = module_slug
     form.known_lessons = frozenset((m.slug, le.slug) for m in spec.modules for le in m.lessons)
     if form.validate_on_submit():
@@ -221,11 +233,17 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
             new = LessonSpec(
                 slug=new_slug, title=form.title.data, minutes=form.minutes.data, body=body
             )
-            return _edit(
-                found,
-                lambda s: edits.put_lesson(s, module_slug, new, lesson_slug),
-                "Lesson saved to the draft.",
-            )
+            base = form.base.data or None
+            try:
+                return _edit(
+                    found,
+                    lambda s: edits.put_lesson(s, module_slug, new, lesson_slug, base),
+                    "Lesson saved to the draft.",
+                )
+            except EditConflict as error:
+                conflict = error
+                # Saving again from here replaces the version they have now seen.
+                form.base.data = edits.fingerprint(error.theirs)
     return render_template(
         "authoring/lesson.html",
         course=found,
@@ -233,13 +251,16 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
         lesson=current,
         form=form,
         preview=preview,
-    )
+        conflict=conflict,
+    ), 409 if conflict else 200
 
 
 @bp.route("/<slug>/modules/<module_slug>/questions/new", methods=["GET", "POST"])
 @bp.route("/<slug>/modules/<module_slug>/questions/<question_slug>", methods=["GET", "POST"])
 @instructor_required
-def question(slug: str, module_slug: str, question_slug: str | None = None) -> str | Response:
+def question(
+    slug: str, module_slug: str, question_slug: str | None = None
+) -> tuple[str, int] | Response:
     """Write or revise a quiz question: kind, objective, prompt, choices, explanation."""
     found = get_team_course(slug)
     spec = services.working_spec(found)
@@ -258,8 +279,10 @@ def question(slug: str, module_slug: str, question_slug: str | None = None) -> s
                 {"text": c.text, "correct": c.correct, "feedback": c.feedback or ""}
                 for c in current.choices
             ],
+            "base": edits.fingerprint(current),
         }
     form = QuestionForm(data=data)
+    conflict = None
     form.objective.choices = [(o.id, f"{o.id}: {o.text}") for o in owner.objectives]
     if form.validate_on_submit():
         new_slug = (
@@ -277,11 +300,21 @@ def question(slug: str, module_slug: str, question_slug: str | None = None) -> s
             explanation=form.explanation.data.strip(),
             choices=form.parsed_choices(),
         )
-        return _edit(
-            found,
-            lambda s: edits.put_question(s, module_slug, new, question_slug),
-            "Question saved to the draft.",
-        )
+        base = form.base.data or None
+        try:
+            return _edit(
+                found,
+                lambda s: edits.put_question(s, module_slug, new, question_slug, base),
+                "Question saved to the draft.",
+            )
+        except EditConflict as error:
+            conflict = error
+            form.base.data = edits.fingerprint(error.theirs)
     return render_template(
-        "authoring/question.html", course=found, module=owner, question=current, form=form
-    )
+        "authoring/question.html",
+        course=found,
+        module=owner,
+        question=current,
+        form=form,
+        conflict=conflict,
+    ), 409 if conflict else 200

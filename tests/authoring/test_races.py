@@ -4,6 +4,7 @@ publishing, draft edits, the course team, new courses and zip imports."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 
 import pytest
@@ -137,3 +138,28 @@ def test_ten_imports_of_one_zip_at_once_hold_as_one(make_user, exists):
 
     responses = as_one_request(world)
     assert {r.status_code for r in responses} == {302}
+
+
+def test_ten_saves_of_one_lesson_from_one_loaded_version_keep_one_and_refuse_the_rest(make_user):
+    """Ten co-instructors opened the same lesson and press Save at the same moment: one
+    version is saved, every other author is told and keeps their text, none is dropped."""
+    course, _, browser = owned_course(make_user, "one-lesson")
+    path = f"/teaching/{course.slug}/modules/m1/lessons/lesson-1"
+    page = browser.get(path).get_data(as_text=True)
+    base = re.search(r'<input[^>]*name="base"[^>]*value="([0-9a-f]+)"', page)
+    assert base
+    forms = [
+        {"base": base.group(1), "title": "Lesson", "minutes": "30", "body": f"Version {i}."}
+        | {"action": "save"}
+        for i in range(N)
+    ]
+    responses = fire(Shot(browser, path), forms=forms)
+    assert sorted(r.status_code for r in responses) == [302] + [409] * (N - 1)
+    db.session.expire_all()
+    kept = working_spec(course).modules[0].lessons[0].body
+    for form, response in zip(forms, responses, strict=True):
+        if response.status_code == 409:  # told, with their own text still in the form
+            assert form["body"] in response.get_data(as_text=True)
+            assert kept in response.get_data(as_text=True)
+        else:
+            assert form["body"] == kept

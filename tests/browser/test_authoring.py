@@ -98,3 +98,30 @@ def test_authoring_pages_are_accessible(page: Page, live_server, axe):
         page.goto(path)
         assert_accessible(axe, page)
         screenshot(page, name)
+
+
+def test_a_stale_lesson_save_is_explained_and_keeps_what_was_typed(page: Page, live_server, axe):
+    sign_in(page, "instructor@example.com", "instructor-demo-pass")
+    lesson = f"/teaching/{COURSE}/modules/integration-sessions/lessons/what-integration-is"
+    page.goto(lesson)
+    other_tab = page.context.new_page()
+    other_tab.goto(lesson)
+    other_body = other_tab.get_by_label("Lesson (Markdown)")
+    other_body.fill(other_body.input_value() + "\n\nA sentence saved from the other tab.")
+    other_tab.get_by_role("button", name="Save to the draft").click()
+    expect(other_tab.get_by_text("Lesson saved to the draft.")).to_be_visible()
+    other_tab.close()
+
+    body = page.get_by_label("Lesson (Markdown)")
+    body.fill(body.input_value() + "\n\nA sentence typed in this tab.")
+    page.get_by_role("button", name="Save to the draft").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("changed while you were editing it")
+    expect(page.get_by_label("Lesson (Markdown)")).to_have_value(
+        re.compile("A sentence typed in this tab.")
+    )
+    expect(page.get_by_role("region", name="The version now in the draft")).to_contain_text(
+        "A sentence saved from the other tab."
+    )
+    assert_accessible(axe, page)
+    screenshot(page, "authoring-lesson-conflict")
