@@ -370,6 +370,7 @@ def anonymise(actor: User, user: User) -> None:
         raise AccountError(
             "An administrator cannot delete their own account here; ask another administrator."
         )
+    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
     if is_anonymised(user):
         raise AccountError("This account is already anonymised; nothing was changed.")
     if user.role == Role.ADMIN.value and user.is_active and _active_admins() <= 1:

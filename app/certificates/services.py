@@ -186,6 +186,8 @@ def revoke(admin: User, certificate: Certificate, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise CertificateError("Give the reason for revoking this certificate.")
+    # Locked and re-read, so a repeated click finds it revoked and keeps the first reason.
+    db.session.refresh(certificate, with_for_update=True)
     if certificate.revoked_at is not None:
         raise CertificateError("This certificate is already revoked.")
     certificate.revoked_at = utcnow()

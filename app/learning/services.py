@@ -353,6 +353,7 @@ def set_archived(course: Course, actor: User, archived: bool) -> None:
     if course.published_at is None:
         raise LearningError("A course that was never published cannot be archived.")
     wanted = CourseStatus.ARCHIVED.value if archived else CourseStatus.PUBLISHED.value
+    db.session.refresh(course, with_for_update=True)  # a repeated click then finds it done
     if course.status == wanted:
         return
     db.session.execute(

@@ -46,3 +46,13 @@ def test_ten_identical_profile_saves_at_once_hold_as_one(make_user):
         return Shot(browser_of(learner, make_user.password), "/account", profile_form(1))
 
     assert {r.status_code for r in as_one_request(world)} == {302}
+
+
+def test_ten_deletions_of_ones_own_account_at_once_delete_it_once(make_user):
+    def world() -> Shot:
+        learner = make_user()
+        browser = browser_of(learner, make_user.password)
+        return Shot(browser, "/account/delete", {"password": make_user.password})
+
+    responses = as_one_request(world)
+    assert {r.status_code for r in responses} <= {200, 302}

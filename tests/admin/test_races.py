@@ -1,5 +1,5 @@
-"""An administrator's role changes and deactivations, repeated ten at once on PostgreSQL:
-one change, one audit event, and no error."""
+"""An administrator's role changes, deactivations, revocations and anonymisations, repeated
+ten at once on PostgreSQL: one change, one audit event, and no error."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.db import db
+from tests.certificates.helpers import earn_certificate
 from tests.concurrency import Shot, as_one_request, browser_of
+from tests.factories import make_course
 
 pytestmark = pytest.mark.postgres
 
@@ -43,3 +45,32 @@ def test_ten_deactivations_at_once_sign_out_once(make_user):
     # session_version moved once per account: their other sessions end, once.
     versions = db.session.scalars(select(User.session_version).where(User.is_active.is_(False)))
     assert len(set(versions)) == 1
+
+
+def test_ten_revocations_at_once_revoke_once_with_one_reason(make_user):
+    admin = make_user(Role.ADMIN)
+    browser = browser_of(admin, make_user.password)
+
+    def world() -> Shot:
+        learner = make_user()
+        course = make_course(slug=f"course-{learner.id}", modules=1)
+        certificate = earn_certificate(browser_of(learner, make_user.password), course, learner.id)
+        path = f"/admin/certificates/{certificate.public_id}/revoke"
+        return Shot(browser, path, {"reason": "Issued in error."})
+
+    as_one_request(world)
+    revoked = select(func.count()).where(AuditEvent.action == "certificate.revoked")
+    assert db.session.scalar(revoked) == 2
+
+
+def test_ten_anonymisations_at_once_anonymise_once(make_user):
+    admin = make_user(Role.ADMIN)
+    browser = browser_of(admin, make_user.password)
+
+    def world() -> Shot:
+        learner = make_user()
+        return Shot(browser, f"/admin/users/{learner.id}/anonymise", {"email": learner.email})
+
+    as_one_request(world)
+    anonymised = select(func.count()).where(AuditEvent.action == "user.anonymised")
+    assert db.session.scalar(anonymised) == 2

@@ -163,3 +163,22 @@ def test_ten_saves_of_one_lesson_from_one_loaded_version_keep_one_and_refuse_the
             assert kept in response.get_data(as_text=True)
         else:
             assert form["body"] == kept
+
+
+def test_ten_archive_clicks_at_once_archive_once(make_user):
+    def world() -> Shot:
+        course, _, browser = owned_course(make_user, f"course-{make_user.count}")
+        return Shot(browser, f"/teaching/{course.slug}/archive", {"archived": "1"})
+
+    as_one_request(world)
+    archived = select(func.count()).where(AuditEvent.action == "course.archived")
+    assert db.session.scalar(archived) == 2
+
+
+def test_ten_discards_at_once_discard_once(make_user):
+    def world() -> Shot:
+        course, _, browser = owned_course(make_user, f"course-{make_user.count}")
+        browser.post(f"/teaching/{course.slug}/modules/m1/lessons/new", data=LESSON)
+        return Shot(browser, f"/teaching/{course.slug}/discard")
+
+    as_one_request(world)
