@@ -15,6 +15,7 @@ so tests built on it are marked ``postgres``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import threading
 import traceback
@@ -65,20 +66,27 @@ def tab_of(client: FormClient) -> FormClient:
 def fire(shot: Shot, n: int = N, forms: Sequence[Form] | None = None) -> list[TestResponse]:
     """Send ``shot`` ``n`` times at once (or once per form of ``forms``); fail on any 5xx."""
     forms = list(forms) if forms is not None else [shot.data or {}] * n
-    token = shot.client.csrf_token() if shot.method == "POST" else None
-    tabs = [tab_of(shot.client) for _ in forms]
-    barrier = threading.Barrier(len(forms))
-    responses: list[TestResponse | None] = [None] * len(forms)
+    return fire_together([dataclasses.replace(shot, data=form) for form in forms])
+
+
+def fire_together(shots: Sequence[Shot]) -> list[TestResponse]:
+    """Send every shot once, all at the same moment, each from a new tab of its client's
+    browser; fail on any 5xx. Responses come back in the order of ``shots``."""
+    tokens = {id(shot.client): shot.client.csrf_token() for shot in shots if shot.method == "POST"}
+    tabs = [tab_of(shot.client) for shot in shots]
+    barrier = threading.Barrier(len(shots))
+    responses: list[TestResponse | None] = [None] * len(shots)
     crashes: list[str] = []
 
     def send(index: int) -> None:
+        shot = shots[index]
         # Each request gets its own copy of an uploaded file: (bytes, name) -> a fresh stream.
         data = {
             key: (io.BytesIO(value[0]), value[1]) if _is_upload(value) else value
-            for key, value in forms[index].items()
+            for key, value in (shot.data or {}).items()
         }
-        if token is not None:
-            data.setdefault("csrf_token", token)
+        if shot.method == "POST":
+            data.setdefault("csrf_token", tokens[id(shot.client)])
         barrier.wait(timeout=30)
         try:
             responses[index] = tabs[index].open(
@@ -87,17 +95,17 @@ def fire(shot: Shot, n: int = N, forms: Sequence[Form] | None = None) -> list[Te
         except BaseException:  # under Gunicorn this would be a 500
             crashes.append(traceback.format_exc())
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(forms))]
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(shots))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not any(t.is_alive() for t in threads), "a request never returned (a deadlock?)"
-    assert not crashes, f"{len(crashes)} of {len(forms)} requests raised:\n" + crashes[0]
+    assert not crashes, f"{len(crashes)} of {len(shots)} requests raised:\n" + crashes[0]
     done = [r for r in responses if r is not None]
     failed = [r for r in done if r.status_code >= 500]
     # The error page says only that something went wrong; the traceback is in the log.
-    assert not failed, f"{len(failed)} of {len(forms)} got a 5xx (the log has the error)"
+    assert not failed, f"{len(failed)} of {len(shots)} got a 5xx (the log has the error)"
     return done
 
 

@@ -10,9 +10,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TypeVar
 
-from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec
+from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, ObjectiveSpec, QuestionSpec
 
 T = TypeVar("T", ModuleSpec, LessonSpec, QuestionSpec)
+Editable = LessonSpec | QuestionSpec | ModuleSpec
 
 
 class EditError(ValueError):
@@ -22,7 +23,7 @@ class EditError(ValueError):
 class EditConflict(EditError):
     """Someone else saved the item since the form was loaded; ``theirs`` is what they saved."""
 
-    def __init__(self, kind: str, theirs: LessonSpec | QuestionSpec) -> None:
+    def __init__(self, kind: str, theirs: Editable) -> None:
         super().__init__(
             f"This {kind} was saved by a co-instructor (or from another tab) after you opened "
             "it, so your version is not saved yet: it is still in the form. The version now "
@@ -32,13 +33,21 @@ class EditConflict(EditError):
         self.theirs = theirs
 
 
-def fingerprint(item: LessonSpec | QuestionSpec) -> str:
-    """The version of an item an edit form was loaded from: a digest of its content.
+def _edited_fields(item: Editable) -> dict[str, object]:
+    """What an item's edit form edits: a module's texts and objectives, not its lessons."""
+    data = item.to_dict()
+    if isinstance(item, ModuleSpec):
+        del data["lessons"], data["quiz"]
+    return data
+
+
+def fingerprint(item: Editable) -> str:
+    """The version of an item an edit form was loaded from: a digest of what the form edits.
 
     Digesting the item rather than numbering the whole draft means a colleague's edit to
     another lesson is not a conflict, and it needs no column of its own.
     """
-    canonical = json.dumps(item.to_dict(), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(_edited_fields(item), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
@@ -48,8 +57,8 @@ def _unchanged_since(current: T, base: str | None, new: T, kind: str) -> None:
     No base (an old form, a script) keeps last-writer-wins; a save that would store what is
     already there is not a conflict, so a double click goes through.
     """
-    if base and current != new and fingerprint(current) != base:
-        raise EditConflict(kind, current)  # type: ignore[arg-type]
+    if base and _edited_fields(current) != _edited_fields(new) and fingerprint(current) != base:
+        raise EditConflict(kind, current)
 
 
 def slugify(text: str, taken: Sequence[str] = (), fallback: str = "item") -> str:
@@ -102,6 +111,22 @@ def put_module(spec: CourseSpec, new: ModuleSpec, slug: str | None = None) -> Co
             raise EditError("A module with that slug already exists.")
         return dataclasses.replace(spec, modules=(*spec.modules, new))
     return dataclasses.replace(spec, modules=_replace(spec.modules, slug, new, "module"))
+
+
+def revise_module(
+    spec: CourseSpec,
+    slug: str,
+    title: str,
+    summary: str,
+    objectives: tuple[ObjectiveSpec, ...],
+    base: str | None = None,
+) -> CourseSpec:
+    """Change a module's title, summary and objectives if they are still the version
+    ``base``; its lessons and quiz are taken as they are now, never from the form's time."""
+    current = module(spec, slug)
+    new = dataclasses.replace(current, title=title, summary=summary, objectives=objectives)
+    _unchanged_since(current, base, new, "module")
+    return put_module(spec, new, slug)
 
 
 def move_module(spec: CourseSpec, slug: str, step: int) -> CourseSpec:

@@ -244,6 +244,8 @@ class CourseSettingsForm(CreateCourseForm):
 class ModuleForm(WebForm):
     """A module's title, summary and objectives."""
 
+    #: The fingerprint of the module's texts as the form was loaded (edits.fingerprint).
+    base = HiddenField()
     title = _text("Title", 200)
     summary = _text("Summary", 300)
     objectives = TextAreaField(

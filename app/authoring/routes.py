@@ -142,7 +142,7 @@ def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: 
 @bp.route("/<slug>/modules/new", methods=["GET", "POST"])
 @bp.route("/<slug>/modules/<module_slug>", methods=["GET", "POST"])
 @instructor_required
-def module(slug: str, module_slug: str | None = None) -> str | Response:
+def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Response:
     """Add a module, or edit one's title, summary and objectives."""
     found = get_team_course(slug)
     spec = services.working_spec(found)
@@ -152,21 +152,25 @@ def module(slug: str, module_slug: str | None = None) -> str | Response:
             "title": current.title,
             "summary": current.summary,
             "objectives": objectives_text(current.objectives),
+            "base": edits.fingerprint(current),
         }
         if current and request.method == "GET"
         else None
     )
+    conflict = None
     if form.validate_on_submit():
         objectives = parse_objectives(form.objectives.data)
-        if current:
-            new = ModuleSpec(
-                slug=current.slug,
-                title=form.title.data,
-                summary=form.summary.data,
-                objectives=objectives,
-                lessons=current.lessons,
-                quiz=current.quiz,
-            )
+        title, summary, base = form.title.data, form.summary.data, form.base.data or None
+        if module_slug:
+            try:
+                return _edit(
+                    found,
+                    lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
+                    "Module saved.",
+                )
+            except EditConflict as error:
+                conflict = error
+                form.base.data = edits.fingerprint(error.theirs)
         else:
             new_slug = edits.slugify(
                 form.title.data, [*(m.slug for m in spec.modules), "new"], "module"
@@ -179,8 +183,10 @@ def module(slug: str, module_slug: str | None = None) -> str | Response:
                 lessons=(),
                 quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=()),
             )
-        return _edit(found, lambda s: edits.put_module(s, new, module_slug), "Module saved.")
-    return render_template("authoring/module.html", course=found, module=current, form=form)
+            return _edit(found, lambda s: edits.put_module(s, new), "Module saved.")
+    return render_template(
+        "authoring/module.html", course=found, module=current, form=form, conflict=conflict
+    ), 409 if conflict else 200
 
 
 def _find(lookup):  # type: ignore[no-untyped-def]

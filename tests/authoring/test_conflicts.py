@@ -138,3 +138,28 @@ def test_fingerprints_follow_content_not_identity():
     first = question("q-a")
     assert edits.fingerprint(first) == edits.fingerprint(question("q-a"))
     assert edits.fingerprint(first) != edits.fingerprint(question("q-b"))
+
+
+def module_form(page: str, title: str) -> dict[str, str]:
+    """The module form as loaded in ``page``, retitled."""
+    return {
+        "base": base_of(page),
+        "title": title,
+        "summary": "A module.",
+        "objectives": "goal: Reach the goal.",
+    }
+
+
+def test_a_stale_module_save_is_refused_and_keeps_the_authors_text(co_instructors):
+    course, ann, bea = co_instructors
+    path = f"/teaching/{course.slug}/modules/m1"
+    anns_page = ann.get(path).get_data(as_text=True)
+    beas_page = bea.get(path).get_data(as_text=True)
+    assert ann.post(path, data=module_form(anns_page, "Ann's module")).status_code == 302
+    refused = bea.post(path, data=module_form(beas_page, "Bea's module"))
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "Not saved: this module changed while you were editing it" in page
+    assert "Bea&#39;s module" in page and "Ann&#39;s module" in page
+    db.session.expire_all()
+    assert working_spec(course).modules[0].title == "Ann's module"

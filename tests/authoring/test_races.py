@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +17,7 @@ from app.content.archive import course_to_zip
 from app.content.exporter import course_spec
 from app.db import db
 from tests.authoring.test_authoring import LESSON
-from tests.concurrency import N, Shot, as_one_request, browser_of, fire
+from tests.concurrency import N, Shot, as_one_request, browser_of, fire, fire_together
 from tests.factories import make_course
 
 pytestmark = pytest.mark.postgres
@@ -86,22 +85,9 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(make_user):
     db.session.commit()
     second_browser = browser_of(second, make_user.password)
     path = f"/teaching/{course.slug}/team/{{}}/remove"
-    # fire sends one client's requests; two clients race by firing one request each at once.
-    results: list[list] = []
-    barrier = threading.Barrier(2)
-
-    def remove(browser, other_id: int) -> None:  # type: ignore[no-untyped-def]
-        barrier.wait()
-        results.append(fire(Shot(browser, path.format(other_id)), n=1))
-
-    threads = [
-        threading.Thread(target=remove, args=(first_browser, second.id)),
-        threading.Thread(target=remove, args=(second_browser, first.id)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    fire_together(
+        [Shot(first_browser, path.format(second.id)), Shot(second_browser, path.format(first.id))]
+    )
     db.session.expire_all()
     owners = db.session.scalars(
         select(CourseStaff).where(CourseStaff.course_id == course.id, CourseStaff.is_owner)
@@ -182,3 +168,24 @@ def test_ten_discards_at_once_discard_once(make_user):
         return Shot(browser, f"/teaching/{course.slug}/discard")
 
     as_one_request(world)
+
+
+def test_a_module_renamed_while_lessons_are_added_keeps_every_lesson(make_user):
+    """The rename's form was loaded before the lessons existed; saved at the same moment as
+    they are, it must not write back the module's lessons as they were."""
+    course, _, browser = owned_course(make_user, "renamed")
+    module_path = f"/teaching/{course.slug}/modules/m1"
+    page = browser.get(module_path).get_data(as_text=True)
+    base = re.search(r'<input[^>]*name="base"[^>]*value="([0-9a-f]+)"', page)
+    assert base
+    rename = {"base": base.group(1), "title": "Renamed", "summary": "A module."}
+    rename |= {"objectives": "goal: Reach the goal."}
+    adds = [LESSON | {"title": f"Added lesson {i}"} for i in range(N - 1)]
+    fire_together(
+        [Shot(browser, module_path, rename)]
+        + [Shot(browser, f"{module_path}/lessons/new", form) for form in adds]
+    )
+    db.session.expire_all()
+    module = working_spec(course).modules[0]
+    assert module.title == "Renamed"
+    assert {form["title"] for form in adds} <= {lesson.title for lesson in module.lessons}
