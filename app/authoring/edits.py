@@ -7,13 +7,13 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, ObjectiveSpec, QuestionSpec
 
 T = TypeVar("T", ModuleSpec, LessonSpec, QuestionSpec)
-Editable = LessonSpec | QuestionSpec | ModuleSpec
+Editable = LessonSpec | QuestionSpec | ModuleSpec | CourseSpec
 
 
 class EditError(ValueError):
@@ -25,19 +25,23 @@ class EditConflict(EditError):
 
     def __init__(self, kind: str, theirs: Editable) -> None:
         super().__init__(
-            f"This {kind} was saved by a co-instructor (or from another tab) after you opened "
-            "it, so your version is not saved yet: it is still in the form. The version now "
-            "in the draft is shown below. Bring in what you need from it, then save again; "
-            "or cancel to keep it."
+            f"A co-instructor (or you, in another tab) saved a change to this {kind} after "
+            "you opened it, so your version is not saved yet: it is still in the form. The "
+            "version now in the draft is shown below. Bring in what you need from it, then "
+            "save again; or cancel to keep it."
         )
+        self.kind = kind
         self.theirs = theirs
 
 
 def _edited_fields(item: Editable) -> dict[str, object]:
-    """What an item's edit form edits: a module's texts and objectives, not its lessons."""
+    """What an item's edit form edits: a module's texts and objectives, not its lessons;
+    a course's settings, not its modules."""
     data = item.to_dict()
     if isinstance(item, ModuleSpec):
         del data["lessons"], data["quiz"]
+    if isinstance(item, CourseSpec):
+        del data["modules"], data["final_quiz"]
     return data
 
 
@@ -127,6 +131,16 @@ def revise_module(
     new = dataclasses.replace(current, title=title, summary=summary, objectives=objectives)
     _unchanged_since(current, base, new, "module")
     return put_module(spec, new, slug)
+
+
+def revise_settings(
+    spec: CourseSpec, settings: Mapping[str, Any], base: str | None = None
+) -> CourseSpec:
+    """Change the course's settings (anything but its modules) if they are still the version
+    ``base``; the modules are taken as they are now."""
+    new = dataclasses.replace(spec, **settings)
+    _unchanged_since(spec, base, new, "course's settings")
+    return new
 
 
 def move_module(spec: CourseSpec, slug: str, step: int) -> CourseSpec:

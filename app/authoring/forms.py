@@ -135,6 +135,8 @@ class CourseSettingsForm(CreateCourseForm):
     """Everything course.yml holds except the module list."""
 
     slug = None  # type: ignore[assignment]  # slugs never change
+    #: The fingerprint of the settings as the form was loaded (edits.fingerprint).
+    base = HiddenField()
     description = TextAreaField(
         "Description (Markdown)",
         validators=[DataRequired("Write the course description."), Length(max=20000)],

@@ -15,6 +15,7 @@ from app.db import db
 from tests.authoring.test_authoring import QUESTION
 from tests.concurrency import browser_of
 from tests.factories import course_spec, make_course, question
+from tests.security.cases import SETTINGS
 
 LESSON_PATH = "/teaching/{}/modules/m1/lessons/lesson-1"
 QUESTION_PATH = "/teaching/{}/modules/m1/questions/q-single"
@@ -61,7 +62,7 @@ def test_a_stale_lesson_save_is_refused_and_keeps_the_authors_text(co_instructor
 
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert "Not saved: this lesson changed while you were editing it" in page
+    assert "Not saved: someone changed this lesson while you were editing it" in page
     assert "Bea&#39;s own paragraph." in page and "Bea&#39;s title" in page  # kept in the form
     assert "Ann&#39;s careful rewrite." in page  # their version, shown to merge from
     db.session.expire_all()
@@ -101,7 +102,7 @@ def test_a_stale_question_save_is_refused_and_keeps_the_authors_text(co_instruct
 
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert "Not saved: this question changed while you were editing it" in page
+    assert "Not saved: someone changed this question while you were editing it" in page
     assert "Bea asks that?" in page and "Ann asks this?" in page
     db.session.expire_all()
     saved = working_spec(course).modules[0].quiz.questions[0]
@@ -159,7 +160,28 @@ def test_a_stale_module_save_is_refused_and_keeps_the_authors_text(co_instructor
     refused = bea.post(path, data=module_form(beas_page, "Bea's module"))
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert "Not saved: this module changed while you were editing it" in page
+    assert "Not saved: someone changed this module while you were editing it" in page
     assert "Bea&#39;s module" in page and "Ann&#39;s module" in page
     db.session.expire_all()
     assert working_spec(course).modules[0].title == "Ann's module"
+
+
+def test_a_stale_settings_save_is_refused_and_shows_what_differs(co_instructors):
+    course, ann, bea = co_instructors
+    path = f"/teaching/{course.slug}/settings"
+    anns_base = base_of(ann.get(path).get_data(as_text=True))
+    beas_base = base_of(bea.get(path).get_data(as_text=True))
+    settings = SETTINGS | {"title": course.title, "attempt_limit": "2"}
+    assert ann.post(path, data=settings | {"base": anns_base, "pass_mark": "90"}).status_code == 302
+
+    refused = bea.post(path, data=settings | {"base": beas_base, "summary": "Bea's summary."})
+
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "Not saved: someone changed this course&#39;s settings while you were editing it" in page
+    assert "Bea&#39;s summary." in page  # kept in the form
+    theirs = page[page.index('id="theirs"') :]
+    assert "Pass mark" in theirs and "90" in theirs  # Ann's change, named
+    db.session.expire_all()
+    spec = working_spec(course)
+    assert (spec.pass_mark, spec.summary) == (90, "A test course.")
