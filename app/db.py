@@ -48,6 +48,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
 
+#: How a service locks a row it is about to change: FOR NO KEY UPDATE on PostgreSQL (left
+#: out on SQLite, which serialises writers). Writers of the row take turns, while inserts
+#: that only reference it (a foreign key's check takes FOR KEY SHARE) do not wait, so two
+#: requests locking rows the other's audit event or answers refer to cannot deadlock.
+FOR_CHANGE: dict[str, Any] = {"key_share": True}
+
+
 def utcnow() -> dt.datetime:
     """The current time, aware, in UTC."""
     return dt.datetime.now(dt.UTC)

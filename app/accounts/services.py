@@ -12,7 +12,7 @@ from app.accounts import passwords
 from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
-from app.db import db, utcnow
+from app.db import FOR_CHANGE, db, utcnow
 from app.mail import send_mail
 from app.pagination import Page, paginate
 
@@ -186,7 +186,7 @@ def update_profile(user: User, profile: Profile) -> None:
     """Save new professional details (issued certificates keep what they printed)."""
     # Locked and re-read first, so the saved profile is this form's whole, even when another
     # tab saves at the same moment (the UPDATE names only the columns that differ).
-    db.session.refresh(user, with_for_update=True)
+    db.session.refresh(user, with_for_update=FOR_CHANGE)
     user.legal_name = profile.legal_name
     user.profession = profile.profession
     user.license_number = profile.license_number
@@ -315,11 +315,34 @@ def search_users(query: str = "", role: str = "", page: int = 1, per_page: int =
     return paginate(statement, page=page, per_page=per_page)
 
 
+def _take_turn(actor: User, user: User, *, actor_still_admin: bool = True) -> None:
+    """Lock and re-read the account about to change; first every active administrator's
+    row, in id order, when it is an administrator's account.
+
+    A repeated click then finds the change done; and two administrators demoting,
+    deactivating or deleting each other at the same moment take turns, so the later one
+    finds it is no longer an administrator (``actor_still_admin``) or that the other is the
+    last one, and the site keeps one.
+    """
+    if user.role == Role.ADMIN.value:
+        admins = db.session.scalars(
+            select(User.id)
+            .where(User.role == Role.ADMIN.value, User.is_active.is_(True))
+            .order_by(User.id)
+            .with_for_update(**FOR_CHANGE)
+        ).all()
+        if actor_still_admin and actor.id != user.id and actor.id not in admins:
+            raise AccountError(
+                "Your administrator role was removed a moment ago; nothing was changed."
+            )
+    db.session.refresh(user, with_for_update=FOR_CHANGE)
+
+
 def change_role(admin: User, user: User, role: Role) -> None:
     """Give a user another role; an admin cannot demote themself (the site needs one)."""
     if user.id == admin.id and role is not Role.ADMIN:
         raise AccountError("You cannot remove your own administrator role.")
-    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
+    _take_turn(admin, user)
     if user.role == role.value:
         return
     record("user.role_changed", "user", user.id, actor_id=admin.id, old=user.role, new=role.value)
@@ -331,7 +354,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
     """Deactivate (or reactivate) an account; its records stay."""
     if user.id == admin.id and not active:
         raise AccountError("You cannot deactivate your own account.")
-    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
+    _take_turn(admin, user)
     if user.is_active == active:
         return
     user.is_active = active
@@ -370,7 +393,7 @@ def anonymise(actor: User, user: User) -> None:
         raise AccountError(
             "An administrator cannot delete their own account here; ask another administrator."
         )
-    db.session.refresh(user, with_for_update=True)  # a repeated click then finds it done
+    _take_turn(actor, user, actor_still_admin=False)  # the last-administrator rule decides
     if is_anonymised(user):
         raise AccountError("This account is already anonymised; nothing was changed.")
     if user.role == Role.ADMIN.value and user.is_active and _active_admins() <= 1:

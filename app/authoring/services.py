@@ -29,7 +29,7 @@ from app.content.problems import Problem
 from app.content.reader import read_course
 from app.content.spec import CourseSpec, InstructorSpec, ObjectiveSpec
 from app.content.writer import write_course
-from app.db import db, utcnow
+from app.db import FOR_CHANGE, db, utcnow
 
 
 class AuthoringError(Exception):
@@ -52,9 +52,11 @@ def _take_turn(course: Course) -> CourseDraft | None:
     turns: the draft is one document, and two co-instructors saving at the same moment
     would otherwise each write back the document as they read it, dropping the other's
     change; two requests would both create the draft, or both add the same instructor (a
-    unique-key error, HTTP 500). SQLite serialises writers and has no FOR UPDATE.
+    unique-key error, HTTP 500). SQLite serialises writers and leaves the lock out.
     """
-    db.session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
+    db.session.execute(
+        select(Course.id).where(Course.id == course.id).with_for_update(**FOR_CHANGE)
+    )
     return db.session.get(CourseDraft, course.id, populate_existing=True)
 
 

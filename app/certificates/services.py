@@ -37,7 +37,7 @@ from app.certificates.keys import (
 )
 from app.certificates.models import Certificate
 from app.certificates.standing import Standing, State, state_of
-from app.db import db, utcnow
+from app.db import FOR_CHANGE, db, utcnow
 from app.evaluations.services import find_evaluation
 from app.learning.models import Enrollment, LessonProgress
 from app.pagination import Page, paginate
@@ -187,7 +187,7 @@ def revoke(admin: User, certificate: Certificate, reason: str) -> None:
     if not reason:
         raise CertificateError("Give the reason for revoking this certificate.")
     # Locked and re-read, so a repeated click finds it revoked and keeps the first reason.
-    db.session.refresh(certificate, with_for_update=True)
+    db.session.refresh(certificate, with_for_update=FOR_CHANGE)
     if certificate.revoked_at is not None:
         raise CertificateError("This certificate is already revoked.")
     certificate.revoked_at = utcnow()

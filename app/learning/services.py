@@ -31,7 +31,7 @@ from sqlalchemy.orm import defer, joinedload
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, CourseStatus, Lesson, Module, Quiz
-from app.db import db, utcnow
+from app.db import FOR_CHANGE, db, utcnow
 from app.insight.tallies import count_lesson_completed
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.learning.progress import (
@@ -353,7 +353,7 @@ def set_archived(course: Course, actor: User, archived: bool) -> None:
     if course.published_at is None:
         raise LearningError("A course that was never published cannot be archived.")
     wanted = CourseStatus.ARCHIVED.value if archived else CourseStatus.PUBLISHED.value
-    db.session.refresh(course, with_for_update=True)  # a repeated click then finds it done
+    db.session.refresh(course, with_for_update=FOR_CHANGE)  # a repeated click then finds it done
     if course.status == wanted:
         return
     db.session.execute(
@@ -435,7 +435,7 @@ def complete_lesson(
     # Lock the learner's enrollment first: completions of one learner's course take turns
     # on PostgreSQL, so a double click or a second tab finds the lesson already complete
     # instead of counting it again (insight tallies, module completions, audit events).
-    db.session.refresh(enrollment, with_for_update=True)
+    db.session.refresh(enrollment, with_for_update=FOR_CHANGE)
     now = utcnow()
     if enrollment.current_lesson_id == lesson_id:
         _credit_visit(user, enrollment, now)

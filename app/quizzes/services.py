@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, Question, Quiz
-from app.db import db, utcnow
+from app.db import FOR_CHANGE, db, utcnow
 from app.insight.tallies import count_first_attempt
 from app.learning.models import Enrollment
 from app.learning.services import OPEN_COURSE, ROW_ONLY, settle_completion
@@ -160,7 +160,7 @@ _OWN_ATTEMPT = (
 #: of both deleting and both inserting, which broke the unique key (HTTP 500) or could mix
 #: two answer sets; and a save queued behind a submission sees it submitted and changes
 #: nothing. The lock rides on a read the request makes anyway, so it costs no statement.
-_OWN_ATTEMPT_TO_WRITE = _OWN_ATTEMPT.with_for_update(of=QuizAttempt)
+_OWN_ATTEMPT_TO_WRITE = _OWN_ATTEMPT.with_for_update(of=QuizAttempt, **FOR_CHANGE)
 
 
 def own_attempt(

@@ -10,7 +10,7 @@ from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.db import db
 from tests.certificates.helpers import earn_certificate
-from tests.concurrency import Shot, as_one_request, browser_of
+from tests.concurrency import Shot, as_one_request, browser_of, fire_together
 from tests.factories import make_course
 
 pytestmark = pytest.mark.postgres
@@ -74,3 +74,52 @@ def test_ten_anonymisations_at_once_anonymise_once(make_user):
     as_one_request(world)
     anonymised = select(func.count()).where(AuditEvent.action == "user.anonymised")
     assert db.session.scalar(anonymised) == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "form"),
+    [("role", {"role": Role.LEARNER.value}), ("active", {"active": "0"})],
+    ids=["demote", "deactivate"],
+)
+def test_two_administrators_removing_each_other_at_once_leave_one(make_user, action, form):
+    first, second = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    shots = [
+        Shot(browser_of(first, make_user.password), f"/admin/users/{second.id}/{action}", form),
+        Shot(browser_of(second, make_user.password), f"/admin/users/{first.id}/{action}", form),
+    ]
+    for _ in range(3):  # both released together; whichever goes second is refused
+        fire_together(shots)
+        db.session.expire_all()
+        admins = db.session.scalars(
+            select(User).where(User.role == Role.ADMIN.value, User.is_active.is_(True))
+        ).all()
+        assert len(admins) == 1, [a.email for a in admins]
+        # Put the removed one back for the next round.
+        for user in db.session.scalars(select(User).where(User.id.in_([first.id, second.id]))):
+            user.role, user.is_active = Role.ADMIN.value, True
+        db.session.commit()
+
+
+def test_two_administrators_anonymising_each_other_at_once_leave_one(make_user):
+    active = User.role == Role.ADMIN.value, User.is_active.is_(True)
+    for _ in range(3):  # a new pair each round, the only administrators: one must remain
+        for earlier in db.session.scalars(select(User).where(*active)):
+            earlier.role = Role.LEARNER.value
+        db.session.commit()
+        first, second = make_user(Role.ADMIN), make_user(Role.ADMIN)
+        fire_together(
+            [
+                Shot(
+                    browser_of(first, make_user.password),
+                    f"/admin/users/{second.id}/anonymise",
+                    {"email": second.email},
+                ),
+                Shot(
+                    browser_of(second, make_user.password),
+                    f"/admin/users/{first.id}/anonymise",
+                    {"email": first.email},
+                ),
+            ]
+        )
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count()).where(*active)) == 1
