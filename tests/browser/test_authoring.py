@@ -116,7 +116,9 @@ def test_a_stale_lesson_save_is_explained_and_keeps_what_was_typed(page: Page, l
     body.fill(body.input_value() + "\n\nA sentence typed in this tab.")
     page.get_by_role("button", name="Save to the draft").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("changed while you were editing it")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "someone changed this lesson while you were editing it"
+    )
     expect(page.get_by_label("Lesson (Markdown)")).to_have_value(
         re.compile("A sentence typed in this tab.")
     )
