@@ -121,7 +121,7 @@ def publish(course: Course, user: User) -> ImportResult:
         raise AuthoringError("The draft changed or was published a moment ago. Reload the page.")
     db.session.expunge(draft)
     try:
-        result = apply_course(spec, actor_id=user.id)
+        result = apply_course(spec, actor_id=user.id, from_files=False)
         record(
             "course.published",
             "course",

@@ -93,6 +93,9 @@ class Course(Base):
     version: Mapped[int] = mapped_column(default=1)
     #: Fingerprint of the content last applied, so an unchanged re-import is a no-op.
     content_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    #: When content edited in the browser was last published; None once files are applied.
+    #: ``flask courses import`` (and so ``make run``) leaves such a course alone.
+    edited_in_browser_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
