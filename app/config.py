@@ -51,7 +51,7 @@ def _development_secret(folder: Path) -> str:
 
 
 #: Addresses that mean "every interface": a link must name one a browser can reach.
-_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 (compared, never bound)
+_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 (compared, never bound)  # nosec B104
 
 
 def served_url(env: Mapping[str, str]) -> str:

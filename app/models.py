@@ -11,6 +11,7 @@ from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.mail.models import OutboundMail
 from app.quizzes.models import AttemptAnswer, QuizAttempt
+from app.search.models import SearchEntry
 
 metadata = Base.metadata
 
@@ -36,6 +37,7 @@ __all__ = [
     "QuestionTally",
     "Quiz",
     "QuizAttempt",
+    "SearchEntry",
     "User",
     "metadata",
 ]

@@ -11,23 +11,23 @@ from app.certificates.standing import credited_hours
 from app.learning import services as learning
 from app.learning.progress import CourseProgress
 from app.learning.routes import step_url
+from app.search.services import search
 
 bp = Blueprint("catalog", __name__)
 
 
 @bp.route("/")
 def index() -> str:
-    """The catalog of published courses, filterable by topic and searchable by words."""
+    """The catalog of published courses, filterable by topic; a search lists matching lessons."""
     courses = services.published_courses()
     topics = sorted({t for c in courses for t in c.topics})
     topic = request.args.get("topic", "", type=str)[:80]
     query = request.args.get("q", "", type=str)[:200].strip()
     if topic:
         courses = [c for c in courses if topic in c.topics]
-    if query:
-        courses = [c for c in courses if services.matches(c, query)]
+    hits = search(query, course_ids=[c.id for c in courses] if topic else None) if query else []
     return render_template(
-        "catalog/index.html", courses=courses, topics=topics, topic=topic, query=query
+        "catalog/index.html", courses=courses, topics=topics, topic=topic, query=query, hits=hits
     )
 
 

@@ -21,12 +21,6 @@ def published_courses() -> list[Course]:
     return list(db.session.scalars(statement))
 
 
-def matches(course: Course, query: str) -> bool:
-    """Whether every word of ``query`` appears in the course's title, summary or topics."""
-    haystack = " ".join([course.title, course.summary, *course.topics]).lower().replace("-", " ")
-    return all(word in haystack for word in query.lower().replace("-", " ").split())
-
-
 def published_course(slug: str) -> Course | None:
     """A published course with its modules and lessons loaded, or None."""
     statement = (

@@ -37,6 +37,7 @@ from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
 from app.insight.tallies import recount_furthest
+from app.search.services import index_course
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ def apply_course(
     db.session.flush()
     if not created:  # lessons may have moved, arrived or retired: whose furthest is which
         recount_furthest(course.id)
+    index_course(course)  # search finds what learners now read, nothing retired
     outcome = "created" if created else "updated"
     if from_files:
         record(
