@@ -66,8 +66,9 @@ def dashboard() -> str:
             course,
             CourseProgress(learning.outline(course), records[course.id]),
         )
+        # Every enrolled course, whatever its status now: an archived one keeps its
+        # progress, hours and certificate here, marked as archived.
         for course in courses
-        if course.is_published
     ]
     in_progress = [m for m in mine if not m[2].course_complete]
     completed = [m for m in mine if m[2].course_complete]
