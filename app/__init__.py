@@ -99,10 +99,12 @@ def register_blueprints(app: Flask) -> None:
 def register_web_behaviour(app: Flask) -> None:
     """Error pages, security headers and the helpers templates share."""
     from app import errors, security, templating
+    from app.certificates import catchup
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    catchup.init_app(app)  # certificates held back by an approval period, issued at sign-in
 
 
 def register_commands(app: Flask) -> None:
