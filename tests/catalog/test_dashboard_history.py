@@ -44,6 +44,8 @@ def test_archived_courses_stay_on_the_dashboard_and_transcript_marked_as_such(
     assert "Continue: " in page  # the archived course in progress can still be finished
     transcript = client.get("/transcript").get_data(as_text=True)
     assert "Grounding in Practice" in transcript and certificate.public_id in transcript
+    assert '<span class="badge">Course archived</span>' in transcript
+    assert re.search(r"Total CE hours</dt><dd>3</dd>", transcript)
 
 
 def test_an_archived_course_is_not_offered_to_anyone_else(client, sign_in, make_user):
