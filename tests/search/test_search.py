@@ -83,9 +83,12 @@ def test_descriptions_and_objectives_are_searched_too(app):
 
 
 def test_what_someone_types_is_only_ever_words(client, curriculum):
-    for query in ['"', "NEAR(", "window*", "-", "AND OR NOT", "title:x", "a'b", "(((", "\x02"]:
+    queries = ['"', "NEAR(", "window*", "-", "AND OR NOT", "title:x", "a'b", "(((", "\x02", "_"]
+    for query in [*queries, "x" * 200, "word " * 40]:
         response = client.get("/", query_string={"q": query})
         assert response.status_code == 200, query
+        page = response.get_data(as_text=True)
+        assert "No course matches" in page or "search-result" in page, query
 
 
 def test_lesson_text_is_escaped_and_only_the_match_is_marked(client, app):
