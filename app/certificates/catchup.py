@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 
 import click
-from flask import Flask
+from flask import Flask, flash
 from flask.cli import with_appcontext
 from flask_login import user_logged_in
 from sqlalchemy import exists, or_, select
@@ -75,6 +75,17 @@ def catch_up(user: User | None = None, today: dt.date | None = None) -> list[Cer
     return issued
 
 
+def announce(issued: list[Certificate]) -> list[Certificate]:
+    """Tell the learner, on the page they are about to see, which certificates arrived."""
+    for certificate in issued:
+        flash(
+            f"Your certificate for {certificate.course_title} is ready: the course's "
+            "approval period has opened.",
+            "success",
+        )
+    return issued
+
+
 def _at_sign_in(_app: Flask, user: User, **_extra: object) -> None:
     """Catch the learner up as they sign in; a failure here never stops the sign-in."""
     if type(user) is not User:
@@ -82,7 +93,7 @@ def _at_sign_in(_app: Flask, user: User, **_extra: object) -> None:
         # (which then points at itself): not a sign-in, and the proxy cannot be read.
         return
     try:
-        catch_up(user)
+        announce(catch_up(user))
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("Certificate catch-up at sign-in failed for user %s", user.id)

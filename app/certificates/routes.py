@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from app.catalog.services import certificates_of_closed_courses
 from app.certificates import corrections, services
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
-from app.certificates.catchup import catch_up
+from app.certificates.catchup import announce, catch_up
 from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
 from app.certificates.identifiers import display_id, parse_certificate_id
@@ -62,7 +62,7 @@ def claim(slug: str) -> str | Response:
     if isinstance(enrollment, Response):
         return enrollment
     certificate = services.current_certificate(current_user.id, course.id)
-    if certificate is None and catch_up(current_user):  # the approval period has opened
+    if certificate is None and announce(catch_up(current_user)):  # the period has opened
         certificate = services.current_certificate(current_user.id, course.id)
     if certificate is not None:
         return redirect(url_for("certificates.show", public_id=certificate.public_id))
