@@ -155,6 +155,8 @@ def apply_course(
         )
     )
     if course is not None and course.content_fingerprint == fingerprint:
+        if from_files:  # the files hold what was published (say, exported): in step again
+            course.edited_in_browser_at = None
         return ImportResult(spec.slug, "unchanged", course.version)
     now = utcnow()
     created = course is None

@@ -168,3 +168,17 @@ def test_an_existing_site_upgraded_keeps_the_browser_edits_made_before(runner, f
     upgrade(db.engine)
     assert "grounding: kept" in seed(runner, files).output
     assert "Orienting to the room" in lesson_titles()
+
+
+def test_exporting_the_browser_edits_to_the_files_puts_them_in_step_again(
+    runner, files, edited
+):
+    assert runner.invoke(args=["courses", "export", "grounding", str(files)]).exit_code == 0
+    assert "grounding: unchanged" in seed(runner, files).output
+    # From now on the files lead again: an edit to them is imported at the next start.
+    lesson = files / "grounding" / "m1" / "orienting-to-the-room.md"
+    lesson.write_text(lesson.read_text().replace("five things", "three things"))
+    assert "grounding: updated (version 3)" in seed(runner, files).output
+    db.session.expire_all()
+    body = db.session.scalar(select(Lesson.body).where(Lesson.title == "Orienting to the room"))
+    assert "three things" in body
