@@ -170,9 +170,7 @@ def test_an_existing_site_upgraded_keeps_the_browser_edits_made_before(runner, f
     assert "Orienting to the room" in lesson_titles()
 
 
-def test_exporting_the_browser_edits_to_the_files_puts_them_in_step_again(
-    runner, files, edited
-):
+def test_exporting_the_browser_edits_to_the_files_puts_them_in_step_again(runner, files, edited):
     assert runner.invoke(args=["courses", "export", "grounding", str(files)]).exit_code == 0
     assert "grounding: unchanged" in seed(runner, files).output
     # From now on the files lead again: an edit to them is imported at the next start.
