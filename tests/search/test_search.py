@@ -183,6 +183,6 @@ def test_the_migration_fills_the_index_from_what_is_already_published(app, curri
     from app.migrate import downgrade, upgrade
 
     db.session.close()
-    downgrade(db.engine, "0007")
+    downgrade(db.engine, "0008")
     upgrade(db.engine)
     assert search("esketamine")[0].lesson_title == "Screening, medical clearance and monitoring"
