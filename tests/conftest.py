@@ -116,6 +116,19 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
     return app
 
 
+@pytest.fixture(autouse=True)
+def seat_time(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of other things complete lessons at once, as before lessons had a minimum
+    time; the course's own ``min_seconds_per_lesson`` still applies. Tests marked
+    ``seat_time`` (tests/learning/test_seat_time.py) get every lesson's real minimum."""
+    if request.node.get_closest_marker("seat_time") is None:
+        from app.learning import services
+
+        monkeypatch.setattr(
+            services, "seat_time_needed", lambda course, lesson: course.min_seconds_per_lesson
+        )
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     """The application under test, with an app context pushed."""

@@ -178,6 +178,8 @@ def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
         lesson.position = position
         lesson.title = spec.title
         lesson.minutes = spec.minutes
+        lesson.declared_min_seconds = spec.min_seconds
+        lesson.min_seconds = spec.minimum_seconds
         lesson.body = spec.body
         lesson.body_html = render_markdown(spec.body, link_resolver=lesson_href)
         lesson.retired_at = None
