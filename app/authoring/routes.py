@@ -22,6 +22,7 @@ from app.authoring.services import AuthoringError
 from app.catalog import services as catalog
 from app.catalog.models import Course
 from app.catalog.team import get_team_course
+from app.ceclaims.services import latest_review
 from app.content.markdown import render_markdown
 from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
@@ -83,6 +84,7 @@ def course(slug: str) -> str:
         draft=services.find_draft(found),
         changes=services.pending_changes(found),
         owner=services.is_owner(current_user, found),
+        review=latest_review(found),
     )
 
 

@@ -36,6 +36,16 @@ class CeClaim:
             approval_ends_on=period.end if period else None,
         )
 
+    @classmethod
+    def of_course(cls, course: Any) -> CeClaim:
+        """The claim a course row makes now (anything with the course's four columns)."""
+        return cls(
+            ce_hours=canonical_ce_hours(course.ce_hours),
+            approval_statement=course.approval_statement,
+            approval_starts_on=course.approval_starts_on,
+            approval_ends_on=course.approval_ends_on,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The claim as JSON-friendly data, as the review keeps it."""
         return {

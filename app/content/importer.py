@@ -24,6 +24,8 @@ from app.catalog.models import (
     Question,
     Quiz,
 )
+from app.ceclaims.claim import CeClaim
+from app.ceclaims.services import supersede_pending
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
@@ -52,10 +54,17 @@ def lesson_href(path: str) -> str:
     return target + hash_mark + anchor
 
 
-def import_courses(specs: list[CourseSpec], actor_id: int | None = None) -> list[ImportResult]:
-    """Apply every spec in one transaction: all of them, or (on any error) none."""
+def import_courses(
+    specs: list[CourseSpec], actor_id: int | None = None, approved_by: str | None = None
+) -> list[ImportResult]:
+    """Apply every spec in one transaction: all of them, or (on any error) none.
+
+    ``approved_by`` names the operator command that stands for the provider's approval
+    of the CE claims in the files (``flask courses import``); each changed claim is then
+    audited as approved by it.
+    """
     try:
-        results = [apply_course(spec, actor_id=actor_id) for spec in specs]
+        results = [apply_course(spec, actor_id=actor_id, approved_by=approved_by) for spec in specs]
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -63,7 +72,9 @@ def import_courses(specs: list[CourseSpec], actor_id: int | None = None) -> list
     return results
 
 
-def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
+def apply_course(
+    spec: CourseSpec, actor_id: int | None = None, approved_by: str | None = None
+) -> ImportResult:
     """Create or update one course from its spec inside the caller's transaction."""
     fingerprint = spec.fingerprint()
     course = db.session.scalar(
@@ -78,6 +89,7 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
         return ImportResult(spec.slug, "unchanged", course.version)
     now = utcnow()
     created = course is None
+    previous = None if created or course.published_at is None else CeClaim.of_course(course)
     if course is None:
         course = Course(
             slug=spec.slug,
@@ -103,6 +115,19 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
     if not created:  # lessons may have moved, arrived or retired: whose furthest is which
         recount_furthest(course.id)
     outcome = "created" if created else "updated"
+    if approved_by is not None:
+        supersede_pending(course.id)  # the files replace whatever an instructor asked for
+        claim = CeClaim.of_spec(spec)
+        if claim != previous:
+            record(
+                "ce_claim.approved",
+                "course",
+                course.id,
+                actor_id=actor_id,
+                via=approved_by,
+                previous=previous.to_dict() if previous else None,
+                claim=claim.to_dict(),
+            )
     record(
         f"course.{outcome}_from_files",
         "course",
