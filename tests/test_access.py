@@ -183,6 +183,7 @@ def test_every_route_is_in_this_matrix(app):
             "/records/<slug>/completions.csv",
             "/records/<slug>/participants.csv",
             "/records/<slug>/evaluations.csv",
+            "/records/<slug>/time-on-task.csv",
             "/transcript.csv",
             "/transcript.pdf",
         }

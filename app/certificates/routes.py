@@ -39,6 +39,7 @@ from app.db import utcnow
 from app.evaluations.services import find_evaluation
 from app.extensions import csrf, limiter
 from app.learning.routes import get_course, require_enrollment
+from app.learning.timeontask import LessonTime, by_module, lesson_times, modules_of
 
 bp = Blueprint("certificates", __name__)
 
@@ -72,6 +73,7 @@ def claim(slug: str) -> str | Response:
         form=AttestationForm(),
         evaluation=find_evaluation(current_user, course),
         seconds=services.seconds_on_task(current_user, course),
+        modules=modules_of(current_user.id, course.id),
     )
 
 
@@ -323,18 +325,26 @@ def _transcript_rows() -> tuple[list[TranscriptRow], dt.date | None, dt.date | N
     start, end = _date_arg("start"), _date_arg("end")
     if start and end and start > end:
         start, end = end, start
-    rows = [
-        TranscriptRow(
-            c.completed_on,
-            c.course_title,
-            c.course_version,
-            c.delivery_format,
-            c.ce_hours,
-            c.public_id,
-            c.status,
+    certificates = services.certificates_between(current_user, start, end)
+    times: dict[int, list[LessonTime]] = {}
+    for time in lesson_times({c.course_id for c in certificates}, [current_user.id]):
+        times.setdefault(time.course_id, []).append(time)
+    rows = []
+    for c in certificates:
+        modules = by_module(times.get(c.course_id, ()))
+        rows.append(
+            TranscriptRow(
+                c.completed_on,
+                c.course_title,
+                c.course_version,
+                c.delivery_format,
+                c.ce_hours,
+                c.public_id,
+                c.status,
+                seconds_on_task=sum(m.seconds for m in modules),
+                modules=modules,
+            )
         )
-        for c in services.certificates_between(current_user, start, end)
-    ]
     return rows, start, end
 
 
