@@ -201,7 +201,12 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
     if lesson_slug and current is None:
         abort(404)
     form = LessonForm(
-        data={"title": current.title, "minutes": current.minutes, "body": current.body}
+        data={
+            "title": current.title,
+            "minutes": current.minutes,
+            "min_seconds": current.min_seconds,
+            "body": current.body,
+        }
         if current and request.method == "GET"
         else None
     )
@@ -221,7 +226,11 @@ def lesson(slug: str, module_slug: str, lesson_slug: str | None = None) -> str |
                 )
             )
             new = LessonSpec(
-                slug=new_slug, title=form.title.data, minutes=form.minutes.data, body=body
+                slug=new_slug,
+                title=form.title.data,
+                minutes=form.minutes.data,
+                body=body,
+                min_seconds=form.min_seconds.data,
             )
             return _edit(
                 found,

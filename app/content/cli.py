@@ -12,7 +12,8 @@ from app.catalog.models import Course
 from app.config import PROJECT_ROOT
 from app.content.exporter import course_spec
 from app.content.importer import import_courses
-from app.content.reader import check_path, read_catalog
+from app.content.reader import read_catalog
+from app.content.spec import CourseSpec
 from app.content.writer import write_course
 from app.db import db
 
@@ -28,6 +29,18 @@ def _report(problems: list) -> None:  # type: ignore[type-arg]
     click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
 
 
+def _warn_about_seat_time(specs: list[CourseSpec]) -> None:
+    """Say which courses claim more CE hours than their minimum seat time backs."""
+    for spec in specs:
+        seat = spec.seat_time_hours()
+        if spec.ce_hours > seat:
+            click.echo(
+                f"warning: {spec.slug} claims {spec.ce_hours} CE hours, but its lessons' "
+                f"minimum times and quiz questions add up to {seat} hours",
+                err=True,
+            )
+
+
 @click.group("courses")
 def courses() -> None:
     """Check, import and export courses kept as files."""
@@ -37,10 +50,11 @@ def courses() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
 def check(path: Path) -> None:
     """Validate the course files under PATH; exit 1 if anything is wrong."""
-    problems = check_path(path)
+    specs, problems = read_catalog(path)
     if problems:
         _report(problems)
         raise SystemExit(1)
+    _warn_about_seat_time(specs)
     click.echo(f"{path}: no problems found.")
 
 
@@ -59,6 +73,7 @@ def import_command(path: Path) -> None:
         _report(problems)
         click.echo("Nothing was imported.", err=True)
         raise SystemExit(1)
+    _warn_about_seat_time(specs)
     for result in import_courses(specs, approved_by=APPROVED_BY):
         click.echo(f"{result.slug}: {result.outcome} (version {result.version})")
 

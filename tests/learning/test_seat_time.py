@@ -111,3 +111,28 @@ def test_a_lesson_row_cannot_hold_zero_seat_time(app):
         db.session.commit()
     db.session.rollback()
     assert db.session.get(Lesson, lesson.id).min_seconds == 153
+
+
+def test_an_author_sets_a_lessons_minimum_in_the_browser_and_bad_values_change_nothing(
+    client, make_user, sign_in
+):
+    from app.accounts.models import Role
+    from app.authoring import services as authoring
+    from app.catalog.models import CourseStaff
+
+    course = long_course()
+    owner = make_user(Role.INSTRUCTOR)
+    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
+    db.session.commit()
+    sign_in(user=owner)
+    url = f"/teaching/{course.slug}/modules/m1/lessons/lesson-1"
+    form = {"title": "Reading", "minutes": "30", "body": LONG_BODY, "action": "save"}
+    bad = client.post(url, data={**form, "min_seconds": "0"})
+    assert "Use 1 to 36000 seconds, or leave empty." in bad.get_data(as_text=True)
+    assert authoring.find_draft(course) is None
+    client.post(url, data={**form, "min_seconds": "420"})
+    draft = authoring.working_spec(course)
+    assert draft.modules[0].lessons[0].min_seconds == 420
+    client.post(f"/teaching/{course.slug}/publish")
+    db.session.expire_all()
+    assert db.session.get(Lesson, course.active_modules[0].active_lessons[0].id).min_seconds == 420
