@@ -22,7 +22,7 @@ from app.authoring.services import AuthoringError
 from app.catalog import services as catalog
 from app.catalog.models import Course
 from app.catalog.team import get_team_course
-from app.ceclaims.services import latest_review
+from app.ceclaims.services import courses_waiting, latest_review
 from app.content.markdown import render_markdown
 from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
@@ -41,7 +41,8 @@ def index() -> str:
     """The courses I teach."""
     courses = catalog.taught_courses(current_user)
     drafts = {c.id for c in courses if services.find_draft(c) is not None}
-    return render_template("authoring/index.html", courses=courses, drafts=drafts)
+    waiting = courses_waiting([c.id for c in courses])
+    return render_template("authoring/index.html", courses=courses, drafts=drafts, waiting=waiting)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from app.accounts.access import admin_required
 from app.accounts.models import User
 from app.authoring import services as authoring
+from app.authoring.changes import describe_changes
 from app.authoring.services import AuthoringError
 from app.catalog.models import Course
 from app.ceclaims import services
@@ -57,6 +58,9 @@ def _render(review: CeClaimReview, approve: ApproveForm, decline: DeclineForm) -
         first=previous is None,
         spec=spec,
         seat_hours=spec.seat_time_hours(),
+        changes=describe_changes(authoring.published_spec(course), spec)
+        if review.is_pending and course is not None
+        else [],
         requested_by=db.session.get(User, review.requested_by_id)
         if review.requested_by_id
         else None,

@@ -49,6 +49,20 @@ def latest_review(course: Course) -> CeClaimReview | None:
     )
 
 
+def courses_waiting(course_ids: list[int]) -> set[int]:
+    """Which of these courses have a request awaiting CE approval, in one query."""
+    if not course_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(CeClaimReview.course_id).where(
+                CeClaimReview.course_id.in_(course_ids),
+                CeClaimReview.status == ReviewStatus.PENDING.value,
+            )
+        )
+    )
+
+
 def reviews_waiting() -> list[tuple[CeClaimReview, Course]]:
     """Every pending request with its course, oldest first (first come, first decided)."""
     rows = db.session.execute(

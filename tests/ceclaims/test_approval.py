@@ -61,6 +61,7 @@ def test_an_instructors_new_hours_wait_for_approval_and_learners_keep_the_old(cl
     assert "1 CE hours" in catalog and STATEMENT not in catalog
     assert actions()[-1] == "ce_claim.requested"
     assert authoring.find_draft(course) is not None  # the instructor can keep editing
+    assert "Awaiting CE approval" in client.get("/teaching/").get_data(as_text=True)
 
 
 def test_the_provider_sees_both_claims_side_by_side_and_approves(
@@ -77,6 +78,7 @@ def test_the_provider_sees_both_claims_side_by_side_and_approves(
     row = re.search(r"CE hours.*?</tr>", page, re.S).group(0)
     assert "<td>1</td><td>0.25</td>" in row and "changed" in row
     assert STATEMENT in page and "Published (approved)" in page
+    assert "Changed the course setting “ce hours”." in page  # all that approving publishes
     done = client.post(f"/admin/ce-claims/{review_id()}/approve", follow_redirects=True)
     assert "Approved and published as version 2" in done.get_data(as_text=True)
     db.session.expire_all()
