@@ -19,14 +19,13 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.certificates import corrections, services
+from app.certificates import corrections, services, storage
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
 from app.certificates.identifiers import display_id, parse_certificate_id
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
-from app.certificates.pdf import render_certificate_pdf
 from app.certificates.services import CertificateError
 from app.certificates.standing import State
 from app.certificates.transcript import (
@@ -147,13 +146,18 @@ def pdf(public_id: str) -> Response:
     certificate = get_own_certificate(public_id)
     if certificate.status != State.VALID:
         return _unavailable(certificate)
-    body = render_certificate_pdf(services.document_of(certificate))
+    stored = storage.certificate_pdf(certificate)
     name = f"groundwork-certificate-{display_id(certificate.public_id)}.pdf"
-    return Response(
-        body,
+    response = Response(
+        stored.body,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+    # Personal: no shared cache keeps it. "no-cache" lets the browser keep a copy but ask
+    # every time, so a revocation (checked above) takes effect; the ETag makes asking cheap.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(stored.sha256)
+    return response.make_conditional(request)
 
 
 @bp.route("/certificates/<public_id>/credential.json")
@@ -392,5 +396,9 @@ def transcript_as_pdf() -> Response:
     return Response(
         body,
         mimetype="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="transcript.pdf"'},
+        # Personal, and made fresh for today: no cache, private or shared, keeps a copy.
+        headers={
+            "Content-Disposition": 'attachment; filename="transcript.pdf"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -12,8 +12,9 @@ from fpdf import FPDF
 
 from app.certificates.archival import Element, artifact, group, new_archival_pdf, tagged
 from app.certificates.document import written_date
+from app.certificates.fontcache import write_pdf
 from app.certificates.identifiers import display_id
-from app.certificates.textfit import LEADING, PT, wrap
+from app.certificates.textfit import LEADING, PT, width_of, wrap
 from app.certificates.typefaces import Typefaces, choose_typefaces, printable
 from app.csvcells import to_csv
 
@@ -119,7 +120,7 @@ def _wrap_cell(pdf: FPDF, text: str, width: float, identifier: bool) -> list[str
     lines, current = [], ""
     for part in text.split("-"):
         piece = f"{current}-{part}" if current else part
-        if current and pdf.get_string_width(piece) > width:
+        if current and width_of(pdf, piece) > width:
             lines.append(current + "-")
             current = part
         else:
@@ -260,4 +261,4 @@ def transcript_pdf(
         style="B",
         size=12,
     )
-    return bytes(pdf.output())
+    return write_pdf(pdf)
