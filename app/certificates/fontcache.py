@@ -68,6 +68,8 @@ def add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     font.biggest_size_pt = 0
     font.subset = SubsetMap(font)
     pdf.fonts[key] = font
+    if font.is_cff and font.is_cid_keyed:  # as fpdf2's add_font: CID-keyed CFF needs PDF 1.6
+        pdf._set_min_pdf_version("1.6")
     borrowed = pdf.__dict__.setdefault(_BORROWED, {})
     borrowed[key] = face
 

@@ -162,3 +162,17 @@ def test_the_schema_keeps_one_whole_pdf_per_certificate(client, sign_in):
             db.session.execute(text(statement))
             db.session.flush()
         db.session.rollback()
+
+
+def test_the_render_command_stores_missing_pdfs_once(client, sign_in, runner):
+    user = sign_in()
+    certificate = earn_certificate(client, make_course(modules=1), user.id)
+    first = runner.invoke(args=["certificates", "render-pdfs"])
+    assert first.exit_code == 0 and "Rendered and stored 1 certificate PDF." in first.output
+    stored = db.session.get(CertificatePdf, certificate.id)
+    assert stored is not None and stored.body.startswith(b"%PDF-")
+    assert client.get(_url(certificate)).data == stored.body
+    again = runner.invoke(args=["certificates", "render-pdfs"])
+    assert "Rendered and stored 0 certificate PDFs." in again.output
+    refused = runner.invoke(args=["certificates", "render-pdfs", "--limit", "0"])
+    assert refused.exit_code != 0 and "--limit" in refused.output
