@@ -1,15 +1,20 @@
-"""Fonts parsed once per process: the same PDF as fpdf2 alone makes, and only the faces used."""
+"""Faster PDFs, same bytes: fonts parsed once, only the faces used, bidi skipped for LTR text."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pikepdf
+import pytest
 from fpdf import FPDF
 
 from app.certificates import fontcache
+from app.certificates.archival import ArchivalPDF, all_left_to_right
+from app.certificates.identifiers import new_certificate_id
 from app.certificates.pdf import render_certificate_pdf
+from app.certificates.transcript import TranscriptRow, transcript_pdf
 from app.certificates.typefaces import FALLBACKS, FONTS_DIR
 from tests.certificates.conftest import MakeDocument
 
@@ -64,3 +69,59 @@ def _embedded_fonts(pdf: bytes) -> list[str]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         fonts = document.pages[0].Resources.Font
         return [str(fonts[name].BaseFont) for name in fonts.keys()]  # noqa: SIM118
+
+
+NAMES = (
+    "Dr. Maria Elena Rodríguez",
+    "Nguyễn Thị Minh Khai",
+    "Αλέξανδρος Παπαδόπουλος",
+    "Анна Кузнецова",
+    "محمد الأحمد",
+    "דוד כהן",
+    "अनुष्का शर्मा",
+    "王秀英",
+    "山田はなこ",
+    "김민준",
+    "Ann (R&D) 3½ ٣ Lee",
+)
+
+
+def _both_ways(monkeypatch, make) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    fast = make()
+    monkeypatch.setattr(ArchivalPDF, "skip_ltr_bidi", False)
+    slow = make()
+    monkeypatch.setattr(ArchivalPDF, "skip_ltr_bidi", True)
+    return fast, slow
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_skipping_the_bidi_algorithm_for_left_to_right_text_changes_no_byte(
+    monkeypatch, make_document: MakeDocument, name: str
+):
+    document = make_document(learner_name=name, course_title=f"Ethics for {name}")
+    fast, slow = _both_ways(monkeypatch, lambda: render_certificate_pdf(document))
+    assert fast == slow
+    rows = [
+        TranscriptRow(
+            completed_on=date(2026, 3, day),
+            course_title=f"Course {day}: {name}",
+            course_version=day,
+            delivery_format="Online, self-paced",
+            ce_hours=Decimal("1.5"),
+            certificate_id=new_certificate_id(),
+            status="valid",
+        )
+        for day in (1, 2, 3)
+    ]
+    fast, slow = _both_ways(
+        monkeypatch,
+        lambda: transcript_pdf(name, "Groundwork Institute", rows, None, None, date(2026, 4, 1)),
+    )
+    assert fast == slow
+
+
+def test_only_text_with_nothing_right_to_left_skips_the_bidi_algorithm():
+    assert all_left_to_right("Nguyễn Thị 3.5 (hours) 王秀英")
+    assert not all_left_to_right("Lee محمد")
+    assert not all_left_to_right("Lee ٣")  # an Arabic-Indic digit
+    assert not all_left_to_right("Dana \u2067x\u2069")  # an isolate
