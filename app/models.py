@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
+from app.ceclaims.models import CeClaimReview
 from app.certificates.models import Certificate
 from app.db import Base
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
@@ -18,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "AttemptAnswer",
     "AuditEvent",
+    "CeClaimReview",
     "Certificate",
     "Choice",
     "ChoiceTally",

@@ -16,10 +16,13 @@ from app.config import PROJECT_ROOT
 from app.content.exporter import course_spec
 from app.content.importer import BrowserWork, browser_work, import_courses
 from app.content.reader import check_path, read_catalog
+from app.content.spec import CourseSpec
 from app.content.writer import write_course
 from app.db import db
 
 DEFAULT_PATH = PROJECT_ROOT / "courses"
+#: How the audit log names the operator's approval of the claims in imported files.
+APPROVED_BY = "operator command: flask courses import"
 
 
 def _report(problems: list) -> None:  # type: ignore[type-arg]
@@ -27,6 +30,18 @@ def _report(problems: list) -> None:  # type: ignore[type-arg]
         click.echo(str(problem), err=True)
     count = len(problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+
+
+def _warn_about_seat_time(specs: list[CourseSpec]) -> None:
+    """Say which courses claim more CE hours than their minimum seat time backs."""
+    for spec in specs:
+        seat = spec.seat_time_hours()
+        if spec.ce_hours > seat:
+            click.echo(
+                f"warning: {spec.slug} claims {spec.ce_hours} CE hours, but its lessons' "
+                f"minimum times and quiz questions add up to {seat} hours",
+                err=True,
+            )
 
 
 @click.group("courses")
@@ -38,10 +53,11 @@ def courses() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
 def check(path: Path) -> None:
     """Validate the course files under PATH; exit 1 if anything is wrong."""
-    problems = check_path(path)
+    specs, problems = read_catalog(path)
     if problems:
         _report(problems)
         raise SystemExit(1)
+    _warn_about_seat_time(specs)
     click.echo(f"{path}: no problems found.")
 
 
@@ -119,6 +135,10 @@ def import_command(
     """Check, then import every course under PATH in one transaction (all or nothing).
 
     A course edited in the browser since its last import is kept as it is.
+
+    Whoever can run this command operates the site for the provider, so the CE claims in
+    the files take effect at once and are audited as approved by this command; a zip
+    uploaded in the browser becomes a draft whose claim an administrator approves.
     """
     specs, problems = read_catalog(path)
     if problems:
@@ -128,10 +148,12 @@ def import_command(
     person = _importer(as_email)
     if replace_browser_edits:
         _confirm_replacement(specs, person, yes)
+    _warn_about_seat_time(specs)
     results = import_courses(
         specs,
         actor_id=person.id if person else None,
         replace_browser_edits=replace_browser_edits,
+        approved_by=APPROVED_BY,
     )
     for result in results:
         if result.outcome == "kept":

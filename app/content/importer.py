@@ -33,6 +33,8 @@ from app.catalog.models import (
     Quiz,
 )
 from app.content.exporter import course_spec
+from app.ceclaims.claim import CeClaim
+from app.ceclaims.services import supersede_pending
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
@@ -100,7 +102,10 @@ def browser_work(specs: list[CourseSpec]) -> list[BrowserWork]:
 
 
 def import_courses(
-    specs: list[CourseSpec], actor_id: int | None = None, replace_browser_edits: bool = False
+    specs: list[CourseSpec],
+    actor_id: int | None = None,
+    replace_browser_edits: bool = False,
+    approved_by: str | None = None,
 ) -> list[ImportResult]:
     """Apply every spec in one transaction: all of them, or (on any error) none.
 
@@ -108,6 +113,10 @@ def import_courses(
     (outcome "kept") unless ``replace_browser_edits``; then the published browser edits
     are replaced by the files' version and the audit log says who undid what. A draft is
     never touched: it stays for its authors to publish or discard.
+
+    ``approved_by`` names the operator command that stands for the provider's approval
+    of the CE claims in the files (``flask courses import``); each changed claim is then
+    audited as approved by it.
     """
     try:
         edited = {work.slug: work for work in browser_work(specs)}
@@ -118,7 +127,7 @@ def import_courses(
                 version = db.session.scalar(select(Course.version).where(Course.slug == spec.slug))
                 results.append(ImportResult(spec.slug, "kept", version or 1))
                 continue
-            result = apply_course(spec, actor_id=actor_id)
+            result = apply_course(spec, actor_id=actor_id, approved_by=approved_by)
             if work is not None and work.published_at is not None:
                 course_id = db.session.scalar(select(Course.id).where(Course.slug == spec.slug))
                 record(
@@ -138,7 +147,10 @@ def import_courses(
 
 
 def apply_course(
-    spec: CourseSpec, actor_id: int | None = None, from_files: bool = True
+    spec: CourseSpec,
+    actor_id: int | None = None,
+    from_files: bool = True,
+    approved_by: str | None = None,
 ) -> ImportResult:
     """Create or update one course from its spec inside the caller's transaction.
 
@@ -160,6 +172,7 @@ def apply_course(
         return ImportResult(spec.slug, "unchanged", course.version)
     now = utcnow()
     created = course is None
+    previous = None if created or course.published_at is None else CeClaim.of_course(course)
     if course is None:
         course = Course(
             slug=spec.slug,
@@ -189,6 +202,19 @@ def apply_course(
         recount_furthest(course.id)
     index_course(course)  # search finds what learners now read, nothing retired
     outcome = "created" if created else "updated"
+    if approved_by is not None:
+        supersede_pending(course.id)  # the files replace whatever an instructor asked for
+        claim = CeClaim.of_spec(spec)
+        if claim != previous:
+            record(
+                "ce_claim.approved",
+                "course",
+                course.id,
+                actor_id=actor_id,
+                via=approved_by,
+                previous=previous.to_dict() if previous else None,
+                claim=claim.to_dict(),
+            )
     if from_files:
         record(
             f"course.{outcome}_from_files",
@@ -265,6 +291,8 @@ def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
         lesson.position = position
         lesson.title = spec.title
         lesson.minutes = spec.minutes
+        lesson.declared_min_seconds = spec.min_seconds
+        lesson.min_seconds = spec.minimum_seconds
         lesson.body = spec.body
         lesson.body_html = render_markdown(spec.body, link_resolver=lesson_href)
         lesson.retired_at = None

@@ -160,11 +160,11 @@ def test_new_files_do_not_reopen_an_archived_course(app, runner, files, make_use
 
 
 def test_an_existing_site_upgraded_keeps_the_browser_edits_made_before(runner, files, edited):
-    """Migration 0008 reads the audit log: the next `make run` after upgrading keeps them."""
+    """Migration 0010 reads the audit log: the next `make run` after upgrading keeps them."""
     from app.migrate import downgrade, upgrade
 
     db.session.close()
-    downgrade(db.engine, "0007")
+    downgrade(db.engine, "0009")
     upgrade(db.engine)
     assert "grounding: kept" in seed(runner, files).output
     assert "Orienting to the room" in lesson_titles()

@@ -187,7 +187,7 @@ def test_the_migration_fills_the_index_from_what_is_already_published(app, curri
     from app.migrate import downgrade, upgrade
 
     db.session.close()
-    downgrade(db.engine, "0008")
+    downgrade(db.engine, "0010")
     upgrade(db.engine)
     lessons = [hit.lesson_title for hit in search("window of tolerance") if hit.lesson_title]
     assert lessons[0] == "The window of tolerance in a dosing session"

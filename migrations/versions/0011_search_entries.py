@@ -4,8 +4,8 @@
 lesson; the full-text index over it is FTS5 on SQLite and a GIN tsvector index on
 PostgreSQL (``app.search.index``). Filled here from the content already published.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 21:45:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 from app.search.index import create_index, drop_index
 from app.search.text import clean, plain_text
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
