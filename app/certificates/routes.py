@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.catalog.services import certificates_of_closed_courses
 from app.certificates import corrections, services, storage
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.catchup import announce, catch_up

@@ -15,7 +15,7 @@ from app.catalog.services import teaches
 from app.config import PROJECT_ROOT
 from app.content.exporter import course_spec
 from app.content.importer import BrowserWork, browser_work, import_courses
-from app.content.reader import check_path, read_catalog
+from app.content.reader import read_catalog
 from app.content.spec import CourseSpec
 from app.content.writer import write_course
 from app.db import db

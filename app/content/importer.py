@@ -32,9 +32,9 @@ from app.catalog.models import (
     Question,
     Quiz,
 )
-from app.content.exporter import course_spec
 from app.ceclaims.claim import CeClaim
 from app.ceclaims.services import supersede_pending
+from app.content.exporter import course_spec
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
