@@ -222,7 +222,7 @@ def approve_claim(review: CeClaimReview, admin: User) -> ImportResult:
             db.session.execute(delete(CourseDraft).where(CourseDraft.course_id == course.id))
             db.session.expunge(draft)
         _record_approval(course, admin, published, spec, review)
-        result = apply_course(spec, actor_id=admin.id)
+        result = apply_course(spec, actor_id=admin.id, from_files=False)
         record(
             "course.published",
             "course",

@@ -87,7 +87,7 @@ def test_the_provider_sees_both_claims_side_by_side_and_approves(
     assert fresh.approval_statement == STATEMENT
     assert authoring.find_draft(fresh) is None
     assert "0.25 CE hours" in client.get(f"/courses/{course.slug}").get_data(as_text=True)
-    assert actions()[-3:] == ["ce_claim.approved", "course.updated_from_files", "course.published"]
+    assert actions()[-2:] == ["ce_claim.approved", "course.published"]
     approved = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ce_claim.approved"))
     assert approved.details["previous"]["ce_hours"] == "1"
     assert approved.details["claim"]["ce_hours"] == "0.25"
@@ -195,7 +195,7 @@ def test_an_administrator_publishing_sets_the_claim_as_the_provider(client, make
     client.post(f"/teaching/{course.slug}/publish")
     db.session.expire_all()
     assert db.session.get(Course, course.id).ce_hours == Decimal("0.5")
-    assert actions()[-3:] == ["ce_claim.approved", "course.updated_from_files", "course.published"]
+    assert actions()[-2:] == ["ce_claim.approved", "course.published"]
 
 
 def test_files_count_as_approved_only_through_the_operator_command(app, runner, tmp_path):
