@@ -2,7 +2,14 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# What serving needs, then the test tools on top, then the benchmark client: `make run`
+# installs only the first, so a newcomer's first start does not wait for the others.
+SERVE  := $(VENV)/.installed-serve
+STAMP  := $(VENV)/.installed-test
+BENCHED := $(VENV)/.installed-bench
+# `make run PORT=5001 HOST=0.0.0.0`; links, mails and QR codes follow (app/config.py).
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 export FLASK_APP := wsgi:app
 
 .PHONY: run test test-browser test-postgres lint lock migrate seed bench clean
@@ -10,22 +17,33 @@ export FLASK_APP := wsgi:app
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+$(SERVE): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[test,bench]"
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	touch $(SERVE)
+
+$(STAMP): $(SERVE)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
 	touch $(STAMP)
+
+$(BENCHED): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test,bench]"
+	touch $(BENCHED)
 
 install: $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(SERVE)
 	$(BIN)/flask db upgrade
 
 seed: migrate
 	$(BIN)/flask courses import courses
 	$(BIN)/flask demo seed
 
+# FLASK_RUN_HOST/PORT are what `flask run` reads, and what SITE_URL is derived from.
+run: export FLASK_RUN_HOST = $(HOST)
+run: export FLASK_RUN_PORT = $(PORT)
 run: seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
@@ -39,7 +57,7 @@ test-browser: $(STAMP)
 
 # Load benchmarks under Gunicorn on SQLite and PostgreSQL (bench/README.md); about an hour
 # the first time (seeding 100,000 learners per database), BENCH_ARGS=--quick for a smoke run.
-bench: $(STAMP)
+bench: $(BENCHED)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)

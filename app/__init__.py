@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
     from app.catalog.routes import bp as catalog
+    from app.ceclaims.routes import bp as ceclaims
     from app.certificates.routes import bp as certificates
     from app.evaluations.routes import bp as evaluations
     from app.insight.routes import bp as insight
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin, mail,
+        authoring, publishing, preview, insight, admin, mail, ceclaims,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -99,10 +100,12 @@ def register_blueprints(app: Flask) -> None:
 def register_web_behaviour(app: Flask) -> None:
     """Error pages, security headers and the helpers templates share."""
     from app import errors, security, templating
+    from app.certificates import catchup
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    catchup.init_app(app)  # certificates held back by an approval period, issued at sign-in
 
 
 def register_commands(app: Flask) -> None:

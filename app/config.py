@@ -50,6 +50,24 @@ def _development_secret(folder: Path) -> str:
     return key
 
 
+#: Addresses that mean "every interface": a link must name one a browser can reach.
+_WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 (compared, never bound)  # nosec B104
+
+
+def served_url(env: Mapping[str, str]) -> str:
+    """The address ``flask run`` serves (``make run HOST=... PORT=...``), for links that leave.
+
+    Without ``SITE_URL``, the certificate's QR code and the links in mails follow the port
+    the development server was started on, so ``make run PORT=5001`` needs no other setting.
+    """
+    host = env.get("FLASK_RUN_HOST", "").strip()
+    host = "127.0.0.1" if host in _WILDCARD_HOSTS else host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    port = env.get("FLASK_RUN_PORT", "").strip() or "5000"
+    return f"http://{host}:{port}"
+
+
 def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the settings dictionary from environment variables."""
     env = os.environ if environ is None else environ
@@ -66,7 +84,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{folder / 'groundwork.sqlite3'}"),
         "PROVIDER_NAME": env.get("PROVIDER_NAME", "Groundwork Demo Provider"),
         "APPROVAL_STATEMENT": env.get("APPROVAL_STATEMENT", DEMO_APPROVAL_STATEMENT),
-        "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000"),
+        "SITE_URL": env.get("SITE_URL") or served_url(env),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Groundwork <no-reply@groundwork.example>"),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),

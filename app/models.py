@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
+from app.ceclaims.models import CeClaimReview
 from app.certificates.models import Certificate
 from app.db import Base
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
@@ -11,12 +12,14 @@ from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.mail.models import OutboundMail
 from app.quizzes.models import AttemptAnswer, QuizAttempt
+from app.search.models import SearchEntry
 
 metadata = Base.metadata
 
 __all__ = [
     "AttemptAnswer",
     "AuditEvent",
+    "CeClaimReview",
     "Certificate",
     "Choice",
     "ChoiceTally",
@@ -36,6 +39,7 @@ __all__ = [
     "QuestionTally",
     "Quiz",
     "QuizAttempt",
+    "SearchEntry",
     "User",
     "metadata",
 ]

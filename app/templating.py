@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from app.content.markdown import render_inline
+from app.content.seattime import format_duration
 
 
 def format_hours(value: Decimal | float | int | None) -> str:
@@ -54,5 +55,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_hours, "hours")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_minutes, "minutes")
+    app.add_template_filter(format_duration, "duration")
     app.add_template_filter(inline_markdown, "inline_markdown")
     app.context_processor(_site_context)

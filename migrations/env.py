@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 from app.db import UTCDateTime
 from app.models import metadata
+from app.search.index import is_index_object
 
 config = context.config
 
@@ -18,6 +19,11 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the full-text index to its own migration: no model describes it."""
+    return not is_index_object(name, type_)
+
+
 def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
     """Configure Alembic on ``connection`` and run the migrations."""
     context.configure(
@@ -26,6 +32,7 @@ def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -116,6 +116,34 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
     return app
 
 
+#: ``app.learning.services.seat_time_needed`` as the app defines it, kept while it is patched.
+_REAL_SEAT_TIME: list[Any] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lessons_complete_at_once() -> Iterator[None]:
+    """Tests of other things complete lessons at once, as before lessons had a minimum
+    time (the course's own ``min_seconds_per_lesson`` still applies); session-wide, so
+    worlds built once for many tests see it too."""
+    from app.learning import services
+
+    _REAL_SEAT_TIME.append(services.seat_time_needed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            services, "seat_time_needed", lambda course, lesson: course.min_seconds_per_lesson
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def seat_time(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests marked ``seat_time`` get every lesson's real minimum time."""
+    if request.node.get_closest_marker("seat_time") is not None:
+        from app.learning import services
+
+        monkeypatch.setattr(services, "seat_time_needed", _REAL_SEAT_TIME[0])
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     """The application under test, with an app context pushed."""

@@ -21,6 +21,7 @@ PROTECTED = [
     ("GET", "/admin/audit", {Role.ADMIN}),
     ("GET", "/admin/mail", {Role.ADMIN}),
     ("POST", "/admin/mail/1/retry", {Role.ADMIN}),
+    ("GET", "/admin/ce-claims/", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
@@ -174,10 +175,15 @@ def test_every_route_is_in_this_matrix(app):
             "/contexts/<name>",
             # Public, POST only, CSRF-exempt: the credential check as JSON.
             "/api/credentials/verify",
+            # administrators only: tests/ceclaims/test_approval.py tries them as an instructor
+            "/admin/ce-claims/<int:review_id>",
+            "/admin/ce-claims/<int:review_id>/approve",
+            "/admin/ce-claims/<int:review_id>/decline",
             "/records/<slug>",
             "/records/<slug>/completions.csv",
             "/records/<slug>/participants.csv",
             "/records/<slug>/evaluations.csv",
+            "/records/<slug>/time-on-task.csv",
             "/transcript.csv",
             "/transcript.pdf",
         }

@@ -177,6 +177,8 @@ class CourseSettingsForm(CreateCourseForm):
     modules_unlock_in_order = BooleanField("Modules open in order")
     min_seconds_per_lesson = IntegerField(
         "Minimum seconds per lesson",
+        description="A floor for every lesson, on top of each lesson's own minimum time "
+        "(never zero: read from its words, or set on the lesson).",
         validators=[
             InputRequired("Enter 0 or more."),
             NumberRange(min=0, max=86400, message="Use 0 to 86400 seconds (a day)."),
@@ -279,6 +281,12 @@ class LessonForm(WebForm):
             NumberRange(1, 600, "Use 1 to 600 minutes."),
         ],
         description="The honest time to read it and do its exercise.",
+    )
+    min_seconds = IntegerField(
+        "Minimum time in seconds",
+        validators=[Optional(), NumberRange(1, 36000, "Use 1 to 36000 seconds, or leave empty.")],
+        description="Learners cannot mark the lesson complete sooner. Empty: its reading "
+        "time at 238 words a minute. Add the time its exercise asks for.",
     )
     body = TextAreaField(
         "Lesson (Markdown)", validators=[DataRequired("Write the lesson."), Length(max=100000)]

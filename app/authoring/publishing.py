@@ -22,6 +22,9 @@ from app.authoring.forms import (
 from app.authoring.routes import overview
 from app.authoring.services import AuthoringError
 from app.catalog.team import get_team_course
+from app.ceclaims import services as claims
+from app.ceclaims.claim import claim_changed
+from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.spec import ApprovalPeriod, CourseSpec
 from app.learning.services import LearningError, set_archived
@@ -126,19 +129,33 @@ def publish(slug: str) -> str | Response:
             flash(str(error), "error")
             problems = error.problems
         else:
-            flash(
-                f"Published: {found.title} is now version {result.version}. Learners' "
-                "progress and certificates are kept.",
-                "success",
-            )
+            if isinstance(result, CeClaimReview):
+                flash(
+                    "Awaiting CE approval: this version changes the course's CE claim, so an "
+                    "administrator approves it before learners see it. Learners keep "
+                    f"version {found.version} meanwhile.",
+                    "info",
+                )
+            else:
+                flash(
+                    f"Published: {found.title} is now version {result.version}. Learners' "
+                    "progress and certificates are kept.",
+                    "success",
+                )
             return overview(found)
     else:
         problems = services.check_spec(services.working_spec(found))
+    spec = services.working_spec(found)
     return render_template(
         "authoring/publish.html",
         course=found,
         problems=problems,
         changes=services.pending_changes(found),
+        spec=spec,
+        seat_hours=spec.seat_time_hours(),
+        needs_approval=claim_changed(services.published_spec(found), spec)
+        and not current_user.is_admin,
+        review=claims.pending_review(found),
     )
 
 

@@ -22,6 +22,7 @@ from app.authoring.services import AuthoringError
 from app.catalog import services as catalog
 from app.catalog.models import Course
 from app.catalog.team import get_team_course
+from app.ceclaims.services import courses_waiting, latest_review
 from app.content.markdown import render_markdown
 from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
@@ -40,7 +41,8 @@ def index() -> str:
     """The courses I teach."""
     courses = catalog.taught_courses(current_user)
     drafts = {c.id for c in courses if services.find_draft(c) is not None}
-    return render_template("authoring/index.html", courses=courses, drafts=drafts)
+    waiting = courses_waiting([c.id for c in courses])
+    return render_template("authoring/index.html", courses=courses, drafts=drafts, waiting=waiting)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -83,6 +85,7 @@ def course(slug: str) -> str:
         draft=services.find_draft(found),
         changes=services.pending_changes(found),
         owner=services.is_owner(current_user, found),
+        review=latest_review(found),
     )
 
 
@@ -214,6 +217,7 @@ def lesson(
         data={
             "title": current.title,
             "minutes": current.minutes,
+            "min_seconds": current.min_seconds,
             "body": current.body,
             "base": edits.fingerprint(current),
         }
@@ -237,7 +241,11 @@ def lesson(
                 )
             )
             new = LessonSpec(
-                slug=new_slug, title=form.title.data, minutes=form.minutes.data, body=body
+                slug=new_slug,
+                title=form.title.data,
+                minutes=form.minutes.data,
+                body=body,
+                min_seconds=form.min_seconds.data,
             )
             base = form.base.data or None
             try:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -23,6 +23,9 @@ from app.audit.services import record
 from app.authoring.changes import describe_changes
 from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff, CourseStatus
+from app.ceclaims import services as claims
+from app.ceclaims.claim import CeClaim, claim_changed
+from app.ceclaims.models import CeClaimReview, ReviewStatus
 from app.content.exporter import course_spec
 from app.content.importer import ImportResult, apply_course
 from app.content.problems import Problem
@@ -117,8 +120,13 @@ def pending_changes(course: Course) -> list[str]:
     return describe_changes(published_spec(course), CourseSpec.from_dict(draft.document))
 
 
-def publish(course: Course, user: User) -> ImportResult:
-    """Publish the draft: check it, apply it, bump the version, keep every learner's records."""
+def publish(course: Course, user: User) -> ImportResult | CeClaimReview:
+    """Publish the draft: check it, apply it, bump the version, keep every learner's records.
+
+    A draft that changes the CE claim (hours, approval statement, approval period) is
+    published only by the provider: from an instructor it becomes a request for CE
+    approval, and learners keep the published course until an administrator approves.
+    """
     draft = _take_turn(course)
     if draft is None:
         raise AuthoringError("There is no draft to publish.")
@@ -126,7 +134,10 @@ def publish(course: Course, user: User) -> ImportResult:
     problems = check_spec(spec)
     if problems:
         raise AuthoringError("The draft has problems to fix before it can be published.", problems)
-    changes = describe_changes(published_spec(course), spec)
+    published = published_spec(course)
+    if claim_changed(published, spec) and not user.is_admin:
+        return _request_approval(course, user, spec, published)
+    changes = describe_changes(published, spec)
     # Claim the draft first: a second publish at the same moment finds nothing to publish.
     claimed = db.session.execute(
         delete(CourseDraft).where(
@@ -138,7 +149,10 @@ def publish(course: Course, user: User) -> ImportResult:
         raise AuthoringError("The draft changed or was published a moment ago. Reload the page.")
     db.session.expunge(draft)
     try:
-        result = apply_course(spec, actor_id=user.id)
+        claims.supersede_pending(course.id)
+        if claim_changed(published, spec):  # an administrator sets the claim as the provider
+            _record_approval(course, user, published, spec, review=None)
+        result = apply_course(spec, actor_id=user.id, from_files=False)
         record(
             "course.published",
             "course",
@@ -151,6 +165,94 @@ def publish(course: Course, user: User) -> ImportResult:
     except Exception:
         db.session.rollback()
         raise
+    return result
+
+
+def _request_approval(
+    course: Course, user: User, spec: CourseSpec, published: CourseSpec | None
+) -> CeClaimReview:
+    try:
+        review = claims.add_request(course, user, spec, published)
+        db.session.commit()
+    except IntegrityError:  # another request for this course landed at the same moment
+        db.session.rollback()
+        raise AuthoringError(
+            "A request for CE approval was sent a moment ago. Reload the page."
+        ) from None
+    return review
+
+
+def _record_approval(
+    course: Course,
+    admin: User,
+    published: CourseSpec | None,
+    spec: CourseSpec,
+    review: CeClaimReview | None,
+) -> None:
+    record(
+        "ce_claim.approved",
+        "course",
+        course.id,
+        actor_id=admin.id,
+        review=review.id if review else None,
+        requested_by=review.requested_by_id if review else admin.id,
+        previous=CeClaim.of_spec(published).to_dict() if published else None,
+        claim=CeClaim.of_spec(spec).to_dict(),
+    )
+
+
+def approve_claim(review: CeClaimReview, admin: User) -> ImportResult:
+    """The provider approves a requested CE claim: the course as submitted is published."""
+    if not admin.is_admin:
+        raise AuthoringError("Only an administrator approves CE claims.")
+    if not review.is_pending:
+        raise AuthoringError("This request was already decided or replaced.")
+    course = db.session.get(Course, review.course_id)
+    assert course is not None  # the review's foreign key cascades with the course
+    if course.content_fingerprint != review.base_fingerprint:
+        claims.supersede_pending(course.id)
+        db.session.commit()
+        raise AuthoringError(
+            "The course was published again after this request, so the request no longer "
+            "describes what would change. The instructor can publish again to send a new one."
+        )
+    spec = CourseSpec.from_dict(review.document)
+    problems = check_spec(spec)
+    if problems:
+        raise AuthoringError("The submitted course has problems; decline it with a reason.")
+    published = published_spec(course)
+    changes = describe_changes(published, spec)
+    decided = db.session.execute(
+        update(CeClaimReview)
+        .where(CeClaimReview.id == review.id, CeClaimReview.status == ReviewStatus.PENDING.value)
+        .values(status=ReviewStatus.APPROVED.value, decided_by_id=admin.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:
+        db.session.rollback()
+        raise AuthoringError("This request was already decided or replaced. Reload the page.")
+    try:
+        # The draft is published now if nobody edited it after asking; later edits stay a draft.
+        draft = find_draft(course)
+        if draft is not None and draft.document == review.document:
+            db.session.execute(delete(CourseDraft).where(CourseDraft.course_id == course.id))
+            db.session.expunge(draft)
+        _record_approval(course, admin, published, spec, review)
+        result = apply_course(spec, actor_id=admin.id, from_files=False)
+        record(
+            "course.published",
+            "course",
+            course.id,
+            actor_id=admin.id,
+            version=result.version,
+            changes=changes,
+            requested_by=review.requested_by_id,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.refresh(review)
     return result
 
 

@@ -93,6 +93,9 @@ class Course(Base):
     version: Mapped[int] = mapped_column(default=1)
     #: Fingerprint of the content last applied, so an unchanged re-import is a no-op.
     content_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    #: When content edited in the browser was last published; None once files are applied.
+    #: ``flask courses import`` (and so ``make run``) leaves such a course alone.
+    edited_in_browser_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
@@ -171,6 +174,11 @@ class Lesson(Base):
     __table_args__ = (
         UniqueConstraint("module_id", "slug"),
         CheckConstraint("minutes >= 1", name="minutes_positive"),
+        CheckConstraint("min_seconds >= 1", name="min_seconds_positive"),
+        CheckConstraint(
+            "declared_min_seconds IS NULL OR declared_min_seconds = min_seconds",
+            name="declared_min_seconds_applies",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +187,11 @@ class Lesson(Base):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int]
+    #: The least seat time before the lesson can be marked complete (never zero): the
+    #: file's ``min_seconds``, else the body's reading time (``app.content.seattime``).
+    min_seconds: Mapped[int]
+    #: ``min_seconds`` as the course file declared it; None when derived from the words.
+    declared_min_seconds: Mapped[int | None]
     body: Mapped[str] = mapped_column(Text)
     #: The body rendered and sanitised once, when the content is saved.
     body_html: Mapped[str] = mapped_column(Text)

@@ -6,28 +6,29 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.catalog import services
+from app.certificates.catchup import announce, catch_up
 from app.certificates.services import current_certificates
 from app.certificates.standing import credited_hours
 from app.learning import services as learning
 from app.learning.progress import CourseProgress
 from app.learning.routes import step_url
+from app.search.services import search
 
 bp = Blueprint("catalog", __name__)
 
 
 @bp.route("/")
 def index() -> str:
-    """The catalog of published courses, filterable by topic and searchable by words."""
+    """The catalog of published courses, filterable by topic; a search lists matching lessons."""
     courses = services.published_courses()
     topics = sorted({t for c in courses for t in c.topics})
     topic = request.args.get("topic", "", type=str)[:80]
     query = request.args.get("q", "", type=str)[:200].strip()
     if topic:
         courses = [c for c in courses if topic in c.topics]
-    if query:
-        courses = [c for c in courses if services.matches(c, query)]
+    hits = search(query, course_ids=[c.id for c in courses] if topic else None) if query else []
     return render_template(
-        "catalog/index.html", courses=courses, topics=topics, topic=topic, query=query
+        "catalog/index.html", courses=courses, topics=topics, topic=topic, query=query, hits=hits
     )
 
 
@@ -55,6 +56,7 @@ def course(slug: str) -> str:
 @login_required
 def dashboard() -> str:
     """My courses with progress and the next step, completed courses, CE hours earned."""
+    announce(catch_up(current_user))  # certificates an approval period held back, issued now
     enrollments = {
         course.id: enrollment for enrollment, course in learning.enrollments_of(current_user)
     }
@@ -66,8 +68,9 @@ def dashboard() -> str:
             course,
             CourseProgress(learning.outline(course), records[course.id]),
         )
+        # Every enrolled course, whatever its status now: an archived one keeps its
+        # progress, hours and certificate here, marked as archived.
         for course in courses
-        if course.is_published
     ]
     in_progress = [m for m in mine if not m[2].course_complete]
     completed = [m for m in mine if m[2].course_complete]

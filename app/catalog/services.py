@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module
+from app.certificates.models import Certificate
 from app.db import db
 
 
@@ -19,12 +20,6 @@ def published_courses() -> list[Course]:
         .order_by(Course.title)
     )
     return list(db.session.scalars(statement))
-
-
-def matches(course: Course, query: str) -> bool:
-    """Whether every word of ``query`` appears in the course's title, summary or topics."""
-    haystack = " ".join([course.title, course.summary, *course.topics]).lower().replace("-", " ")
-    return all(word in haystack for word in query.lower().replace("-", " ").split())
 
 
 def published_course(slug: str) -> Course | None:
@@ -101,3 +96,17 @@ def assign_to_all_courses(user_id: int) -> int:
             added += 1
     db.session.commit()
     return added
+
+
+def certificates_of_closed_courses(user: User) -> set[str]:
+    """Public ids of the learner's certificates whose course is no longer open to enroll."""
+    return set(
+        db.session.scalars(
+            select(Certificate.public_id)
+            .join(Course, Course.id == Certificate.course_id)
+            .where(
+                Certificate.user_id == user.id,
+                Course.status != CourseStatus.PUBLISHED.value,
+            )
+        )
+    )

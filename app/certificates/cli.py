@@ -1,4 +1,4 @@
-"""``flask certificates verify FILE`` and ``rotate-key``: the credential check and the keys."""
+"""``flask certificates verify FILE``, ``rotate-key``, ``render-pdfs``, ``catch-up``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.certificates import services
+from app.certificates import services, storage
+from app.certificates.catchup import catch_up_command
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.issuer import KeyRing
 from app.certificates.keys import public_key_from_multibase, rotate_signing_key
@@ -57,3 +58,16 @@ def rotate_key() -> None:
     current_app.extensions.pop("certificate_signing_key", None)
     current_app.extensions.pop("certificate_retired_keys", None)
     click.echo(f"Now signing with {services.key_ring().method_id(key)}; restart the servers.")
+
+
+@certificates.command("render-pdfs")
+@click.option("--limit", type=click.IntRange(min=1), help="Render at most this many.")
+@with_appcontext
+def render_pdfs(limit: int | None) -> None:
+    """Render and store the PDFs of valid certificates that have none, so downloads are fast."""
+    count = storage.render_missing(limit)
+    click.echo(f"Rendered and stored {count} certificate PDF{'s' if count != 1 else ''}.")
+
+
+# Kept in its own module: issuing what the approval period held back (docs/completion.md).
+certificates.add_command(catch_up_command)

@@ -16,11 +16,19 @@ class GateState:
     today: dt.date
     approval_starts_on: dt.date | None = None
     approval_ends_on: dt.date | None = None
+    #: The learner is on the course's teaching team: no CE credit for teaching it.
+    teaches_course: bool = False
 
 
 def missing_conditions(state: GateState) -> list[str]:
     """What still stands between the learner and the certificate, in words; empty when none."""
     missing = []
+    if state.teaches_course:
+        missing.append(
+            "You teach this course, so it cannot give you CE credit: a certificate would "
+            "attest to learning from your own course. An administrator can take you off the "
+            "course's team if you no longer teach it."
+        )
     if not state.course_complete:
         missing.append("Complete every lesson and pass every quiz of the course.")
     if not state.evaluation_filed:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.certificates.standing import state_of
@@ -118,3 +127,26 @@ class CertificateCorrection(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     #: The certificate an approval issued.
     replacement_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+
+class CertificatePdf(Base):
+    """A certificate's PDF as first rendered, kept and served as is (never re-rendered).
+
+    A certificate is frozen at issue, so its PDF is too: the bytes are written once, at the
+    first download, and no code path updates them; a later change to the layout applies to
+    certificates not yet rendered, while `layout` records which layout made these bytes.
+    """
+
+    __tablename__ = "certificate_pdfs"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_is_hex_digest"),
+        CheckConstraint("length(layout) > 0", name="layout_named"),
+    )
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    #: SHA-256 of `body` in hex: the download's strong ETag, and a check the bytes are whole.
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: The renderer's layout version (`app.certificates.pdf.LAYOUT`) that made the bytes.
+    layout: Mapped[str] = mapped_column(String(40))
+    rendered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -6,13 +6,13 @@ tests check every requirement claimed (docs/certificates.md, "PDF conformance").
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC
 
 from fpdf import FPDF
 
 from app.certificates.archival import artifact, new_archival_pdf, tagged
 from app.certificates.document import CertificateDocument
+from app.certificates.fontcache import write_pdf
 from app.certificates.qr import QUIET_ZONE, dark_rectangles, qr_matrix
 from app.certificates.textfit import FittedText, fit
 from app.certificates.typefaces import Typefaces, choose_typefaces, printable
@@ -258,14 +258,18 @@ def _draw_qr(page: _Page, url: str) -> None:
             )
 
 
-#: Rendered certificates kept per process: a certificate is frozen at issue, so its PDF never
-#: changes, and rendering (fonts embedded and subset) costs far more than a download may.
-CACHED_CERTIFICATES = 256
+#: The layout version stored beside each rendered PDF (`CertificatePdf.layout`). Change it
+#: whenever a change here alters what a new PDF looks like: stored PDFs keep their bytes,
+#: and this says which layout each one was made with.
+LAYOUT = "2026-12-pdfua-pdfa2b"
 
 
-@functools.lru_cache(maxsize=CACHED_CERTIFICATES)
 def render_certificate_pdf(document: CertificateDocument) -> bytes:
-    """Return the certificate as PDF bytes: one Letter landscape page, deterministic, cached."""
+    """Return the certificate as PDF bytes: one Letter landscape page, deterministic.
+
+    Rendering takes hundreds of milliseconds (a CJK name more), so downloads are served
+    from the bytes stored at the first one (`app.certificates.storage`), not from here.
+    """
     return _render(document)
 
 
@@ -280,4 +284,4 @@ def _render(document: CertificateDocument) -> bytes:
     _draw_details(page, document)
     _draw_footer(page, document)
     _draw_qr(page, document.verification_url)
-    return bytes(pdf.output())
+    return write_pdf(pdf)

@@ -19,14 +19,15 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.certificates import corrections, services
+from app.catalog.services import certificates_of_closed_courses
+from app.certificates import corrections, services, storage
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
+from app.certificates.catchup import announce, catch_up
 from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
 from app.certificates.identifiers import display_id, parse_certificate_id
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
-from app.certificates.pdf import render_certificate_pdf
 from app.certificates.services import CertificateError
 from app.certificates.standing import State
 from app.certificates.transcript import (
@@ -39,6 +40,7 @@ from app.db import utcnow
 from app.evaluations.services import find_evaluation
 from app.extensions import csrf, limiter
 from app.learning.routes import get_course, require_enrollment
+from app.learning.timeontask import LessonTime, by_module, lesson_times, modules_of
 
 bp = Blueprint("certificates", __name__)
 
@@ -60,6 +62,8 @@ def claim(slug: str) -> str | Response:
     if isinstance(enrollment, Response):
         return enrollment
     certificate = services.current_certificate(current_user.id, course.id)
+    if certificate is None and announce(catch_up(current_user)):  # the period has opened
+        certificate = services.current_certificate(current_user.id, course.id)
     if certificate is not None:
         return redirect(url_for("certificates.show", public_id=certificate.public_id))
     state = services.gate_state(current_user, course, enrollment)
@@ -72,6 +76,7 @@ def claim(slug: str) -> str | Response:
         form=AttestationForm(),
         evaluation=find_evaluation(current_user, course),
         seconds=services.seconds_on_task(current_user, course),
+        modules=modules_of(current_user.id, course.id),
     )
 
 
@@ -145,13 +150,18 @@ def pdf(public_id: str) -> Response:
     certificate = get_own_certificate(public_id)
     if certificate.status != State.VALID:
         return _unavailable(certificate)
-    body = render_certificate_pdf(services.document_of(certificate))
+    stored = storage.certificate_pdf(certificate)
     name = f"groundwork-certificate-{display_id(certificate.public_id)}.pdf"
-    return Response(
-        body,
+    response = Response(
+        stored.body,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+    # Personal: no shared cache keeps it. "no-cache" lets the browser keep a copy but ask
+    # every time, so a revocation (checked above) takes effect; the ETag makes asking cheap.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(stored.sha256)
+    return response.make_conditional(request)
 
 
 @bp.route("/certificates/<public_id>/credential.json")
@@ -323,18 +333,26 @@ def _transcript_rows() -> tuple[list[TranscriptRow], dt.date | None, dt.date | N
     start, end = _date_arg("start"), _date_arg("end")
     if start and end and start > end:
         start, end = end, start
-    rows = [
-        TranscriptRow(
-            c.completed_on,
-            c.course_title,
-            c.course_version,
-            c.delivery_format,
-            c.ce_hours,
-            c.public_id,
-            c.status,
+    certificates = services.certificates_between(current_user, start, end)
+    times: dict[int, list[LessonTime]] = {}
+    for time in lesson_times({c.course_id for c in certificates}, [current_user.id]):
+        times.setdefault(time.course_id, []).append(time)
+    rows = []
+    for c in certificates:
+        modules = by_module(times.get(c.course_id, ()))
+        rows.append(
+            TranscriptRow(
+                c.completed_on,
+                c.course_title,
+                c.course_version,
+                c.delivery_format,
+                c.ce_hours,
+                c.public_id,
+                c.status,
+                seconds_on_task=sum(m.seconds for m in modules),
+                modules=modules,
+            )
         )
-        for c in services.certificates_between(current_user, start, end)
-    ]
     return rows, start, end
 
 
@@ -351,6 +369,7 @@ def transcript() -> str:
         end=end,
         total=total_hours(rows),
         bad_dates=bad_dates,
+        closed=certificates_of_closed_courses(current_user),
     )
 
 
@@ -382,5 +401,9 @@ def transcript_as_pdf() -> Response:
     return Response(
         body,
         mimetype="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="transcript.pdf"'},
+        # Personal, and made fresh for today: no cache, private or shared, keeps a copy.
+        headers={
+            "Content-Disposition": 'attachment; filename="transcript.pdf"',
+            "Cache-Control": "no-store",
+        },
     )

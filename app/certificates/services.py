@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.catalog.models import Course, Lesson, Module
+from app.catalog.models import Course, CourseStaff, Lesson, Module
 from app.certificates.credential import (
     VerificationResult,
     build_credential,
@@ -80,7 +80,18 @@ def gate_state(user: User, course: Course, enrollment: Enrollment) -> GateState:
         today=utcnow().date(),
         approval_starts_on=course.approval_starts_on,
         approval_ends_on=course.approval_ends_on,
+        teaches_course=teaches(user, course),
     )
+
+
+def teaches(user: User, course: Course) -> bool:
+    """Whether the user is on the course's teaching team."""
+    found = db.session.scalar(
+        select(CourseStaff.user_id).where(
+            CourseStaff.course_id == course.id, CourseStaff.user_id == user.id
+        )
+    )
+    return found is not None
 
 
 def seconds_on_task(user: User, course: Course) -> int:

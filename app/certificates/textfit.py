@@ -31,11 +31,33 @@ class FittedText:
         return self.line_height * len(self.lines)
 
 
+def width_of(pdf: FPDF, text: str) -> float:
+    """`pdf.get_string_width(text)` in the current font, remembered for the document.
+
+    Fitting tries many sizes and balancing many widths, measuring the same words and lines
+    again and again; each measurement runs the bidi algorithm and HarfBuzz, so a repeat is
+    a dictionary look-up instead (the same number, so the layout is unchanged).
+    """
+    widths: dict[tuple[object, ...], float] = pdf.__dict__.setdefault("_groundwork_widths", {})
+    key = (
+        pdf.font_family,
+        pdf.font_style,
+        pdf.font_size_pt,
+        pdf.char_spacing,
+        pdf.font_stretching,
+        text,
+    )
+    width = widths.get(key)
+    if width is None:
+        width = widths[key] = pdf.get_string_width(text)
+    return width
+
+
 def _split_long_word(pdf: FPDF, word: str, width: float, line: str) -> list[str]:
     """Break a word wider than the box (a URL) between characters, starting on `line`."""
     pieces, current = [], f"{line} " if line else ""
     for char in word:
-        if current.strip() and pdf.get_string_width(current + char) > width:
+        if current.strip() and width_of(pdf, current + char) > width:
             pieces.append(current.rstrip())
             current = ""
         current += char
@@ -50,15 +72,15 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
         if not words:
             continue
         joined = " ".join(words)
-        if pdf.get_string_width(joined) <= width:  # the common case: one measurement
+        if width_of(pdf, joined) <= width:  # the common case: one measurement
             lines.append(joined)
             continue
         current = ""
         for word in words:
             candidate = f"{current} {word}" if current else word
-            if pdf.get_string_width(candidate) <= width:
+            if width_of(pdf, candidate) <= width:
                 current = candidate
-            elif pdf.get_string_width(word) <= width:
+            elif width_of(pdf, word) <= width:
                 lines.append(current)
                 current = word
             else:

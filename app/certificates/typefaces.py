@@ -19,6 +19,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from app.certificates.fontcache import add_font
 from app.safetext import hidden_characters
 
 FONTS_DIR = Path(__file__).parent / "fonts"
@@ -103,7 +104,16 @@ def _fallbacks_for(text: str) -> list[Fallback]:
     order = list(FALLBACKS)
     if any(code in _KANA for code in missing):
         order.sort(key=lambda face: face.family != "NotoSansJP")
-    return [face for face in order if missing & _characters(face.path)]
+    # Each character goes to the first face that has it; a face no character goes to is
+    # left out (the three CJK faces share most Han characters: parsing and embedding the
+    # two unused ones cost over a second per Chinese name).
+    used = set()
+    for code in missing:
+        for face in order:
+            if code in _characters(face.path):
+                used.add(face)
+                break
+    return [face for face in order if face in used]
 
 
 @functools.cache
@@ -142,10 +152,10 @@ def printable(text: str, faces: Typefaces | None = None) -> str:
 def choose_typefaces(pdf: FPDF, texts: Iterable[str]) -> Typefaces:
     """Add the bundled faces and the fallbacks `texts` need to `pdf`; turn on text shaping."""
     for (family, style), filename in BUNDLED_FACES.items():
-        pdf.add_font(family, style, FONTS_DIR / filename)
+        add_font(pdf, family, style, FONTS_DIR / filename)
     needed = _fallbacks_for("".join(unicodedata.normalize("NFC", text) for text in texts))
     for face in needed:
-        pdf.add_font(face.family, "", face.path)
+        add_font(pdf, face.family, "", face.path)
     if needed:
         # Not exact: a bold or italic name in Arabic or Chinese is set in the regular face.
         pdf.set_fallback_fonts([face.family for face in needed], exact_match=False)

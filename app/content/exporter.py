@@ -58,7 +58,13 @@ def course_spec(course: Course) -> CourseSpec:
                 summary=module.summary,
                 objectives=tuple(ObjectiveSpec.from_dict(o) for o in module.objectives),
                 lessons=tuple(
-                    LessonSpec(slug=le.slug, title=le.title, minutes=le.minutes, body=le.body)
+                    LessonSpec(
+                        slug=le.slug,
+                        title=le.title,
+                        minutes=le.minutes,
+                        body=le.body,
+                        min_seconds=le.declared_min_seconds,
+                    )
                     for le in module.active_lessons
                 ),
                 quiz=_quiz_spec(module.quiz),

@@ -4,10 +4,16 @@ Identity is the slug. Nothing a learner may have used is deleted: a module,
 lesson or question that disappears from the files is retired. Choices are
 rewritten in place, because every attempt keeps its own snapshot of what it
 asked.
+
+Nor is an instructor's work: a course edited in the browser since its files were
+last applied (published from the browser, or with a draft waiting) is kept as it
+is unless the import is told to replace browser edits, which is audited under the
+person who asked, with what it undid.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
+from app.authoring.changes import describe_changes
+from app.authoring.models import CourseDraft
 from app.catalog.models import (
     Choice,
     Course,
@@ -24,10 +32,14 @@ from app.catalog.models import (
     Question,
     Quiz,
 )
+from app.ceclaims.claim import CeClaim
+from app.ceclaims.services import supersede_pending
+from app.content.exporter import course_spec
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
 from app.insight.tallies import recount_furthest
+from app.search.services import index_course
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,21 @@ class ImportResult:
     """What an import did to one course."""
 
     slug: str
-    outcome: str  # "created", "updated" or "unchanged"
+    outcome: str  # "created", "updated", "unchanged" or "kept" (browser edits left alone)
     version: int
+
+
+@dataclass(frozen=True)
+class BrowserWork:
+    """Work done in the browser on a course since its files were last applied."""
+
+    slug: str
+    #: When browser edits were last published, if they were.
+    published_at: dt.datetime | None
+    #: When an unpublished draft was last saved, if there is one (an import never touches it).
+    draft_saved_at: dt.datetime | None
+    #: What publishing the files would undo of the published browser edits, in words.
+    lost: tuple[str, ...]
 
 
 def lesson_href(path: str) -> str:
@@ -52,10 +77,68 @@ def lesson_href(path: str) -> str:
     return target + hash_mark + anchor
 
 
-def import_courses(specs: list[CourseSpec], actor_id: int | None = None) -> list[ImportResult]:
-    """Apply every spec in one transaction: all of them, or (on any error) none."""
+def browser_work(specs: list[CourseSpec]) -> list[BrowserWork]:
+    """The courses among ``specs`` whose files differ from work done in the browser."""
+    found = []
+    for spec in specs:
+        course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+        if course is None or course.content_fingerprint == spec.fingerprint():
+            continue
+        draft = db.session.get(CourseDraft, course.id)
+        if course.edited_in_browser_at is None and draft is None:
+            continue
+        lost: tuple[str, ...] = ()
+        if course.edited_in_browser_at is not None:
+            lost = tuple(describe_changes(course_spec(course), spec))
+        found.append(
+            BrowserWork(
+                slug=spec.slug,
+                published_at=course.edited_in_browser_at,
+                draft_saved_at=draft.updated_at if draft is not None else None,
+                lost=lost,
+            )
+        )
+    return found
+
+
+def import_courses(
+    specs: list[CourseSpec],
+    actor_id: int | None = None,
+    replace_browser_edits: bool = False,
+    approved_by: str | None = None,
+) -> list[ImportResult]:
+    """Apply every spec in one transaction: all of them, or (on any error) none.
+
+    A course edited in the browser since its files were last applied is kept as it is
+    (outcome "kept") unless ``replace_browser_edits``; then the published browser edits
+    are replaced by the files' version and the audit log says who undid what. A draft is
+    never touched: it stays for its authors to publish or discard.
+
+    ``approved_by`` names the operator command that stands for the provider's approval
+    of the CE claims in the files (``flask courses import``); each changed claim is then
+    audited as approved by it.
+    """
     try:
-        results = [apply_course(spec, actor_id=actor_id) for spec in specs]
+        edited = {work.slug: work for work in browser_work(specs)}
+        results = []
+        for spec in specs:
+            work = edited.get(spec.slug)
+            if work is not None and not replace_browser_edits:
+                version = db.session.scalar(select(Course.version).where(Course.slug == spec.slug))
+                results.append(ImportResult(spec.slug, "kept", version or 1))
+                continue
+            result = apply_course(spec, actor_id=actor_id, approved_by=approved_by)
+            if work is not None and work.published_at is not None:
+                course_id = db.session.scalar(select(Course.id).where(Course.slug == spec.slug))
+                record(
+                    "course.browser_edits_replaced",
+                    "course",
+                    course_id,
+                    actor_id=actor_id,
+                    version=result.version,
+                    lost=list(work.lost),
+                )
+            results.append(result)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -63,8 +146,17 @@ def import_courses(specs: list[CourseSpec], actor_id: int | None = None) -> list
     return results
 
 
-def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
-    """Create or update one course from its spec inside the caller's transaction."""
+def apply_course(
+    spec: CourseSpec,
+    actor_id: int | None = None,
+    from_files: bool = True,
+    approved_by: str | None = None,
+) -> ImportResult:
+    """Create or update one course from its spec inside the caller's transaction.
+
+    ``from_files`` is False for a publish from the browser, which the caller audits and
+    which marks the course as edited in the browser (so ``make run`` keeps it).
+    """
     fingerprint = spec.fingerprint()
     course = db.session.scalar(
         select(Course)
@@ -75,9 +167,12 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
         )
     )
     if course is not None and course.content_fingerprint == fingerprint:
+        if from_files:  # the files hold what was published (say, exported): in step again
+            course.edited_in_browser_at = None
         return ImportResult(spec.slug, "unchanged", course.version)
     now = utcnow()
     created = course is None
+    previous = None if created or course.published_at is None else CeClaim.of_course(course)
     if course is None:
         course = Course(
             slug=spec.slug,
@@ -92,25 +187,43 @@ def apply_course(spec: CourseSpec, actor_id: int | None = None) -> ImportResult:
         course.status = CourseStatus.PUBLISHED.value
     else:
         course.version += 1
-        course.status = CourseStatus.PUBLISHED.value
+        # New content does not reopen an archived course: archiving is the owner's call.
+        if course.status != CourseStatus.ARCHIVED.value:
+            course.status = CourseStatus.PUBLISHED.value
     _apply_settings(course, spec)
     course.content_fingerprint = fingerprint
     course.updated_at = now
+    course.edited_in_browser_at = None if from_files else now
     db.session.flush()
     _apply_modules(course, spec.modules)
     _apply_final_quiz(course, spec.final_quiz)
     db.session.flush()
     if not created:  # lessons may have moved, arrived or retired: whose furthest is which
         recount_furthest(course.id)
+    index_course(course)  # search finds what learners now read, nothing retired
     outcome = "created" if created else "updated"
-    record(
-        f"course.{outcome}_from_files",
-        "course",
-        course.id,
-        actor_id=actor_id,
-        version=course.version,
-        slug=course.slug,
-    )
+    if approved_by is not None:
+        supersede_pending(course.id)  # the files replace whatever an instructor asked for
+        claim = CeClaim.of_spec(spec)
+        if claim != previous:
+            record(
+                "ce_claim.approved",
+                "course",
+                course.id,
+                actor_id=actor_id,
+                via=approved_by,
+                previous=previous.to_dict() if previous else None,
+                claim=claim.to_dict(),
+            )
+    if from_files:
+        record(
+            f"course.{outcome}_from_files",
+            "course",
+            course.id,
+            actor_id=actor_id,
+            version=course.version,
+            slug=course.slug,
+        )
     return ImportResult(spec.slug, outcome, course.version)
 
 
@@ -178,6 +291,8 @@ def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
         lesson.position = position
         lesson.title = spec.title
         lesson.minutes = spec.minutes
+        lesson.declared_min_seconds = spec.min_seconds
+        lesson.min_seconds = spec.minimum_seconds
         lesson.body = spec.body
         lesson.body_html = render_markdown(spec.body, link_resolver=lesson_href)
         lesson.retired_at = None

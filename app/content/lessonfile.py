@@ -9,6 +9,7 @@ from app.content.fields import Field, read_fields
 from app.content.problems import FileProblems
 from app.content.rules import (
     TITLE_MAX_LENGTH,
+    check_lesson_min_seconds,
     check_line_text,
     check_markdown,
     check_minutes,
@@ -21,6 +22,7 @@ FRONT_MATTER_FENCE = "---"
 LESSON_FIELDS = {
     "title": Field(lambda value: check_line_text(value, TITLE_MAX_LENGTH)),
     "minutes": Field(check_minutes),
+    "min_seconds": Field(check_lesson_min_seconds, required=False),
 }
 
 
@@ -71,4 +73,5 @@ def read_lesson_file(
         title=values["title"],
         minutes=values["minutes"],
         body=body,
+        min_seconds=values.get("min_seconds"),
     )

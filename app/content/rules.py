@@ -111,6 +111,11 @@ def check_min_seconds_per_lesson(value: object) -> str | None:
     return check_whole_number(value, 0, MAX_SECONDS_PER_LESSON)
 
 
+def check_lesson_min_seconds(value: object) -> str | None:
+    """A lesson's declared seat time is a whole number of seconds from 1 to 600 minutes."""
+    return check_whole_number(value, 1, MAX_LESSON_MINUTES * 60)
+
+
 def check_minutes(value: object) -> str | None:
     """A lesson's minutes are a whole number from 1 to 600."""
     return check_whole_number(value, 1, MAX_LESSON_MINUTES)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.content.credit import MINUTES_PER_QUESTION, canonical_ce_hours, ce_hours_ceiling
+from app.content.seattime import lesson_min_seconds, required_seconds, seat_time_hours
 
 LEVELS = ("beginning", "intermediate", "advanced")
 ANSWER_FEEDBACK = ("always", "after_passing")
@@ -141,21 +142,40 @@ class QuizSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class LessonSpec:
-    """A lesson: slug (its file name), title, honest minutes and Markdown body."""
+    """A lesson: slug (its file name), title, honest minutes, Markdown body and, when the
+    file sets one, the least seat time in seconds (else derived from the word count)."""
 
     slug: str
     title: str
     minutes: int
     body: str
+    min_seconds: int | None = None
+
+    @property
+    def minimum_seconds(self) -> int:
+        """The seat time this lesson asks for: declared, or its reading time."""
+        return lesson_min_seconds(self.min_seconds, self.body)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the lesson as plain JSON-friendly data."""
-        return {"slug": self.slug, "title": self.title, "minutes": self.minutes, "body": self.body}
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "minutes": self.minutes,
+            "body": self.body,
+            "min_seconds": self.min_seconds,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LessonSpec:
-        """Build a lesson from `to_dict` output."""
-        return cls(**data)
+        """Build a lesson from `to_dict` output (drafts saved before seat time have none)."""
+        return cls(
+            slug=data["slug"],
+            title=data["title"],
+            minutes=data["minutes"],
+            body=data["body"],
+            min_seconds=data.get("min_seconds"),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +250,16 @@ class CourseSpec:
         reading = sum(lesson.minutes for module in self.modules for lesson in module.lessons)
         questions = sum(len(quiz.questions) for quiz in self.quizzes())
         return reading + MINUTES_PER_QUESTION * questions
+
+    def seat_time_hours(self) -> Decimal:
+        """Hours the least seat time allows: lesson minimums plus quiz time (README)."""
+        lessons = sum(
+            required_seconds(lesson.minimum_seconds, self.min_seconds_per_lesson)
+            for module in self.modules
+            for lesson in module.lessons
+        )
+        questions = sum(len(quiz.questions) for quiz in self.quizzes())
+        return seat_time_hours(lessons, MINUTES_PER_QUESTION * questions)
 
     def max_ce_hours(self) -> Decimal:
         """Return the most CE hours this course's learner time allows."""

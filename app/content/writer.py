@@ -132,9 +132,12 @@ def quiz_data(quiz: QuizSpec, default_title: str) -> dict[str, Any]:
     return {"title": quiz.title, "questions": questions}
 
 
-def lesson_text(title: str, minutes: int, body: str) -> str:
+def lesson_text(title: str, minutes: int, body: str, min_seconds: int | None = None) -> str:
     """Return a lesson file: front matter between `---` lines, then the Markdown body."""
-    front_matter = format_yaml({"title": title, "minutes": minutes})
+    fields: dict[str, object] = {"title": title, "minutes": minutes}
+    if min_seconds is not None:
+        fields["min_seconds"] = min_seconds
+    front_matter = format_yaml(fields)
     return f"{FRONT_MATTER_FENCE}\n{front_matter}{FRONT_MATTER_FENCE}\n{body}"
 
 
@@ -151,7 +154,7 @@ def _write_files(spec: CourseSpec, folder: Path) -> None:
         quiz = quiz_data(module.quiz, f"{module.title}: quiz")
         (module_folder / QUIZ_FILE).write_text(format_yaml(quiz), encoding="utf-8")
         for lesson in module.lessons:
-            text = lesson_text(lesson.title, lesson.minutes, lesson.body)
+            text = lesson_text(lesson.title, lesson.minutes, lesson.body, lesson.min_seconds)
             (module_folder / f"{lesson.slug}.md").write_text(text, encoding="utf-8")
 
 

@@ -28,6 +28,8 @@ class LessonStep:
     minutes: int
     number: str  # "2.3": module 2, lesson 3
     module_slug: str
+    #: The least seat time the lesson asks for (``Lesson.min_seconds``).
+    min_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,12 @@ class CourseProgress:
         if not self.course_complete and self.outline.final_quiz_id is not None:
             return NextStep("final", final_quiz_id=self.outline.final_quiz_id)
         return NextStep("done")
+
+    def find_lesson(self, lesson_id: int) -> LessonStep | None:
+        """The current lesson with this id, if the course has it."""
+        return next(
+            (le for m in self.outline.modules for le in m.lessons if le.id == lesson_id), None
+        )
 
     def neighbours(self, lesson_id: int) -> tuple[LessonStep | None, LessonStep | None]:
         """The lessons before and after ``lesson_id`` across the whole course."""

@@ -168,6 +168,10 @@ def _render_lesson(
         blocking=blocking,
         step_url=step_url,
         next_step=progress.next_step() if blocking else None,
+        seconds_left=0
+        if blocking or progress.lesson_complete(lesson)
+        else services.seconds_left(current_user, course, lesson),
+        needed=services.seat_time_needed(course, lesson),
     ), status
 
 

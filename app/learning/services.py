@@ -31,6 +31,7 @@ from sqlalchemy.orm import defer, joinedload
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, CourseStatus, Lesson, Module, Quiz
+from app.content.seattime import format_duration, required_seconds
 from app.db import FOR_CHANGE, db, utcnow
 from app.insight.tallies import count_lesson_completed
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
@@ -213,7 +214,13 @@ def _build_outline(course: Course) -> CourseOutline:
     for number, module in enumerate(course.active_modules, start=1):
         lessons = tuple(
             LessonStep(
-                lesson.id, lesson.slug, lesson.title, lesson.minutes, f"{number}.{i}", module.slug
+                lesson.id,
+                lesson.slug,
+                lesson.title,
+                lesson.minutes,
+                f"{number}.{i}",
+                module.slug,
+                lesson.min_seconds,
             )
             for i, lesson in enumerate(module.active_lessons, start=1)
         )
@@ -428,6 +435,23 @@ def leave_lessons(user: User, enrollment: Enrollment) -> None:
     db.session.commit()
 
 
+def seat_time_needed(course: Course, lesson: LessonStep) -> int:
+    """Seconds a learner must spend on the lesson before marking it complete (never zero)."""
+    return required_seconds(lesson.min_seconds, course.min_seconds_per_lesson)
+
+
+_SECONDS = select(LessonProgress.seconds_on_task).where(
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.lesson_id == bindparam("lesson_id"),
+)
+
+
+def seconds_left(user: User, course: Course, lesson: LessonStep) -> int:
+    """Seat time still to spend on the lesson, from the server's record of time on task."""
+    spent = db.session.scalar(_SECONDS, {"user_id": user.id, "lesson_id": lesson.id}) or 0
+    return max(0, seat_time_needed(course, lesson) - spent)
+
+
 def complete_lesson(
     user: User, enrollment: Enrollment, course: Course, lesson_id: int, progress: CourseProgress
 ) -> LessonProgress:
@@ -444,14 +468,15 @@ def complete_lesson(
     row = _progress_row(user, lesson_id)
     db.session.refresh(row)
     if row.completed_at is None:
-        needed = course.min_seconds_per_lesson
+        step = progress.find_lesson(lesson_id)
+        needed = seat_time_needed(course, step) if step else course.min_seconds_per_lesson
         if row.seconds_on_task < needed:
             db.session.commit()  # keep the credited time
-            remaining = -(-(needed - row.seconds_on_task) // 60)
             raise LearningError(
-                f"This course asks for at least {-(-needed // 60)} minutes on each lesson. "
-                f"Please spend about {remaining} more minute{'s' if remaining != 1 else ''} "
-                "with this lesson before marking it complete."
+                f"This lesson asks for at least {format_duration(needed)} of study before it "
+                f"can be marked complete; you have spent {format_duration(row.seconds_on_task)}. "
+                f"About {format_duration(needed - row.seconds_on_task)} to go: your place and "
+                "your time so far are kept."
             )
         row.completed_at = now
         db.session.flush()

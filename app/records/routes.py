@@ -76,6 +76,14 @@ def participants_csv(slug: str) -> Response:
     return _csv(services.participants_csv(found, *_period()), f"{slug}-participants.csv")
 
 
+@bp.route("/<slug>/time-on-task.csv")
+@instructor_required
+def time_on_task_csv(slug: str) -> Response:
+    """Each participant's time on each lesson and module, beside the lessons' minimums."""
+    found = get_team_course(slug)
+    return _csv(services.time_on_task_csv(found, *_period()), f"{slug}-time-on-task.csv")
+
+
 @bp.route("/<slug>/evaluations.csv")
 @instructor_required
 def evaluations_csv(slug: str) -> Response:

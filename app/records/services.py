@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import groupby
 
 from sqlalchemy import and_, select
 
@@ -13,6 +14,7 @@ from app.certificates.models import Certificate
 from app.csvcells import to_csv
 from app.db import db
 from app.learning.models import Enrollment
+from app.learning.timeontask import by_module, lesson_times
 
 
 def _day_bounds(
@@ -130,3 +132,44 @@ def participants_csv(course: Course, start: dt.date | None, end: dt.date | None)
             for user, enrollment, certificate in participants(course, start, end)
         ),
     )
+
+
+TIME_ON_TASK_HEADER = (
+    "Name",
+    "Email",
+    "License number",
+    "License state",
+    "Module",
+    "Module time on task (seconds)",
+    "Lesson",
+    "Lesson minimum (seconds)",
+    "Lesson time on task (seconds)",
+    "Lesson completed",
+)
+
+
+def time_on_task_csv(course: Course, start: dt.date | None, end: dt.date | None) -> str:
+    """Seat time for accreditors: each participant's seconds on each lesson they opened,
+    beside the lesson's minimum, with their total for its module (server timestamps)."""
+    people = {user.id: user for user, _, _ in participants(course, start, end)}
+    times = lesson_times([course.id], list(people))
+    lines = []
+    for user_id, own in groupby(times, key=lambda time: time.user_id):
+        user = people[user_id]
+        for module in by_module(own):
+            for lesson in module.lessons:
+                lines.append(
+                    (
+                        user.legal_name,
+                        user.email,
+                        user.license_number,
+                        user.license_state,
+                        f"{module.position}. {module.title}",
+                        module.seconds,
+                        f"{lesson.number} {lesson.lesson_title}",
+                        lesson.min_seconds,
+                        lesson.seconds,
+                        "yes" if lesson.completed else "no",
+                    )
+                )
+    return to_csv(TIME_ON_TASK_HEADER, lines)

@@ -33,5 +33,9 @@ def earn_certificate(client, course: Course, user_id: int) -> Certificate:  # ty
     assert client.post(f"/courses/{course.slug}/attest", data={"attest": "y"}).status_code == 302
     db.session.expire_all()
     return db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user_id, Certificate.replaced_at.is_(None))
+        select(Certificate).where(
+            Certificate.user_id == user_id,
+            Certificate.course_id == course.id,
+            Certificate.replaced_at.is_(None),
+        )
     )

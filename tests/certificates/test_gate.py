@@ -24,6 +24,7 @@ def test_nothing_missing_when_every_condition_holds():
         ({"attested": False}, "Attest that you completed the activity in full."),
         ({"approval_starts_on": dt.date(2027, 1, 1)}, "can be issued from 01 January 2027"),
         ({"approval_ends_on": dt.date(2026, 11, 20)}, "approval period ended on 20 November 2026"),
+        ({"teaches_course": True}, "You teach this course, so it cannot give you CE credit"),
     ],
 )
 def test_each_missing_condition_blocks_with_its_message(change, message):

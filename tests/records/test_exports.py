@@ -61,7 +61,13 @@ def test_the_course_team_exports_completions_participants_and_evaluations(
 def test_another_instructor_and_learners_are_refused(client, sign_in, make_user):
     course = make_course(modules=1)
     sign_in(Role.INSTRUCTOR)  # not on this course's team
-    for suffix in ("", "/completions.csv", "/participants.csv", "/evaluations.csv"):
+    for suffix in (
+        "",
+        "/completions.csv",
+        "/participants.csv",
+        "/evaluations.csv",
+        "/time-on-task.csv",
+    ):
         assert client.get(f"/records/{course.slug}{suffix}").status_code == 403
     assert client.get("/records/no-such-course").status_code == 404
     client.post("/sign-out")

@@ -22,7 +22,14 @@ from tests.certificates.helpers import EVALUATION
 from tests.factories import REFERENCES, course_spec
 from tests.learning.helpers import answers_for
 from tests.security.hostile import Upload
-from tests.security.world import COURSE, OTHER_COURSE, PASSWORD, World, open_attempt
+from tests.security.world import (
+    COURSE,
+    OTHER_COURSE,
+    PASSWORD,
+    World,
+    open_attempt,
+    pending_review_id,
+)
 
 NEW_PASSWORD = "a different long pass"
 PROFILE = {
@@ -236,6 +243,17 @@ CASES: dict[str, Case] = {
     ),
     "/admin/mail/<int:message_id>/retry": Case(
         "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
+    ),
+    "/admin/ce-claims/<int:review_id>/approve": Case(
+        "admin",
+        "/admin/ce-claims/{review_id}/approve",
+        params=lambda w: {"review_id": pending_review_id(w)},
+    ),
+    "/admin/ce-claims/<int:review_id>/decline": Case(
+        "admin",
+        "/admin/ce-claims/{review_id}/decline",
+        params=lambda w: {"review_id": pending_review_id(w)},
+        form=lambda w: {"reason": "Our approval covers fewer hours."},
     ),
     "/teaching/new": Case(
         "owner",

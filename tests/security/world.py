@@ -8,7 +8,9 @@ the administrator acts on) and ``leaver`` (who deletes their account). Instructo
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask import Flask
 from sqlalchemy import select
@@ -119,6 +121,23 @@ def open_attempt(world: World) -> QuizAttempt:
     course = db.session.scalar(select(Course).where(Course.slug == COURSE))
     quiz = next(m.quiz for m in course.active_modules if m.quiz.id == world.quiz_id)
     return start_attempt(reader, quiz, course)
+
+
+def pending_review_id(world: World) -> int:
+    """A request for CE approval waiting on the world's course (the owner's, made if none is)."""
+    from app.authoring import services as authoring
+    from app.ceclaims import services as claims
+
+    course = db.session.scalar(select(Course).where(Course.slug == COURSE))
+    found = claims.pending_review(course)
+    if found is not None:
+        return found.id
+    published = authoring.published_spec(course)
+    hours = Decimal("0.5") if published.ce_hours != Decimal("0.5") else Decimal("0.25")
+    proposed = dataclasses.replace(published, ce_hours=hours)
+    review = claims.add_request(course, world.user("owner"), proposed, published)
+    db.session.commit()
+    return review.id
 
 
 def restore_accounts(world: World) -> None:

@@ -1,0 +1,91 @@
+"""What a course claims for CE credit, compared and shown side by side (pure).
+
+The claim is what a licensing board relies on and what the provider answers for: the
+CE hours, the approval statement printed on certificates and the approval period. An
+instructor may propose a change; only the provider (an administrator) makes it live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.content.credit import canonical_ce_hours
+from app.content.spec import CourseSpec
+
+
+@dataclass(frozen=True)
+class CeClaim:
+    """A course's CE claim: hours, approval statement (None: the site's), approval period."""
+
+    ce_hours: Decimal
+    approval_statement: str | None
+    approval_starts_on: date | None
+    approval_ends_on: date | None
+
+    @classmethod
+    def of_spec(cls, spec: CourseSpec) -> CeClaim:
+        """The claim a course spec (a draft or the course files) makes."""
+        period = spec.approval_period
+        return cls(
+            ce_hours=canonical_ce_hours(spec.ce_hours),
+            approval_statement=spec.approval_statement,
+            approval_starts_on=period.start if period else None,
+            approval_ends_on=period.end if period else None,
+        )
+
+    @classmethod
+    def of_course(cls, course: Any) -> CeClaim:
+        """The claim a course row makes now (anything with the course's four columns)."""
+        return cls(
+            ce_hours=canonical_ce_hours(course.ce_hours),
+            approval_statement=course.approval_statement,
+            approval_starts_on=course.approval_starts_on,
+            approval_ends_on=course.approval_ends_on,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as JSON-friendly data, as the review keeps it."""
+        return {
+            "ce_hours": str(self.ce_hours),
+            "approval_statement": self.approval_statement,
+            "approval_starts_on": _iso(self.approval_starts_on),
+            "approval_ends_on": _iso(self.approval_ends_on),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CeClaim:
+        """Build a claim from ``to_dict`` output."""
+        return cls(
+            ce_hours=canonical_ce_hours(data["ce_hours"]),
+            approval_statement=data["approval_statement"],
+            approval_starts_on=_date(data["approval_starts_on"]),
+            approval_ends_on=_date(data["approval_ends_on"]),
+        )
+
+    def rows(self, site_statement: str) -> list[tuple[str, str]]:
+        """The claim as (label, value) lines a reviewer reads."""
+        period = "none: credit is issued at any date"
+        if self.approval_starts_on and self.approval_ends_on:
+            period = f"{self.approval_starts_on:%d %B %Y} to {self.approval_ends_on:%d %B %Y}"
+        statement = self.approval_statement or f"(the site's) {site_statement}"
+        return [
+            ("CE hours", str(self.ce_hours)),
+            ("Approval statement", statement),
+            ("Approval period", period),
+        ]
+
+
+def claim_changed(published: CourseSpec | None, proposed: CourseSpec) -> bool:
+    """Whether publishing ``proposed`` changes what learners are told about credit."""
+    return published is None or CeClaim.of_spec(published) != CeClaim.of_spec(proposed)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

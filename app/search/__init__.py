@@ -1,0 +1,1 @@
+"""Full-text search over what courses teach: SQLite FTS5 or PostgreSQL, one interface."""
