@@ -85,6 +85,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "PROVIDER_NAME": env.get("PROVIDER_NAME", "Groundwork Demo Provider"),
         "APPROVAL_STATEMENT": env.get("APPROVAL_STATEMENT", DEMO_APPROVAL_STATEMENT),
         "SITE_URL": env.get("SITE_URL") or served_url(env),
+        # Host names answered besides SITE_URL's (comma-separated); any other Host is a 400.
+        "EXTRA_TRUSTED_HOSTS": [h for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()],
         "MAIL_SENDER": env.get("MAIL_SENDER", "Groundwork <no-reply@groundwork.example>"),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from app.accounts import passwords
@@ -13,6 +13,7 @@ from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
 from app.db import db, utcnow
+from app.links import site_url
 from app.mail import send_mail
 from app.pagination import Page, paginate
 
@@ -75,8 +76,8 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
             existing.email,
             "Someone tried to create a Groundwork account with your email",
             "An account already uses this address. If it was you, sign in at "
-            f"{url_for('accounts.sign_in', _external=True)} or reset your password at "
-            f"{url_for('accounts.forgot_password', _external=True)}.\n"
+            f"{site_url('accounts.sign_in')} or reset your password at "
+            f"{site_url('accounts.forgot_password')}.\n"
             "If it was not you, you can ignore this message.",
         )
         db.session.commit()
@@ -99,9 +100,7 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
 
 def send_confirmation(user: User) -> None:
     """Queue the link that confirms the user's address; the caller commits."""
-    link = url_for(
-        "accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL), _external=True
-    )
+    link = site_url("accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL))
     send_mail(
         user.email,
         "Confirm your Groundwork email",
@@ -125,7 +124,7 @@ def resend_confirmation(email: str) -> None:
             "Your Groundwork confirmation request",
             "Someone asked for a new link to confirm this address, but no Groundwork account "
             "uses it. You may have signed up with another address, or you can create an "
-            f"account at {url_for('accounts.sign_up', _external=True)}\n\n"
+            f"account at {site_url('accounts.sign_up')}\n\n"
             "If you did not ask, ignore this message.",
         )
     else:
@@ -134,7 +133,7 @@ def resend_confirmation(email: str) -> None:
             "Your Groundwork confirmation request",
             "Someone asked for a new link to confirm this address, but it needs none: "
             + (
-                f"it is already confirmed. Sign in at {url_for('accounts.sign_in', _external=True)}"
+                f"it is already confirmed. Sign in at {site_url('accounts.sign_in')}"
                 if user.is_active
                 else "its account has been deactivated. Please contact the site's administrator."
             )
@@ -216,11 +215,7 @@ def request_password_reset(email: str) -> None:
         _explain_no_reset(normalise_email(email), deactivated=user is not None)
         db.session.commit()
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=issue_token(user, Purpose.RESET_PASSWORD),
-        _external=True,
-    )
+    link = site_url("accounts.reset_password", token=issue_token(user, Purpose.RESET_PASSWORD))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
         user.email,
@@ -243,7 +238,7 @@ def _explain_no_reset(address: str, deactivated: bool) -> None:
         reason = (
             "No Groundwork account uses this address. You may have signed up with "
             "another one, or you can create an account at "
-            f"{url_for('accounts.sign_up', _external=True)}"
+            f"{site_url('accounts.sign_up')}"
         )
     send_mail(
         address,
