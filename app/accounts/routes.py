@@ -29,6 +29,7 @@ from app.accounts.forms import (
     SignUpForm,
 )
 from app.accounts.services import AccountError, Profile
+from app.accounts.sessions import forget_this_device, keep_signed_in
 from app.accounts.tokens import TokenError
 from app.extensions import limiter
 
@@ -135,7 +136,11 @@ def sign_in() -> str | Response:
             form.form_errors.append(str(error))
         else:
             session.clear()  # a fresh session at sign-in: nothing carries over
-            login_user(user, remember=form.remember.data)
+            login_user(user)
+            if form.remember.data:
+                keep_signed_in(user)
+            else:
+                forget_this_device()
             flash(f"Welcome back, {user.legal_name}.", "success")
             return redirect(destination)
     return render_template("accounts/sign_in.html", form=form)
@@ -143,10 +148,16 @@ def sign_in() -> str | Response:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
-    """Sign out (a POST, so no link or image can do it for you)."""
+    """Sign out everywhere: every session and remember-me token of the account ends.
+
+    A POST, so no link or image can do it for you.
+    """
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    forget_this_device()
+    flash("You are signed out, on this device and every other.", "info")
     return redirect(url_for("catalog.index"))
 
 
@@ -173,7 +184,8 @@ def change_password() -> str | Response:
         except AccountError as error:
             form.current.errors.append(str(error))
         else:
-            login_user(current_user, remember=False)  # keep this session under the new version
+            login_user(current_user)  # keep this session under the new version
+            forget_this_device()  # its remember-me token ended with the others
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
@@ -213,6 +225,7 @@ def reset_password(token: str) -> str | Response:
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))
         logout_user()
+        forget_this_device()
         flash("Your password is changed. Please sign in with the new one.", "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
@@ -232,6 +245,7 @@ def delete_account() -> str | Response:
         else:
             logout_user()
             session.clear()
+            forget_this_device()
             flash(
                 "Your account is deleted. Certificates you were issued can still be "
                 "verified by their ID.",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.accounts import passwords
+from app.accounts import passwords, remember
 from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
@@ -267,7 +267,26 @@ def reset_password(token: str, new: str) -> User:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    _end_sessions(user)
+
+
+def _end_sessions(user: User) -> None:
+    """Outdate every session and remember-me token of the account (the caller commits)."""
     user.session_version += 1
+    remember.forget_all(user)
+
+
+def sign_out(user: User) -> None:
+    """End every session and remember-me token of the account, on every device."""
+    _end_sessions(user)
+    db.session.commit()
+
+
+def sign_out_everywhere(admin: User, user: User) -> None:
+    """An administrator ends every session of an account (a lost laptop, a shared login)."""
+    _end_sessions(user)
+    record("user.signed_out_everywhere", "user", user.id, actor_id=admin.id)
+    db.session.commit()
 
 
 def create_account(email: str, password: str, profile: Profile, role: Role) -> User:
@@ -326,7 +345,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
         return
     user.is_active = active
     if not active:
-        user.session_version += 1
+        _end_sessions(user)
     record("user.reactivated" if active else "user.deactivated", "user", user.id, actor_id=admin.id)
     db.session.commit()
 
@@ -374,5 +393,5 @@ def anonymise(actor: User, user: User) -> None:
     user.license_state = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.is_active = False
-    user.session_version += 1
+    _end_sessions(user)
     db.session.commit()
