@@ -28,7 +28,7 @@ from app.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from app.accounts.services import AccountError, Profile
+from app.accounts.services import AccountError, Profile, WeakPasswordError
 from app.accounts.sessions import forget_this_device, keep_signed_in
 from app.accounts.tokens import TokenError
 from app.extensions import limiter
@@ -78,9 +78,13 @@ def sign_up() -> str | Response:
         return redirect(url_for("catalog.dashboard"))
     form = SignUpForm()
     if form.validate_on_submit():
-        services.sign_up(form.email.data, form.password.data, _profile(form))
-        session["confirmation_sent_to"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email"))
+        try:
+            services.sign_up(form.email.data, form.password.data, _profile(form))
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
+        else:
+            session["confirmation_sent_to"] = services.normalise_email(form.email.data)
+            return redirect(url_for("accounts.check_email"))
     return render_template("accounts/sign_up.html", form=form)
 
 
@@ -181,6 +185,8 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
         except AccountError as error:
             form.current.errors.append(str(error))
         else:
@@ -221,6 +227,9 @@ def reset_password(token: str) -> str | Response:
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
+            return render_template("accounts/reset_password.html", form=form)
         except TokenError as error:
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.accounts import passwords, remember
+from app.accounts import passwords, remember, strength
 from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
@@ -20,8 +20,16 @@ from app.pagination import Page, paginate
 MIN_PASSWORD_LENGTH = 10
 
 
+#: The site's own name, which people build passwords from.
+SITE_NAME = "Groundwork"
+
+
 class AccountError(Exception):
     """A refused account operation; the message is safe to show the user."""
+
+
+class WeakPasswordError(AccountError):
+    """A new password refused as too easy to guess; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,16 @@ def verify_password(user: User, password: str) -> bool:
     return verdict.matches
 
 
+def check_new_password(password: str, email: str, legal_name: str) -> None:
+    """Raise WeakPasswordError if ``password`` is common or built from the site or the person."""
+    context = strength.context_words(
+        SITE_NAME, current_app.config["PROVIDER_NAME"], email, legal_name
+    )
+    problem = strength.password_problem(password, context)
+    if problem:
+        raise WeakPasswordError(problem)
+
+
 def find_by_email(email: str) -> User | None:
     """The account with this email, in any letter case."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -67,8 +85,10 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
 
     When the email is already registered nothing is saved and the owner is told by
     mail instead, so the page a visitor sees never reveals who has an account. Both ways
-    hash the password, queue one message and commit once, so both take as long.
+    hash the password, queue one message and commit once, so both take as long. A weak
+    password is refused first, the same whether or not the account exists.
     """
+    check_new_password(password, email, profile.legal_name)
     password_hash = hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
@@ -200,6 +220,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; other sessions end."""
     if not verify_password(user, current):
         raise AccountError("Your current password is not right.")
+    check_new_password(new, user.email, user.legal_name)
     _set_password(user, new)
     db.session.commit()
 
@@ -258,6 +279,7 @@ def check_reset_token(token: str) -> User:
 def reset_password(token: str, new: str) -> User:
     """Set a new password through a reset link; the link then stops working."""
     user = check_reset_token(token)
+    check_new_password(new, user.email, user.legal_name)
     _set_password(user, new)
     # Following a mailed link proves the address too.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
