@@ -108,7 +108,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Sites that share one Redis keep their counters apart by prefix.
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "SIGN_IN_LIMIT_PER_IP": "20 per minute; 100 per hour",
+        # Per account from one address: failures elsewhere never lock the owner out.
         "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
+        # Current-password checks (change password, delete account), failures only.
+        "PASSWORD_CHECK_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
+        "PASSWORD_CHECK_LIMIT_PER_IP": "20 per minute; 100 per hour",
         "EMAIL_LIMIT_PER_IP": "5 per minute; 30 per hour",
         "EMAIL_LIMIT_PER_ACCOUNT": "3 per hour",
         "VERIFY_LIMIT_PER_IP": "60 per minute; 600 per hour",

@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -39,6 +40,17 @@ bp = Blueprint("accounts", __name__)
 def _account_key() -> str:
     """Rate-limit key for the account named in the submitted form."""
     return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _account_and_address_key() -> str:
+    """Sign-in failures count per account and address, so an attacker elsewhere, however
+    many guesses they spend, never locks the owner out of their own account."""
+    return f"{_account_key()}|address:{get_remote_address()}"
+
+
+def _signed_in_key() -> str:
+    """Rate-limit key for the signed-in account (anonymous requests are sent to sign in)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
 def _limit(name: str) -> str:
@@ -124,7 +136,7 @@ def confirm_email(token: str) -> Response:
 @limiter.limit(
     lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
     methods=["POST"],
-    key_func=_account_key,
+    key_func=_account_and_address_key,
     deduct_when=_failed,
 )
 def sign_in() -> str | Response:
@@ -177,7 +189,26 @@ def profile() -> str | Response:
     return render_template("accounts/profile.html", form=form)
 
 
+#: Guesses at the current password (changing it, deleting the account) share one budget
+#: per account and one per address; only refused attempts count.
+current_password_per_account = limiter.shared_limit(
+    lambda: _limit("PASSWORD_CHECK_LIMIT_PER_ACCOUNT"),
+    scope="current-password-account",
+    key_func=_signed_in_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+current_password_per_address = limiter.shared_limit(
+    lambda: _limit("PASSWORD_CHECK_LIMIT_PER_IP"),
+    scope="current-password-address",
+    methods=["POST"],
+    deduct_when=_failed,
+)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
+@current_password_per_account
+@current_password_per_address
 @login_required
 def change_password() -> str | Response:
     """Change the password; every other session is signed out."""
@@ -241,6 +272,8 @@ def reset_password(token: str) -> str | Response:
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@current_password_per_account
+@current_password_per_address
 @login_required
 def delete_account() -> str | Response:
     """Delete one's own account (anonymised; CE records and certificates are kept)."""
