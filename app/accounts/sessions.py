@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from flask import Flask, Request, Response, current_app, g, request
-from flask_login import login_user
+from flask_login import current_user, login_user
 
 from app.accounts import remember
 from app.accounts.models import User
@@ -77,6 +77,18 @@ def _write_remember_cookie(response: Response) -> Response:
     return response
 
 
+def _no_store_when_signed_in(response: Response) -> Response:
+    """Nothing shown to a signed-in user is kept by the browser or a shared cache.
+
+    Pages and downloads (credential.json, certificate and transcript PDFs, CSVs) carry
+    names and license numbers; on a shared clinic computer the back button or the disk
+    cache must not show them to the next person.
+    """
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_login(app: Flask) -> None:
     """Bind Flask-Login with the sign-in page and its messages."""
     login_manager.init_app(app)
@@ -87,3 +99,4 @@ def init_login(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.request_loader(load_remembered_user)
     app.after_request(_write_remember_cookie)
+    app.after_request(_no_store_when_signed_in)
