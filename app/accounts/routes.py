@@ -221,7 +221,8 @@ def change_password() -> str | Response:
         except AccountError as error:
             form.current.errors.append(str(error))
         else:
-            login_user(current_user)  # keep this session under the new version
+            # The user itself, not the current_user proxy: login_user stores what it is given.
+            login_user(current_user._get_current_object())  # this session, under the new version
             forget_this_device()  # its remember-me token ended with the others
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
