@@ -70,6 +70,7 @@ def test_foreign_hosts_are_refused_on_every_page_even_when_signed_in(client, sig
         "/",
         "/account",
         "/keys/certificates",
+        "/.well-known/did.json",
         f"/certificates/{certificate.public_id}/credential.json",
         f"/certificates/{certificate.public_id}/certificate.pdf",
         f"/verify/{certificate.public_id}",
@@ -104,8 +105,9 @@ def test_with_the_host_check_off_documents_still_link_only_to_site_url(app, clie
     # that passes any Host would carry the victim's session there too.
     session = client.get_cookie("session", domain="groundwork.test")
     client.set_cookie("session", session.value, domain="evil.example")
-    key = client.get("/keys/certificates", headers=FOREIGN).get_json()
-    assert key["id"] == "http://groundwork.test/keys/certificates"
+    for path in ("/keys/certificates", "/.well-known/did.json"):
+        did = client.get(path, headers=FOREIGN).get_data(as_text=True)
+        assert "did:web:groundwork.test" in did and "evil" not in did, path
     credential = client.get(
         f"/certificates/{certificate.public_id}/credential.json", headers=FOREIGN
     ).get_data(as_text=True)
