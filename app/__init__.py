@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import config as settings
+from app.links import trusted_hosts
 
 
 class DatabaseId(IntegerConverter):
@@ -52,6 +53,11 @@ def load_configuration(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     settings.check_production(app.config)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # Requests naming another host are refused (400): nothing can echo an attacker's host.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(
+            app.config, app.config.get("EXTRA_TRUSTED_HOSTS", ())
+        )
     hops = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

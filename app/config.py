@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -68,6 +67,16 @@ def served_url(env: Mapping[str, str]) -> str:
     return f"http://{host}:{port}"
 
 
+def remember_days(value: str) -> int:
+    """REMEMBER_DAYS as a number of days from 14 to 30, or a ConfigError saying so."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and 14 <= int(text) <= 30):
+        raise ConfigError(
+            f"REMEMBER_DAYS must be a whole number of days from 14 to 30, not {value!r}."
+        )
+    return int(text)
+
+
 def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the settings dictionary from environment variables."""
     env = os.environ if environ is None else environ
@@ -85,6 +94,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "PROVIDER_NAME": env.get("PROVIDER_NAME", "Groundwork Demo Provider"),
         "APPROVAL_STATEMENT": env.get("APPROVAL_STATEMENT", DEMO_APPROVAL_STATEMENT),
         "SITE_URL": env.get("SITE_URL") or served_url(env),
+        # Host names answered besides SITE_URL's (comma-separated); any other Host is a 400.
+        "EXTRA_TRUSTED_HOSTS": [h for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()],
         "MAIL_SENDER": env.get("MAIL_SENDER", "Groundwork <no-reply@groundwork.example>"),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
@@ -97,7 +108,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Sites that share one Redis keep their counters apart by prefix.
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", ""),
         "SIGN_IN_LIMIT_PER_IP": "20 per minute; 100 per hour",
+        # Per account from one address: failures elsewhere never lock the owner out.
         "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
+        # Current-password checks (change password, delete account), failures only.
+        "PASSWORD_CHECK_LIMIT_PER_ACCOUNT": "5 per minute; 20 per hour",
+        "PASSWORD_CHECK_LIMIT_PER_IP": "20 per minute; 100 per hour",
         "EMAIL_LIMIT_PER_IP": "5 per minute; 30 per hour",
         "EMAIL_LIMIT_PER_ACCOUNT": "3 per hour",
         "VERIFY_LIMIT_PER_IP": "60 per minute; 600 per hour",
@@ -107,9 +122,13 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode == "production",
-        # A stolen "keep me signed in" cookie stops working on its own after two weeks
-        # (Flask-Login's default is 365 days), not only when the password changes.
-        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),
+        # "Keep me signed in" tokens live on the server (app/accounts/remember.py) and end
+        # REMEMBER_DAYS after the password was typed, at sign-out, or when used (rotated).
+        "REMEMBER_DAYS": remember_days(env.get("REMEMBER_DAYS", "14")),
+        "REMEMBER_TOKEN_COOKIE": "remember_token",
+        # Flask-Login's own cookie (no issue time, no server-side end) is never set; its
+        # name is moved aside so Flask-Login never tries to read the token above.
+        "REMEMBER_COOKIE_NAME": "flask_login_remember_unused",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": mode == "production",

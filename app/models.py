@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and tests see the whole schema."""
 
-from app.accounts.models import User
+from app.accounts.models import RememberToken, User
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
@@ -39,6 +39,7 @@ __all__ = [
     "QuestionTally",
     "Quiz",
     "QuizAttempt",
+    "RememberToken",
     "SearchEntry",
     "User",
     "metadata",

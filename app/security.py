@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
+from werkzeug.exceptions import SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -51,8 +52,19 @@ def _add_hsts(response: Response) -> Response:
     return response
 
 
+def _refuse_foreign_host(_error: SecurityError) -> Response:
+    """A request for a host this site is not (TRUSTED_HOSTS): a plain 400.
+
+    Plain text, because no page can be built: Flask makes no URL adapter for such a request.
+    """
+    return _add_headers(
+        Response("This site does not answer to that host name.\n", 400, mimetype="text/plain")
+    )
+
+
 def init_app(app: Flask) -> None:
     """Attach the headers; HSTS only where the site is served over HTTPS (production)."""
+    app.register_error_handler(SecurityError, _refuse_foreign_host)
     app.before_request(_refuse_nul)
     app.after_request(_add_headers)
     if app.config.get("GROUNDWORK_ENV") == "production":

@@ -105,6 +105,7 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
         "PASSWORD_HASH_COST": CHEAP_HASH,
         "MAIL_SERVER": "",
         "SERVER_NAME": "groundwork.test",
+        "SITE_URL": "http://groundwork.test",
         "RATELIMIT_STORAGE_URI": "memory://",
         # Said every time: the limiter is one object, and init_app keeps a False left by
         # an earlier app that turned limits off (RATELIMIT_ENABLED=False).

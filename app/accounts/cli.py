@@ -7,7 +7,13 @@ from flask.cli import with_appcontext
 from wtforms.validators import ValidationError
 
 from app.accounts.models import Role
-from app.accounts.services import MIN_PASSWORD_LENGTH, AccountError, Profile, create_account
+from app.accounts.services import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    Profile,
+    check_new_password,
+    create_account,
+)
 
 
 @click.group("users")
@@ -30,6 +36,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account for EMAIL (prompts for the password)."""
     try:
         _check_password(password)
+        check_new_password(password, email, name)
         user = create_account(email, password, Profile(name, "Other", None, None), Role.ADMIN)
     except (AccountError, ValidationError, click.BadParameter) as error:
         raise click.ClickException(str(error)) from error

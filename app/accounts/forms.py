@@ -66,7 +66,10 @@ def _new_password_fields(label: str = "New password") -> tuple[PasswordField, Pa
                 message=f"Use at least {MIN_PASSWORD_LENGTH} characters (at most 128).",
             ),
         ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short phrase works well.",
+        description=(
+            f"At least {MIN_PASSWORD_LENGTH} characters. A short phrase of unrelated words works "
+            "well; common passwords and ones made from your name or email are refused."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

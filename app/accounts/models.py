@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -68,7 +68,8 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: Set when the owner follows the link mailed at sign-up; needed to sign in.
     email_confirmed_at: Mapped[dt.datetime | None]
-    #: Bumped on password change and reset, which signs out every other session.
+    #: Bumped by sign-out, password change and reset, deactivation and an administrator's
+    #: "sign out everywhere": every session and remember-me token made under the old value ends.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[dt.datetime | None]
@@ -99,3 +100,24 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class RememberToken(Base):
+    """A "keep me signed in" token for one device: used once, then replaced; it expires.
+
+    The cookie holds ``selector.secret``; the row keeps the selector (to find it) and a
+    SHA-256 of the secret, so a copy of this table signs no one in.
+    """
+
+    __tablename__ = "remember_tokens"
+    __table_args__ = (CheckConstraint("expires_at > issued_at", name="expires_after_issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    selector: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    #: The user's session version when issued: a later sign-out everywhere outdates it.
+    session_version: Mapped[int]
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Fixed at the sign-in that typed the password; rotation never extends it.
+    expires_at: Mapped[dt.datetime]

@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -28,7 +29,8 @@ from app.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from app.accounts.services import AccountError, Profile
+from app.accounts.services import AccountError, Profile, WeakPasswordError
+from app.accounts.sessions import forget_this_device, keep_signed_in
 from app.accounts.tokens import TokenError
 from app.extensions import limiter
 
@@ -38,6 +40,17 @@ bp = Blueprint("accounts", __name__)
 def _account_key() -> str:
     """Rate-limit key for the account named in the submitted form."""
     return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _account_and_address_key() -> str:
+    """Sign-in failures count per account and address, so an attacker elsewhere, however
+    many guesses they spend, never locks the owner out of their own account."""
+    return f"{_account_key()}|address:{get_remote_address()}"
+
+
+def _signed_in_key() -> str:
+    """Rate-limit key for the signed-in account (anonymous requests are sent to sign in)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
 def _limit(name: str) -> str:
@@ -77,9 +90,13 @@ def sign_up() -> str | Response:
         return redirect(url_for("catalog.dashboard"))
     form = SignUpForm()
     if form.validate_on_submit():
-        services.sign_up(form.email.data, form.password.data, _profile(form))
-        session["confirmation_sent_to"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email"))
+        try:
+            services.sign_up(form.email.data, form.password.data, _profile(form))
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
+        else:
+            session["confirmation_sent_to"] = services.normalise_email(form.email.data)
+            return redirect(url_for("accounts.check_email"))
     return render_template("accounts/sign_up.html", form=form)
 
 
@@ -119,7 +136,7 @@ def confirm_email(token: str) -> Response:
 @limiter.limit(
     lambda: _limit("SIGN_IN_LIMIT_PER_ACCOUNT"),
     methods=["POST"],
-    key_func=_account_key,
+    key_func=_account_and_address_key,
     deduct_when=_failed,
 )
 def sign_in() -> str | Response:
@@ -135,7 +152,11 @@ def sign_in() -> str | Response:
             form.form_errors.append(str(error))
         else:
             session.clear()  # a fresh session at sign-in: nothing carries over
-            login_user(user, remember=form.remember.data)
+            login_user(user)
+            if form.remember.data:
+                keep_signed_in(user)
+            else:
+                forget_this_device()
             flash(f"Welcome back, {user.legal_name}.", "success")
             return redirect(destination)
     return render_template("accounts/sign_in.html", form=form)
@@ -143,10 +164,16 @@ def sign_in() -> str | Response:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
-    """Sign out (a POST, so no link or image can do it for you)."""
+    """Sign out everywhere: every session and remember-me token of the account ends.
+
+    A POST, so no link or image can do it for you.
+    """
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    forget_this_device()
+    flash("You are signed out, on this device and every other.", "info")
     return redirect(url_for("catalog.index"))
 
 
@@ -162,7 +189,26 @@ def profile() -> str | Response:
     return render_template("accounts/profile.html", form=form)
 
 
+#: Guesses at the current password (changing it, deleting the account) share one budget
+#: per account and one per address; only refused attempts count.
+current_password_per_account = limiter.shared_limit(
+    lambda: _limit("PASSWORD_CHECK_LIMIT_PER_ACCOUNT"),
+    scope="current-password-account",
+    key_func=_signed_in_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+current_password_per_address = limiter.shared_limit(
+    lambda: _limit("PASSWORD_CHECK_LIMIT_PER_IP"),
+    scope="current-password-address",
+    methods=["POST"],
+    deduct_when=_failed,
+)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
+@current_password_per_account
+@current_password_per_address
 @login_required
 def change_password() -> str | Response:
     """Change the password; every other session is signed out."""
@@ -170,10 +216,14 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
         except AccountError as error:
             form.current.errors.append(str(error))
         else:
-            login_user(current_user, remember=False)  # keep this session under the new version
+            # The user itself, not the current_user proxy: login_user stores what it is given.
+            login_user(current_user._get_current_object())  # this session, under the new version
+            forget_this_device()  # its remember-me token ended with the others
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
@@ -209,16 +259,22 @@ def reset_password(token: str) -> str | Response:
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
+        except WeakPasswordError as error:
+            form.password.errors.append(str(error))
+            return render_template("accounts/reset_password.html", form=form)
         except TokenError as error:
             flash(str(error), "error")
             return redirect(url_for("accounts.forgot_password"))
         logout_user()
+        forget_this_device()
         flash("Your password is changed. Please sign in with the new one.", "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@current_password_per_account
+@current_password_per_address
 @login_required
 def delete_account() -> str | Response:
     """Delete one's own account (anonymised; CE records and certificates are kept)."""
@@ -232,6 +288,7 @@ def delete_account() -> str | Response:
         else:
             logout_user()
             session.clear()
+            forget_this_device()
             flash(
                 "Your account is deleted. Certificates you were issued can still be "
                 "verified by their ID.",

@@ -5,22 +5,31 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.accounts import passwords
+from app.accounts import passwords, remember, strength
 from app.accounts.models import Role, User
 from app.accounts.tokens import Purpose, issue_token, redeem_token
 from app.audit.services import record
 from app.db import FOR_CHANGE, db, utcnow
+from app.links import site_url
 from app.mail import send_mail
 from app.pagination import Page, paginate
 
 MIN_PASSWORD_LENGTH = 10
 
 
+#: The site's own name, which people build passwords from.
+SITE_NAME = "Groundwork"
+
+
 class AccountError(Exception):
     """A refused account operation; the message is safe to show the user."""
+
+
+class WeakPasswordError(AccountError):
+    """A new password refused as too easy to guess; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,16 @@ def verify_password(user: User, password: str) -> bool:
     return verdict.matches
 
 
+def check_new_password(password: str, email: str, legal_name: str) -> None:
+    """Raise WeakPasswordError if ``password`` is common or built from the site or the person."""
+    context = strength.context_words(
+        SITE_NAME, current_app.config["PROVIDER_NAME"], email, legal_name
+    )
+    problem = strength.password_problem(password, context)
+    if problem:
+        raise WeakPasswordError(problem)
+
+
 def find_by_email(email: str) -> User | None:
     """The account with this email, in any letter case."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -66,8 +85,10 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
 
     When the email is already registered nothing is saved and the owner is told by
     mail instead, so the page a visitor sees never reveals who has an account. Both ways
-    hash the password, queue one message and commit once, so both take as long.
+    hash the password, queue one message and commit once, so both take as long. A weak
+    password is refused first, the same whether or not the account exists.
     """
+    check_new_password(password, email, profile.legal_name)
     password_hash = hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
@@ -75,8 +96,8 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
             existing.email,
             "Someone tried to create a Groundwork account with your email",
             "An account already uses this address. If it was you, sign in at "
-            f"{url_for('accounts.sign_in', _external=True)} or reset your password at "
-            f"{url_for('accounts.forgot_password', _external=True)}.\n"
+            f"{site_url('accounts.sign_in')} or reset your password at "
+            f"{site_url('accounts.forgot_password')}.\n"
             "If it was not you, you can ignore this message.",
         )
         db.session.commit()
@@ -99,9 +120,7 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
 
 def send_confirmation(user: User) -> None:
     """Queue the link that confirms the user's address; the caller commits."""
-    link = url_for(
-        "accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL), _external=True
-    )
+    link = site_url("accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL))
     send_mail(
         user.email,
         "Confirm your Groundwork email",
@@ -125,7 +144,7 @@ def resend_confirmation(email: str) -> None:
             "Your Groundwork confirmation request",
             "Someone asked for a new link to confirm this address, but no Groundwork account "
             "uses it. You may have signed up with another address, or you can create an "
-            f"account at {url_for('accounts.sign_up', _external=True)}\n\n"
+            f"account at {site_url('accounts.sign_up')}\n\n"
             "If you did not ask, ignore this message.",
         )
     else:
@@ -134,7 +153,7 @@ def resend_confirmation(email: str) -> None:
             "Your Groundwork confirmation request",
             "Someone asked for a new link to confirm this address, but it needs none: "
             + (
-                f"it is already confirmed. Sign in at {url_for('accounts.sign_in', _external=True)}"
+                f"it is already confirmed. Sign in at {site_url('accounts.sign_in')}"
                 if user.is_active
                 else "its account has been deactivated. Please contact the site's administrator."
             )
@@ -204,6 +223,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; other sessions end."""
     if not verify_password(user, current):
         raise AccountError("Your current password is not right.")
+    check_new_password(new, user.email, user.legal_name)
     _set_password(user, new)
     db.session.commit()
 
@@ -219,11 +239,7 @@ def request_password_reset(email: str) -> None:
         _explain_no_reset(normalise_email(email), deactivated=user is not None)
         db.session.commit()
         return
-    link = url_for(
-        "accounts.reset_password",
-        token=issue_token(user, Purpose.RESET_PASSWORD),
-        _external=True,
-    )
+    link = site_url("accounts.reset_password", token=issue_token(user, Purpose.RESET_PASSWORD))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
         user.email,
@@ -246,7 +262,7 @@ def _explain_no_reset(address: str, deactivated: bool) -> None:
         reason = (
             "No Groundwork account uses this address. You may have signed up with "
             "another one, or you can create an account at "
-            f"{url_for('accounts.sign_up', _external=True)}"
+            f"{site_url('accounts.sign_up')}"
         )
     send_mail(
         address,
@@ -266,6 +282,7 @@ def check_reset_token(token: str) -> User:
 def reset_password(token: str, new: str) -> User:
     """Set a new password through a reset link; the link then stops working."""
     user = check_reset_token(token)
+    check_new_password(new, user.email, user.legal_name)
     _set_password(user, new)
     # Following a mailed link proves the address too.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
@@ -275,7 +292,26 @@ def reset_password(token: str, new: str) -> User:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    _end_sessions(user)
+
+
+def _end_sessions(user: User) -> None:
+    """Outdate every session and remember-me token of the account (the caller commits)."""
     user.session_version += 1
+    remember.forget_all(user)
+
+
+def sign_out(user: User) -> None:
+    """End every session and remember-me token of the account, on every device."""
+    _end_sessions(user)
+    db.session.commit()
+
+
+def sign_out_everywhere(admin: User, user: User) -> None:
+    """An administrator ends every session of an account (a lost laptop, a shared login)."""
+    _end_sessions(user)
+    record("user.signed_out_everywhere", "user", user.id, actor_id=admin.id)
+    db.session.commit()
 
 
 def create_account(email: str, password: str, profile: Profile, role: Role) -> User:
@@ -359,7 +395,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
         return
     user.is_active = active
     if not active:
-        user.session_version += 1
+        _end_sessions(user)
     record("user.reactivated" if active else "user.deactivated", "user", user.id, actor_id=admin.id)
     db.session.commit()
 
@@ -408,5 +444,5 @@ def anonymise(actor: User, user: User) -> None:
     user.license_state = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.is_active = False
-    user.session_version += 1
+    _end_sessions(user)
     db.session.commit()

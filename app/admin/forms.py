@@ -29,6 +29,10 @@ class ActiveForm(WebForm):
         return {"1": True, "0": False}.get(self.active.data or "")
 
 
+class SignOutForm(WebForm):
+    """End every session of a user: nothing to fill in but the CSRF token."""
+
+
 class AnonymiseForm(WebForm):
     """Confirm anonymising someone's account by typing its email."""
 

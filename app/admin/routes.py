@@ -10,7 +10,7 @@ from app.accounts import services
 from app.accounts.access import admin_required
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError
-from app.admin.forms import ActiveForm, AnonymiseForm, RoleForm
+from app.admin.forms import ActiveForm, AnonymiseForm, RoleForm, SignOutForm
 from app.audit import services as audit_services
 from app.certificates import corrections
 from app.certificates import services as certificate_services
@@ -94,6 +94,21 @@ def set_active(user_id: int) -> Response:
     else:
         state = "reactivated" if wanted else "deactivated"
         flash(f"{user.legal_name}'s account is {state}.", "success")
+    return _back()
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@admin_required
+def sign_out_everywhere(user_id: int) -> Response:
+    """End every session and remember-me token of one user (audited)."""
+    user = get_user(user_id)
+    if not SignOutForm().validate_on_submit():
+        flash("That request was not understood; nothing was changed.", "error")
+        return _back()
+    services.sign_out_everywhere(current_user, user)
+    if user.id == current_user.id:
+        return redirect(url_for("accounts.sign_in"))
+    flash(f"{user.legal_name} is signed out on every device.", "success")
     return _back()
 
 

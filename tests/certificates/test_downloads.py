@@ -47,7 +47,7 @@ def test_the_credential_is_schema_valid_and_verifies_with_the_published_key(clie
     assert "OpenBadgeCredential" in signed["type"]
     assert signed["credentialSubject"]["creditsEarned"] == 1
     ring = published_ring(client)
-    assert signed["issuer"]["id"] == ring.issuer == "did:web:127.0.0.1%3A5000"
+    assert signed["issuer"]["id"] == ring.issuer == "did:web:groundwork.test"  # the SITE_URL
     assert signed["proof"][0]["verificationMethod"] == ring.current_method
     assert verify_credential(signed, ring).signature.verified
     again = json.loads(client.get(f"/certificates/{certificate.public_id}/credential.json").data)

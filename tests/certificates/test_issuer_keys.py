@@ -27,7 +27,7 @@ def test_the_did_document_is_public_cacheable_and_lists_the_signing_key(client):
     assert "max-age=3600" in response.headers["Cache-Control"]
     assert "Set-Cookie" not in response.headers
     document = json.loads(response.data)
-    assert document["id"] == "did:web:127.0.0.1%3A5000"
+    assert document["id"] == "did:web:groundwork.test"  # from the test SITE_URL
     (method,) = document["verificationMethod"]
     assert method["type"] == "Multikey" and method["controller"] == document["id"]
     assert document["assertionMethod"] == [method["id"]]

@@ -229,6 +229,12 @@ CASES: dict[str, Case] = {
         params=lambda w: {"user_id": w.users["target"]},
         form=lambda w: {"active": "0"},
     ),
+    "/admin/users/<int:user_id>/sign-out": Case(
+        "admin",
+        "/admin/users/{user_id}/sign-out",
+        params=lambda w: {"user_id": w.users["target"]},
+        form=lambda w: {},
+    ),
     "/admin/users/<int:user_id>/anonymise": Case(
         "admin",
         "/admin/users/{user_id}/anonymise",

@@ -67,6 +67,7 @@ NOT_OWNED = {
     "/admin/ce-claims/<int:review_id>/decline": "role",
     "/admin/users/<int:user_id>/active": "role",
     "/admin/users/<int:user_id>/anonymise": "role",
+    "/admin/users/<int:user_id>/sign-out": "role",
     "/admin/users/<int:user_id>/role": "role",
     "/admin/corrections/<int:correction_id>": "role",
     "/admin/corrections/<int:correction_id>/approve": "role",
