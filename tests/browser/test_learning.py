@@ -121,7 +121,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     for expected in (
         "Robin Achebe",
         "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
-        "3.25 CE hours",
+        "2.75 CE hours",
         "Online, self-paced (home study)",
         "demonstration provider",
     ):
@@ -136,7 +136,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
 
     page.goto("/dashboard")
     expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
-    expect(page.locator(".stats")).to_contain_text("3.25")
+    expect(page.locator(".stats")).to_contain_text("2.75")
     assert_accessible(axe, page)
     screenshot(page, "dashboard-completed")
     page.goto("/transcript")

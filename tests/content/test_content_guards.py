@@ -322,6 +322,15 @@ def test_lesson_minutes_are_measured_not_padded(shipped):
     assert not problems, "\n".join(problems)
 
 
+def test_no_shipped_course_claims_more_hours_than_its_seat_time_backs(shipped):
+    """An accreditor's question: can a learner earn the hours in the time the content takes?"""
+    for course in shipped:
+        assert course.ce_hours <= course.seat_time_hours(), (
+            f"{course.slug} claims {course.ce_hours} CE hours; its minimum seat time backs "
+            f"{course.seat_time_hours()}"
+        )
+
+
 def test_each_course_says_who_wrote_it_what_they_disclose_and_when_it_was_reviewed(shipped):
     for course in shipped:
         text = normalize(course.description)
