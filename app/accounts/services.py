@@ -390,6 +390,9 @@ def set_active(admin: User, user: User, active: bool) -> None:
     """Deactivate (or reactivate) an account; its records stay."""
     if user.id == admin.id and not active:
         raise AccountError("You cannot deactivate your own account.")
+    if active and is_anonymised(user):
+        # Its name, email and password are gone for good: reactivating would revive nobody.
+        raise AccountError("A deleted (anonymised) account cannot be reactivated.")
     _take_turn(admin, user)
     if user.is_active == active:
         return

@@ -142,3 +142,24 @@ def test_an_unknown_account_is_not_found(client, sign_in):
     sign_in(Role.ADMIN)
     assert client.get("/admin/users/99999/anonymise").status_code == 404
     assert client.post("/admin/users/99999/anonymise", data={"email": "x@y.z"}).status_code == 404
+
+
+def test_a_deleted_account_cannot_be_reactivated(client, make_user, sign_in):
+    learner = make_user(legal_name="Rosa Delgado")
+    admin = sign_in(Role.ADMIN)
+    anonymise(admin, learner)
+    page = client.get("/admin/users?q=deleted").get_data(as_text=True)
+    row = page[page.index("Deleted account") :].split("</tr>")[0]
+    assert "Deleted; cannot be reactivated" in row and "Reactivate" not in row
+    # The attacker's move: post the form the page no longer shows.
+    response = client.post(
+        f"/admin/users/{learner.id}/active", data={"active": "1"}, follow_redirects=True
+    )
+    assert "A deleted (anonymised) account cannot be reactivated." in response.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    assert not db.session.get(User, learner.id).is_active
+    assert not list(
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.reactivated"))
+    )
