@@ -8,6 +8,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import HiddenField
 
 
 class WebForm(FlaskForm):
@@ -29,3 +30,17 @@ class WebForm(FlaskForm):
                 [(key, value) for key, value in request.files.items(multi=True) if key in names]
             )
             return CombinedMultiDict((files, request.form))
+
+
+class ConfirmForm(WebForm):
+    """The second step of a destructive action: the page that says what will be lost posts it.
+
+    The first request (a GET, or a POST without ``confirm``) only shows that page, so a
+    stray or forged click never destroys anything by itself.
+    """
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        """Whether this POST came from the confirmation page (token valid, ``confirm=yes``)."""
+        return self.validate_on_submit() and self.confirm.data == "yes"

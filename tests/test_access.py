@@ -51,6 +51,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/settings",
     "/teaching/<slug>/team",
     "/teaching/<slug>/team/<int:user_id>/remove",
+    "/teaching/<slug>/team/<int:user_id>/owner",
     "/teaching/<slug>/archive",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.

@@ -32,7 +32,7 @@ from wtforms.validators import (
 
 from app.content import rules
 from app.content.spec import ChoiceSpec, InstructorSpec, ObjectiveSpec
-from app.forms import WebForm
+from app.forms import ConfirmForm, WebForm
 from app.safetext import one_line_problem
 
 LEVELS = [SelectChoice(v, v.capitalize()) for v in ("beginning", "intermediate", "advanced")]
@@ -355,6 +355,12 @@ class TeamForm(WebForm):
         filters=[_strip],
         validators=[DataRequired("Enter the instructor's email."), Length(max=254)],
     )
+
+
+class DiscardForm(ConfirmForm):
+    """Confirm throwing a draft away; ``stamp`` names the draft the page showed."""
+
+    stamp = HiddenField()
 
 
 class ImportForm(WebForm):

@@ -13,6 +13,7 @@ from app.authoring import edits, services
 from app.authoring.edits import EditConflict
 from app.authoring.forms import (
     CourseSettingsForm,
+    DiscardForm,
     ImportForm,
     TeamForm,
     decimal_or_none,
@@ -27,6 +28,7 @@ from app.ceclaims.claim import claim_changed
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.spec import ApprovalPeriod, CourseSpec
+from app.forms import ConfirmForm
 from app.learning.services import LearningError, set_archived
 
 bp = Blueprint("publishing", __name__, url_prefix="/teaching")
@@ -159,24 +161,38 @@ def publish(slug: str) -> str | Response:
     )
 
 
-@bp.route("/<slug>/discard", methods=["POST"])
+@bp.route("/<slug>/discard", methods=["GET", "POST"])
 @instructor_required
-def discard(slug: str) -> Response:
-    """Throw the draft away."""
+def discard(slug: str) -> str | Response:
+    """Say what discarding the draft loses; throw it away only once that page is confirmed."""
     found = get_team_course(slug)
-    try:
-        services.discard(found, current_user)
-    except AuthoringError as error:
-        flash(str(error), "error")
-    else:
+    draft = services.find_draft(found)
+    if draft is None:
+        flash("There is no draft to discard.", "info")
+        return overview(found)
+    form = DiscardForm()
+    if form.confirmed():
+        try:
+            services.discard(found, current_user, form.stamp.data or "")
+        except AuthoringError as error:
+            flash(str(error), "error")
+            return redirect(url_for("publishing.discard", slug=slug))
         flash("The draft is discarded; the published course is unchanged.", "success")
-    return overview(found)
+        return overview(found)
+    form.stamp.data = services.draft_stamp(draft)
+    return render_template(
+        "authoring/discard.html",
+        course=found,
+        draft=draft,
+        form=form,
+        changes=services.pending_changes(found),
+    )
 
 
 @bp.route("/<slug>/team", methods=["GET", "POST"])
 @instructor_required
 def team(slug: str) -> str | Response:
-    """The course's instructors; the owner adds and removes co-instructors."""
+    """The course's instructors; an owner adds co-instructors, makes them owners, removes them."""
     found = get_team_course(slug)
     form = TeamForm()
     if form.validate_on_submit():
@@ -187,27 +203,65 @@ def team(slug: str) -> str | Response:
         else:
             flash(f"{person.legal_name} now teaches this course.", "success")
             return redirect(url_for("publishing.team", slug=slug))
+    members = services.team(found)
     return render_template(
         "authoring/team.html",
         course=found,
         form=form,
-        members=services.team(found),
+        members=members,
+        owners=sum(1 for _, owns in members if owns),
         owner=services.is_owner(current_user, found),
     )
 
 
-@bp.route("/<slug>/team/<int:user_id>/remove", methods=["POST"])
+@bp.route("/<slug>/team/<int:user_id>/owner", methods=["POST"])
 @instructor_required
-def remove_member(slug: str, user_id: int) -> Response:
-    """Take an instructor off the team."""
+def make_owner(slug: str, user_id: int) -> Response:
+    """Make a co-instructor an owner of the course."""
     found = get_team_course(slug)
     try:
-        services.remove_instructor(found, current_user, user_id)
+        person = services.make_owner(found, current_user, user_id)
     except AuthoringError as error:
         flash(str(error), "error")
     else:
-        flash("Removed from the team.", "success")
+        flash(f"{person.legal_name} is now an owner of this course.", "success")
     return redirect(url_for("publishing.team", slug=slug))
+
+
+@bp.route("/<slug>/team/<int:user_id>/remove", methods=["GET", "POST"])
+@instructor_required
+def remove_member(slug: str, user_id: int) -> str | Response:
+    """Say what removing someone (or leaving) takes away; do it once that page is confirmed."""
+    found = get_team_course(slug)
+    member = services.team_member(found, user_id)
+    if member is None:
+        flash("That person is not on the team.", "error")
+        return redirect(url_for("publishing.team", slug=slug))
+    if not services.is_owner(current_user, found):
+        flash("Only the course's owner can change its team.", "error")
+        return redirect(url_for("publishing.team", slug=slug))
+    form = ConfirmForm()
+    if form.confirmed():
+        leaving = user_id == current_user.id
+        try:
+            services.remove_instructor(found, current_user, user_id)
+        except AuthoringError as error:
+            flash(str(error), "error")
+            return redirect(url_for("publishing.team", slug=slug))
+        if leaving and not current_user.is_admin:
+            flash(f"You have left the team of {found.title}.", "success")
+            return redirect(url_for("authoring.index"))
+        flash(f"{member[0].legal_name} is no longer on the team.", "success")
+        return redirect(url_for("publishing.team", slug=slug))
+    owners = sum(1 for _, owns in services.team(found) if owns)
+    return render_template(
+        "authoring/remove_member.html",
+        course=found,
+        person=member[0],
+        last_owner=member[1] and owners == 1,
+        leaving=user_id == current_user.id,
+        form=form,
+    )
 
 
 @bp.route("/<slug>/export.zip")

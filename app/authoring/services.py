@@ -256,11 +256,34 @@ def approve_claim(review: CeClaimReview, admin: User) -> ImportResult:
     return result
 
 
-def discard(course: Course, user: User) -> None:
-    """Throw the draft away; the published course is untouched."""
-    if _take_turn(course) is None:
+def draft_stamp(draft: CourseDraft) -> str:
+    """A token naming this state of the draft; the discard confirmation carries it."""
+    return draft.updated_at.isoformat()
+
+
+def discard(course: Course, user: User, seen: str) -> None:
+    """Throw the draft away, if it is still the one the person confirmed (``seen``).
+
+    An edit a co-instructor saved after the confirmation page was shown would be lost
+    unseen, so a changed draft is refused and the page is shown again.
+    """
+    draft = _take_turn(course)
+    if draft is None:
         raise AuthoringError("There is no draft to discard.")
-    db.session.execute(delete(CourseDraft).where(CourseDraft.course_id == course.id))
+    stale = AuthoringError(
+        "The draft changed after this page was shown; nothing was discarded. "
+        "Check what it holds now."
+    )
+    if draft_stamp(draft) != seen:
+        raise stale
+    gone = db.session.execute(
+        delete(CourseDraft).where(
+            CourseDraft.course_id == course.id, CourseDraft.updated_at == draft.updated_at
+        )
+    )
+    if gone.rowcount != 1:
+        db.session.rollback()
+        raise stale
     record("course.draft_discarded", "course", course.id, actor_id=user.id)
     db.session.commit()
 
@@ -401,17 +424,61 @@ def add_instructor(course: Course, owner: User, email: str) -> User:
     return person
 
 
-def remove_instructor(course: Course, owner: User, user_id: int) -> None:
-    """Take an instructor off the team; the last owner stays."""
+def team_member(course: Course, user_id: int) -> tuple[User, bool] | None:
+    """One member of the course's team and whether they own it, or None."""
+    row = db.session.execute(
+        select(User, CourseStaff.is_owner)
+        .join(CourseStaff, CourseStaff.user_id == User.id)
+        .where(CourseStaff.course_id == course.id, CourseStaff.user_id == user_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def make_owner(course: Course, owner: User, user_id: int) -> User:
+    """Make a co-instructor an owner too: they manage the team, and the giver may then leave."""
     _take_turn(course)
     if not is_owner(owner, course):
         raise AuthoringError("Only the course's owner can change its team.")
     staff = db.session.get(CourseStaff, (course.id, user_id), populate_existing=True)
-    if staff is None:
+    person = db.session.get(User, user_id)
+    if staff is None or person is None:
         raise AuthoringError("That person is not on the team.")
-    owners = [member for member, owns in team(course) if owns]
-    if staff.is_owner and len(owners) == 1:
-        raise AuthoringError("The course needs an owner: add another owner before leaving.")
+    if staff.is_owner:
+        raise AuthoringError(f"{person.legal_name} is already an owner.")
+    if not person.is_active or not person.is_instructor:
+        raise AuthoringError(
+            f"{person.legal_name} is no longer an active instructor, so cannot own the course."
+        )
+    staff.is_owner = True
+    record("course.owner_added", "course", course.id, actor_id=owner.id, user=user_id)
+    db.session.commit()
+    return person
+
+
+def remove_instructor(course: Course, owner: User, user_id: int) -> None:
+    """Take an instructor off the team (an owner may leave); the last owner stays."""
+    _take_turn(course)
+    if not is_owner(owner, course):
+        raise AuthoringError("Only the course's owner can change its team.")
+    # Lock the team's owner rows (PostgreSQL): two owners leaving at once must not both
+    # see the other still there and leave the course with none.
+    owners = set(
+        db.session.scalars(
+            select(CourseStaff.user_id)
+            .where(CourseStaff.course_id == course.id, CourseStaff.is_owner.is_(True))
+            .with_for_update()
+        )
+    )
+    staff = db.session.get(CourseStaff, (course.id, user_id), populate_existing=True)
+    if staff is None:
+        db.session.rollback()
+        raise AuthoringError("That person is not on the team.")
+    if staff.is_owner and owners <= {user_id}:
+        db.session.rollback()
+        raise AuthoringError(
+            "The course needs an owner: make another member of the team an owner "
+            "(“Make owner”) before leaving."
+        )
     db.session.delete(staff)
     record("course.instructor_removed", "course", course.id, actor_id=owner.id, user=user_id)
     db.session.commit()

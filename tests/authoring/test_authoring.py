@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -124,7 +125,9 @@ def test_discarding_a_draft_leaves_the_published_course(client, teaching):
     course, _ = teaching
     client.post(f"/teaching/{course.slug}/modules/m1/remove")
     assert "Removed module" in client.get(f"/teaching/{course.slug}").get_data(as_text=True)
-    client.post(f"/teaching/{course.slug}/discard")
+    page = client.get(f"/teaching/{course.slug}/discard").get_data(as_text=True)
+    stamp = re.search(r'name="stamp" type="hidden" value="([^"]+)"', page).group(1)
+    client.post(f"/teaching/{course.slug}/discard", data={"confirm": "yes", "stamp": stamp})
     db.session.expire_all()
     assert [m.slug for m in db.session.get(Course, course.id).active_modules] == ["m1", "m2"]
     assert "No unpublished changes" in client.get(f"/teaching/{course.slug}").get_data(as_text=True)
@@ -208,14 +211,18 @@ def test_the_team_is_managed_by_its_owner(client, teaching, make_user, sign_in):
     client.post(f"/teaching/{course.slug}/team", data={"email": colleague.email.upper()})
     assert db.session.get(CourseStaff, (course.id, colleague.id)) is not None
     page = client.post(
-        f"/teaching/{course.slug}/team/{owner.id}/remove", follow_redirects=True
+        f"/teaching/{course.slug}/team/{owner.id}/remove",
+        data={"confirm": "yes"},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "The course needs an owner" in page
     client.post("/sign-out")
     sign_in(user=colleague)
     assert client.get(f"/teaching/{course.slug}").status_code == 200  # co-instructor edits
     page = client.post(
-        f"/teaching/{course.slug}/team/{owner.id}/remove", follow_redirects=True
+        f"/teaching/{course.slug}/team/{owner.id}/remove",
+        data={"confirm": "yes"},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "owner can change its team." in page
 

@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 
 from app.accounts.tokens import Purpose, issue_token
 from app.authoring import services as authoring
-from app.catalog.models import Course
+from app.authoring.models import CourseDraft
+from app.catalog.models import Course, CourseStaff
 from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
 from app.db import db
@@ -121,6 +122,24 @@ def _ensure_draft(world: World) -> None:
         authoring.edit_draft(
             course, world.user("owner"), lambda spec: dataclasses.replace(spec, summary=revised)
         )
+
+
+def _draft() -> CourseDraft:
+    """The course's draft (``_ensure_draft`` made one)."""
+    draft = authoring.find_draft(_course())
+    assert draft is not None
+    return draft
+
+
+def _co_not_owner(world: World) -> None:
+    """Put the co-instructor back on the team as a plain member."""
+    course = _course()
+    staff = db.session.get(CourseStaff, (course.id, world.users["co"]))
+    if staff is None:
+        db.session.add(CourseStaff(course_id=course.id, user_id=world.users["co"]))
+    else:
+        staff.is_owner = False
+    db.session.commit()
 
 
 def _forget_evaluation(world: World) -> None:
@@ -327,7 +346,12 @@ CASES: dict[str, Case] = {
         "owner", "/teaching/{slug}/settings", form=lambda w: dict(SETTINGS)
     ),
     "/teaching/<slug>/publish": Case("owner", "/teaching/{slug}/publish", prepare=_ensure_draft),
-    "/teaching/<slug>/discard": Case("owner", "/teaching/{slug}/discard", prepare=_ensure_draft),
+    "/teaching/<slug>/discard": Case(
+        "owner",
+        "/teaching/{slug}/discard",
+        form=lambda w: {"confirm": "yes", "stamp": authoring.draft_stamp(_draft())},
+        prepare=_ensure_draft,
+    ),
     "/teaching/<slug>/team": Case(
         "owner", "/teaching/{slug}/team", form=lambda w: {"email": w.emails["spare"]}
     ),
@@ -335,6 +359,13 @@ CASES: dict[str, Case] = {
         "owner",
         "/teaching/{slug}/team/{user_id}/remove",
         params=lambda w: {"user_id": w.users["co"]},
+        form=lambda w: {"confirm": "yes"},
+    ),
+    "/teaching/<slug>/team/<int:user_id>/owner": Case(
+        "owner",
+        "/teaching/{slug}/team/{user_id}/owner",
+        params=lambda w: {"user_id": w.users["co"]},
+        prepare=_co_not_owner,
     ),
     "/teaching/<slug>/archive": Case(
         "owner", "/teaching/{slug}/archive", form=lambda w: {"archived": "1"}
