@@ -129,7 +129,7 @@ def test_an_owner_makes_a_colleague_owner_and_then_leaves(client, teaching, sign
         f"/teaching/{course.slug}/team/{co.id}/owner", follow_redirects=True
     ).get_data(as_text=True)
     assert "Cyrus Colleague is now an owner of this course." in response
-    assert "Cyrus Colleague <span class=\"muted\">(" in response and "owner)" in response
+    assert 'Cyrus Colleague <span class="muted">(' in response and "owner)" in response
 
     page = client.get(f"/teaching/{course.slug}/team/{owner.id}/remove").get_data(as_text=True)
     assert "Leave the team of" in page and 'name="confirm"' in page
