@@ -19,6 +19,7 @@ from app.certificates.identifiers import display_id
 from app.certificates.models import Certificate, CertificateCorrection
 from app.certificates.services import CertificateError
 from app.db import db
+from app.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -173,7 +174,13 @@ def revoke_certificate(public_id: str) -> Response | str:
     if found is None:
         abort(404)
     form = RevokeForm()
-    if form.validate_on_submit():
+    display = display_id(found.public_id)
+    if form.validate_on_submit() and found.revoked_at is None:
+        if not ConfirmForm().confirmed():
+            # First step: say what revoking takes away; only that page's POST revokes.
+            return render_template(
+                "admin/revoke.html", certificate=found, display=display, form=form
+            )
         try:
             certificate_services.revoke(current_user, found, form.reason.data)
         except CertificateError as error:
@@ -181,9 +188,10 @@ def revoke_certificate(public_id: str) -> Response | str:
         else:
             flash("The certificate is revoked; its verification page now says so.", "success")
             return redirect(url_for("admin.certificate", public_id=found.public_id))
-    return render_template(
-        "admin/certificate.html", certificate=found, display=display_id(found.public_id), form=form
-    )
+    elif found.revoked_at is not None:
+        flash("This certificate is already revoked.", "error")
+        return redirect(url_for("admin.certificate", public_id=found.public_id))
+    return render_template("admin/certificate.html", certificate=found, display=display, form=form)
 
 
 @bp.route("/corrections")

@@ -44,6 +44,11 @@ def test_an_admin_revokes_a_certificate_and_verification_says_revoked(page: Page
     expect(page.locator("#reason-error")).to_contain_text("Give the reason")
     page.get_by_label("Reason for revoking").fill("Completion recorded in error.")
     page.get_by_role("button", name="Revoke the certificate").click()
+    # A confirmation page says what will be lost before anything changes.
+    expect(page.get_by_role("heading", name="What will be lost")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "admin-certificate-revoke-confirm")
+    page.get_by_role("button", name="Yes, revoke the certificate").click()
     expect(page.get_by_text("The certificate is revoked")).to_be_visible()
     assert_accessible(axe, page)
     screenshot(page, "admin-certificate-revoked")

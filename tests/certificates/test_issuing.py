@@ -212,8 +212,16 @@ def test_verification_says_revoked_after_an_admin_revokes(client, sign_in, make_
         data={"reason": "  "},
     ).get_data(as_text=True)
     assert "Give the reason for revoking" in page and 'aria-invalid="true"' in page
-    client.post(
+    page = client.post(
         f"/admin/certificates/{certificate.public_id}/revoke", data={"reason": "Issued in error"}
+    ).get_data(as_text=True)
+    # The first post only asks, saying what will be lost; the certificate is still valid.
+    assert "What will be lost" in page and "CE hours leave their transcript" in page
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+    assert "This certificate is valid" in client.get(f"/verify/{certificate.public_id}").text
+    client.post(
+        f"/admin/certificates/{certificate.public_id}/revoke",
+        data={"reason": "Issued in error", "confirm": "yes"},
     )
     page = client.get(f"/verify/{certificate.public_id}").get_data(as_text=True)
     assert "This certificate was revoked" in page

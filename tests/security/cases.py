@@ -264,7 +264,7 @@ CASES: dict[str, Case] = {
         "admin",
         "/admin/certificates/{public_id}/revoke",
         params=lambda w: {"public_id": w.certificate_id},
-        form=lambda w: {"reason": "Issued in error."},
+        form=lambda w: {"reason": "Issued in error.", "confirm": "yes"},
     ),
     "/admin/mail/<int:message_id>/retry": Case(
         "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
