@@ -90,7 +90,10 @@ def test_the_credential_check_page_reports_valid_tampered_and_revoked(client, si
 
     admin = UserFactory(count=900)(Role.ADMIN)
     client.post("/sign-in", data={"email": admin.email, "password": "correct horse battery"})
-    client.post(f"/admin/certificates/{certificate.public_id}/revoke", data={"reason": "Fraud", "confirm": "yes"})
+    client.post(
+        f"/admin/certificates/{certificate.public_id}/revoke",
+        data={"reason": "Fraud", "confirm": "yes"},
+    )
     page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
     assert "✗ Revoked" in page
 
