@@ -20,6 +20,7 @@ PROTECTED = [
     ("GET", "/admin/certificates", {Role.ADMIN}),
     ("GET", "/admin/corrections", {Role.ADMIN}),
     ("GET", "/admin/audit", {Role.ADMIN}),
+    ("GET", "/admin/audit.csv", {Role.ADMIN}),
     ("GET", "/admin/mail", {Role.ADMIN}),
     ("POST", "/admin/mail/1/retry", {Role.ADMIN}),
     ("GET", "/admin/ce-claims/", {Role.ADMIN}),

@@ -113,6 +113,7 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
     )
     db.session.add(user)
     db.session.flush()  # the confirmation link names the new id
+    record("user.signed_up", "user", user.id, actor_id=user.id)
     send_confirmation(user)
     db.session.commit()
     return user
@@ -167,6 +168,7 @@ def confirm_email(token: str) -> User:
     user = redeem_token(token, Purpose.CONFIRM_EMAIL, max_age=7 * 24 * 3600)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        record("user.email_confirmed", "user", user.id, actor_id=user.id)
         db.session.commit()
     return user
 
@@ -202,10 +204,21 @@ def _decoy_hash() -> str:
 
 
 def update_profile(user: User, profile: Profile) -> None:
-    """Save new professional details (issued certificates keep what they printed)."""
+    """Save new professional details (issued certificates keep what they printed).
+
+    The audit event names the fields that changed, not their values: the log is
+    append-only, and anonymising an account must leave no name or license behind.
+    """
     # Locked and re-read first, so the saved profile is this form's whole, even when another
     # tab saves at the same moment (the UPDATE names only the columns that differ).
     db.session.refresh(user, with_for_update=FOR_CHANGE)
+    changed = [
+        name
+        for name in ("legal_name", "profession", "license_number", "license_state")
+        if getattr(user, name) != getattr(profile, name)
+    ]
+    if changed:
+        record("user.profile_changed", "user", user.id, actor_id=user.id, fields=changed)
     user.legal_name = profile.legal_name
     user.profession = profile.profession
     user.license_number = profile.license_number
@@ -285,7 +298,9 @@ def reset_password(token: str, new: str) -> User:
     check_new_password(new, user.email, user.legal_name)
     _set_password(user, new)
     # Following a mailed link proves the address too.
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        record("user.email_confirmed", "user", user.id, actor_id=user.id, by="password reset")
     db.session.commit()
     return user
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -10,15 +18,16 @@ from app.accounts import services
 from app.accounts.access import admin_required
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError
-from app.admin.forms import ActiveForm, AnonymiseForm, RoleForm, SignOutForm
-from app.audit import services as audit_services
+from app.admin.forms import ActiveForm, AnonymiseForm, AuditFilterForm, RoleForm, SignOutForm
+from app.audit import browse
+from app.audit.browse import AuditFilter
 from app.certificates import corrections
 from app.certificates import services as certificate_services
 from app.certificates.forms import ReviewForm, RevokeForm
 from app.certificates.identifiers import display_id
 from app.certificates.models import Certificate, CertificateCorrection
 from app.certificates.services import CertificateError
-from app.db import db
+from app.db import db, utcnow
 from app.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -265,12 +274,56 @@ def _decide(correction: CertificateCorrection, decision: str) -> Response | str:
     return _review_page(correction, form)
 
 
+def _audit_filters() -> tuple[AuditFilterForm, AuditFilter, list, list]:  # type: ignore[type-arg]
+    """The filter form read from the query string, and the filter it amounts to."""
+    actions = browse.known_actions()
+    courses = browse.course_choices()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "All actions"), *actions]
+    form.course.choices = [("", "All courses"), *((str(i), t) for i, t in courses)]
+    form.validate()
+    chosen = form.filters({code for code, _ in actions}, {i for i, _ in courses})
+    return form, chosen, actions, courses
+
+
+def _filter_args(chosen: AuditFilter) -> dict[str, str]:
+    """The filter as query-string arguments, for the pager and the CSV link."""
+    args = {
+        "start": chosen.start.isoformat() if chosen.start else "",
+        "end": chosen.end.isoformat() if chosen.end else "",
+        "actor": chosen.actor,
+        "action": chosen.action,
+        "course": str(chosen.course_id) if chosen.course_id is not None else "",
+    }
+    return {key: value for key, value in args.items() if value}
+
+
 @bp.route("/audit")
 @admin_required
 def audit() -> str:
-    """The append-only audit log, newest first, filterable by action."""
-    action = request.args.get("action", "", type=str)[:60]
-    results = audit_services.search_events(action, request.args.get("page", 1, int))
+    """The append-only audit log, newest first: filters by date, person, action and course."""
+    form, chosen, _, _ = _audit_filters()
+    results = browse.search_events(chosen, request.args.get("page", 1, int))
     return render_template(
-        "admin/audit.html", results=results, action=action, actions=audit_services.known_actions()
+        "admin/audit.html", results=results, form=form, args=_filter_args(chosen)
+    )
+
+
+@bp.route("/audit.csv")
+@admin_required
+def audit_csv() -> Response:
+    """Every event the filters select, as CSV (no paging)."""
+    _, chosen, _, _ = _audit_filters()
+    if browse.count_events(chosen) > browse.EXPORT_LIMIT:
+        flash(
+            f"That is more than {browse.EXPORT_LIMIT:,} events, too many for one file; "
+            "narrow the dates (or other filters) and download again.",
+            "error",
+        )
+        return redirect(url_for("admin.audit", **_filter_args(chosen)))
+    name = "audit-log-" + utcnow().strftime("%Y-%m-%d") + ".csv"
+    return Response(
+        browse.export_csv(chosen),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -1,0 +1,89 @@
+"""Readable names for audit actions and their details; pure, so tested without an app.
+
+Any domain may record a new action code without touching this table: an unknown code is
+read out from its own words (``ce.claim_approved`` -> "CE claim approved"), so the log
+never shows a blank or a raw code to the administrator.
+"""
+
+from __future__ import annotations
+
+#: Action code -> what an administrator reads. Codes are the ones services record.
+ACTION_LABELS: dict[str, str] = {
+    "user.signed_up": "Signed up",
+    "user.email_confirmed": "Confirmed email address",
+    "user.profile_changed": "Changed name or license details",
+    "user.created": "Account created by an administrator or command",
+    "user.role_changed": "Role changed",
+    "user.deactivated": "Account deactivated",
+    "user.reactivated": "Account reactivated",
+    "user.anonymised": "Account deleted (anonymised)",
+    "course.created": "Course created",
+    "course.created_from_files": "Course imported from files",
+    "course.updated_from_files": "Course updated from files",
+    "course.imported_as_draft": "Course zip imported as a draft",
+    "course.published": "Course published",
+    "course.draft_discarded": "Draft discarded",
+    "course.archived": "Course archived",
+    "course.reopened": "Course reopened for enrollment",
+    "course.instructor_added": "Instructor added to the team",
+    "course.instructor_removed": "Instructor removed from the team",
+    "course.owner_added": "Instructor made a course owner",
+    "course.completed": "Course completed",
+    "course.attested": "Attestation signed",
+    "enrollment.created": "Enrolled",
+    "module.completed": "Module completed",
+    "quiz.attempt_started": "Quiz attempt started",
+    "quiz.graded": "Quiz graded",
+    "evaluation.filed": "Course evaluation filed",
+    "certificate.issued": "Certificate issued",
+    "certificate.reissued": "Certificate re-issued with corrected details",
+    "certificate.revoked": "Certificate revoked",
+    "bench.seeded": "Benchmark data loaded",
+}
+
+#: Words read out in capitals when an unknown code is spelled out.
+ACRONYMS = {"ce": "CE", "ceu": "CEU", "id": "ID", "pdf": "PDF", "csv": "CSV", "lti": "LTI"}
+
+#: Detail keys -> readable names; an unknown key is spelled out the same way.
+DETAIL_LABELS: dict[str, str] = {
+    "old": "from",
+    "new": "to",
+    "user": "learner or instructor",
+    "course": "course",
+    "fields": "changed",
+    "replaces": "replaces certificate",
+    "old_name": "old name",
+    "new_name": "new name",
+}
+
+
+def _words(code: str) -> list[str]:
+    return [w for w in code.replace(".", " ").replace("_", " ").replace("-", " ").split() if w]
+
+
+def action_label(code: str) -> str:
+    """What an administrator reads for an action code, known or not."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    words = [ACRONYMS.get(w.lower(), w.lower()) for w in _words(code)]
+    if not words:
+        return "Unnamed action"
+    first = words[0]
+    words[0] = first if first.isupper() else first.capitalize()
+    return " ".join(words)
+
+
+def detail_label(key: str) -> str:
+    """A readable name for a detail key."""
+    if key in DETAIL_LABELS:
+        return DETAIL_LABELS[key]
+    return " ".join(ACRONYMS.get(w.lower(), w.lower()) for w in _words(key)) or key
+
+
+def person_label(user_id: int | None, name: str | None, deleted: bool) -> str:
+    """How the log names a person: their name, "deleted user #n", or "the system"."""
+    if user_id is None:
+        return "System"
+    if name is None or deleted:
+        return f"Deleted user #{user_id}"
+    return name
