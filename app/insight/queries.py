@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, and_, func, or_, select
+from sqlalchemy import Float, and_, case, func, or_, select
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.catalog.models import Choice, Course, Lesson, Module, Question, Quiz
 from app.db import db
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment
+from app.quizzes.models import QuizAttempt
 
 
 class seconds_between(FunctionElement[float]):
@@ -72,20 +74,31 @@ def completion_figures(course: Course) -> tuple[int, int, float | None]:
     return enrollments, completions, float(middle) if middle is not None else None
 
 
-def lesson_funnel(course: Course) -> list[tuple[str, str, int, int]]:
-    """Per current lesson, in order: title, module, learners who completed it, who stop after it.
+def lesson_funnel(course: Course) -> list[tuple[str, str, int, bool, int, int, int]]:
+    """Per current lesson, in order: title, module title and id, whether the module has a quiz
+    with current questions, learners who completed the lesson, who stop after it, and how
+    many of those have not passed their module's quiz.
 
-    Both counts are running totals: each lesson's completions (``LessonTally``) and the
-    unfinished enrollments whose furthest lesson it is (``Enrollment.furthest_lesson_id``,
-    read through a partial index), so the cost follows the course's size, not its records.
+    The first two counts are running totals: each lesson's completions (``LessonTally``)
+    and the unfinished enrollments whose furthest lesson it is (``Enrollment.furthest_lesson_id``,
+    read through a partial index). The last is one index probe per such enrollment into its
+    learner's attempts, so the cost follows the course's size and its unfinished learners.
     """
+    has_quiz = (
+        select(Question.id)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .where(Quiz.module_id == Module.id, Question.retired_at.is_(None))
+        .exists()
+    )
     ordered = (
         select(
             Lesson.id.label("lesson_id"),
             Lesson.title,
+            Module.id.label("module_id"),
             Module.title.label("module_title"),
             Module.position.label("module_position"),
             Lesson.position,
+            has_quiz.label("has_quiz"),
         )
         .join(Module, Module.id == Lesson.module_id)
         .where(
@@ -93,8 +106,24 @@ def lesson_funnel(course: Course) -> list[tuple[str, str, int, int]]:
         )
         .subquery("ordered")
     )
+    furthest = aliased(Lesson)
+    passed = (
+        select(QuizAttempt.id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(
+            Quiz.module_id == furthest.module_id,
+            QuizAttempt.user_id == Enrollment.user_id,
+            QuizAttempt.passed.is_(True),
+        )
+        .exists()
+    )
     stopped = (
-        select(Enrollment.furthest_lesson_id.label("lesson_id"), func.count().label("learners"))
+        select(
+            Enrollment.furthest_lesson_id.label("lesson_id"),
+            func.count().label("learners"),
+            func.sum(case((passed, 0), else_=1)).label("before_quiz"),
+        )
+        .join(furthest, furthest.id == Enrollment.furthest_lesson_id)
         .where(
             Enrollment.course_id == course.id,
             Enrollment.completed_at.is_(None),
@@ -107,15 +136,21 @@ def lesson_funnel(course: Course) -> list[tuple[str, str, int, int]]:
         select(
             ordered.c.title,
             ordered.c.module_title,
+            ordered.c.module_id,
+            ordered.c.has_quiz,
             func.coalesce(LessonTally.completed, 0),
             func.coalesce(stopped.c.learners, 0),
+            func.coalesce(stopped.c.before_quiz, 0),
         )
         .select_from(ordered)
         .outerjoin(LessonTally, LessonTally.lesson_id == ordered.c.lesson_id)
         .outerjoin(stopped, stopped.c.lesson_id == ordered.c.lesson_id)
         .order_by(ordered.c.module_position, ordered.c.position, ordered.c.lesson_id)
     )
-    return [(t, m, int(c), int(s)) for t, m, c, s in db.session.execute(statement)]
+    return [
+        (t, m, int(mid), bool(q), int(c), int(s), int(b))
+        for t, m, mid, q, c, s, b in db.session.execute(statement)
+    ]
 
 
 def question_rows(course: Course) -> list[Any]:
@@ -128,6 +163,8 @@ def question_rows(course: Course) -> list[Any]:
         select(
             Question.id,
             Question.prompt,
+            Quiz.id.label("quiz_id"),
+            Quiz.module_id.label("module_id"),
             Quiz.title.label("quiz_title"),
             Choice.text,
             Choice.is_correct,

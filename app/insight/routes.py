@@ -34,7 +34,7 @@ def _facility_chart(insight: CourseInsight) -> Markup:
     """Share of first attempts answering each question correctly; flagged ones stand out."""
     bars = [
         charts.Bar(
-            f"Q{q.number}{' (review)' if q.flagged else ''}: {q.prompt}",
+            f"{q.label}{' (review)' if q.flagged else ''}: {q.prompt}",
             q.facility or 0.0,
             "no answers" if q.facility is None else f"{q.facility:.0%}",
             emphasis=q.flagged,

@@ -6,11 +6,15 @@ Definitions (the page says the same in plain words):
   completion date. Completion rate: completions / enrollments.
 - Median time to complete: the median of (completed at - enrolled at) over completed
   enrollments; with an even count, the mean of the two middle durations.
-- Drop-off: lessons are the current (not retired) lessons of current modules, in course
-  order. "Completed" counts enrolled learners who completed the lesson. A learner who
-  has not completed the course "stopped at" lesson k when the furthest lesson (in
-  course order) they completed is lesson k-1; at lesson 1 when they completed none.
-- Quiz items: current questions of current modules' quizzes and of the final quiz.
+- Drop-off: the steps are the current (not retired) lessons of current modules in course
+  order, each module's quiz (when it has current questions) after its last lesson.
+  "Completed" counts enrolled learners who completed the lesson. A learner who has not
+  completed the course stopped at the first step after the furthest lesson (in course
+  order) they completed: at lesson 1 when they completed none; at a module's quiz when
+  that lesson is the module's last and they have not passed its quiz, otherwise at the
+  next lesson (or after the last lesson).
+- Quiz items: current questions of current modules' quizzes and of the final quiz,
+  numbered within each quiz ("Quiz 2, Q4"; "Final quiz, Q1"), quizzes in course order.
   Only each learner's first attempt at each quiz counts (once submitted), so retakes
   (after reading the feedback) do not inflate the figures. Facility is the share of those
   answers that were correct. Discrimination is the corrected point-biserial
@@ -34,19 +38,26 @@ from app.insight.stats import ItemSums, facility, point_biserial, review_reasons
 
 @dataclass(frozen=True)
 class LessonStep:
-    """One lesson of the drop-off chart."""
+    """One step of the drop-off table: a lesson, or a module's quiz after its lessons."""
 
     number: int
     title: str
     module_title: str
-    completed: int
+    #: None for a quiz step: passing is counted on the question table, not here.
+    completed: int | None
     stopped_here: int
+    is_quiz: bool = False
 
 
 @dataclass(frozen=True)
 class QuestionInsight:
     """Item statistics for one quiz question."""
 
+    #: Course order over every question, for sorting.
+    order: int
+    #: "Quiz 2" or "Final quiz".
+    quiz_label: str
+    #: The question's number within its quiz.
     number: int
     quiz_title: str
     prompt: str
@@ -62,6 +73,11 @@ class QuestionInsight:
         """Whether the question deserves a second look."""
         return bool(self.reasons)
 
+    @property
+    def label(self) -> str:
+        """Where the question is, as instructors find it: "Quiz 2, Q4"."""
+        return f"{self.quiz_label}, Q{self.number}"
+
 
 @dataclass(frozen=True)
 class CourseInsight:
@@ -70,8 +86,9 @@ class CourseInsight:
     enrollments: int
     completions: int
     median_seconds: float | None
-    lessons: list[LessonStep]
-    #: Learners, not yet complete, whose furthest lesson is the last one.
+    #: Lessons and module quizzes in course order.
+    steps: list[LessonStep]
+    #: Learners, not yet complete, past the last lesson and its module's quiz.
     after_last_lesson: int
     questions: list[QuestionInsight]
     evaluation: EvaluationSummary
@@ -82,6 +99,11 @@ class CourseInsight:
         return self.completions / self.enrollments if self.enrollments else None
 
     @property
+    def lessons(self) -> list[LessonStep]:
+        """The lesson steps alone (what the drop-off chart draws)."""
+        return [step for step in self.steps if not step.is_quiz]
+
+    @property
     def answered(self) -> bool:
         """Whether any first attempt has been submitted."""
         return any(q.sums.n for q in self.questions)
@@ -89,10 +111,10 @@ class CourseInsight:
     @property
     def questions_for_review(self) -> list[QuestionInsight]:
         """Flagged questions first, then the rest, each in course order."""
-        return sorted(self.questions, key=lambda q: (not q.flagged, q.number))
+        return sorted(self.questions, key=lambda q: (not q.flagged, q.order))
 
 
-def _question(number: int, rows: list[Any]) -> QuestionInsight:
+def _question(order: int, quiz_label: str, number: int, rows: list[Any]) -> QuestionInsight:
     """Item statistics from one question's choice rows."""
     first = rows[0]
     sums = ItemSums(
@@ -102,6 +124,8 @@ def _question(number: int, rows: list[Any]) -> QuestionInsight:
     wrong_count, wrong_text = max(wrong, key=lambda w: w[0]) if wrong else (0, None)
     share, discrimination = facility(sums), point_biserial(sums)
     return QuestionInsight(
+        order=order,
+        quiz_label=quiz_label,
         number=number,
         quiz_title=first.quiz_title,
         prompt=first.prompt,
@@ -115,33 +139,58 @@ def _question(number: int, rows: list[Any]) -> QuestionInsight:
 
 
 def question_insight(course: Course) -> list[QuestionInsight]:
-    """Item statistics for every current question, in course order."""
-    grouped = itertools.groupby(question_rows(course), key=lambda r: r.id)
-    return [_question(number, list(rows)) for number, (_, rows) in enumerate(grouped, start=1)]
+    """Item statistics for every current question, in course order, numbered within its quiz."""
+    questions = []
+    order = 0
+    by_quiz = itertools.groupby(question_rows(course), key=lambda r: (r.quiz_id, r.module_id))
+    for quiz_number, ((_, module_id), quiz_rows) in enumerate(by_quiz, start=1):
+        quiz_label = "Final quiz" if module_id is None else f"Quiz {quiz_number}"
+        by_question = itertools.groupby(quiz_rows, key=lambda r: r.id)
+        for number, (_, rows) in enumerate(by_question, start=1):
+            order += 1
+            questions.append(_question(order, quiz_label, number, list(rows)))
+    return questions
+
+
+def drop_off_steps(
+    funnel: list[tuple[str, str, int, bool, int, int, int]], not_started: int
+) -> tuple[list[LessonStep], int]:
+    """The drop-off table's steps and the learners past the last one (pure).
+
+    Learners who stopped after a module's last lesson wait at its quiz unless they passed
+    it; only then do they count at the next lesson.
+    """
+    steps: list[LessonStep] = []
+    waiting = not_started
+    quizzes = 0
+    for index, (title, module_title, module_id, has_quiz, done, stopped, before_quiz) in enumerate(
+        funnel
+    ):
+        steps.append(LessonStep(index + 1, title, module_title, done, waiting))
+        last_of_module = index + 1 == len(funnel) or funnel[index + 1][2] != module_id
+        if last_of_module and has_quiz:
+            quizzes += 1
+            steps.append(
+                LessonStep(quizzes, f"Quiz {quizzes}", module_title, None, before_quiz, True)
+            )
+            waiting = stopped - before_quiz
+        else:
+            waiting = stopped
+    return steps, waiting
 
 
 def course_insight(course: Course) -> CourseInsight:
     """The whole page: three statements from queries, plus the evaluation summary's own."""
     enrollments, completions, median_seconds = completion_figures(course)
     funnel = lesson_funnel(course)
-    stopped_after = [s for *_, s in funnel]
-    not_started = enrollments - completions - sum(stopped_after)
-    lessons = [
-        LessonStep(
-            number=number,
-            title=title,
-            module_title=module_title,
-            completed=done,
-            stopped_here=not_started if number == 1 else stopped_after[number - 2],
-        )
-        for number, (title, module_title, done, _) in enumerate(funnel, start=1)
-    ]
+    not_started = enrollments - completions - sum(row[5] for row in funnel)
+    steps, after_last = drop_off_steps(funnel, not_started)
     return CourseInsight(
         enrollments=enrollments,
         completions=completions,
         median_seconds=median_seconds,
-        lessons=lessons,
-        after_last_lesson=stopped_after[-1] if stopped_after else 0,
+        steps=steps,
+        after_last_lesson=after_last if funnel else 0,
         questions=question_insight(course),
         evaluation=summarise(course, comments_limit=10),
     )

@@ -102,8 +102,12 @@ def test_completion_and_drop_off_figures(course_with_learners):
     first, second = insight.lessons
     # Completed: lesson 1 by ann, ben, cal, dee and fay; lesson 2 by all of them but dee.
     assert (first.completed, second.completed) == (5, 4)
-    # Stopped at lesson 1: eve (none read); at lesson 2: dee; after the last lesson: fay.
-    assert (first.stopped_here, second.stopped_here, insight.after_last_lesson) == (1, 1, 1)
+    # Stopped at lesson 1: eve (none read); at lesson 2: dee; fay read both lessons but has
+    # not passed the quiz: she waits at the quiz, not past the course's last lesson.
+    assert (first.stopped_here, second.stopped_here) == (1, 1)
+    [quiz] = [step for step in insight.steps if step.is_quiz]
+    assert (quiz.title, quiz.stopped_here, insight.after_last_lesson) == ("Quiz 1", 1, 0)
+    assert [s.title for s in insight.steps][-1] == "Quiz 1"
 
 
 def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(course_with_learners, make_user):
