@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from app.content.markdown import render_inline
 from app.content.seattime import format_duration
+from app.wrapping import breakable, scrollable_tables
 
 
 def format_hours(value: Decimal | float | int | None) -> str:
@@ -57,4 +58,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_minutes, "minutes")
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(inline_markdown, "inline_markdown")
+    app.add_template_filter(breakable, "breakable")
+    app.add_template_filter(scrollable_tables, "scrollable_tables")
     app.context_processor(_site_context)

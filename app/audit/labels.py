@@ -48,7 +48,7 @@ ACRONYMS = {"ce": "CE", "ceu": "CEU", "id": "ID", "pdf": "PDF", "csv": "CSV", "l
 DETAIL_LABELS: dict[str, str] = {
     "old": "from",
     "new": "to",
-    "user": "learner or instructor",
+    "user": "person",
     "course": "course",
     "fields": "changed",
     "replaces": "replaces certificate",

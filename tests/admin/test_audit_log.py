@@ -52,7 +52,7 @@ def test_sign_up_confirmation_profile_and_role_changes_are_logged_by_name(
     rows = _rows(client.get("/admin/audit").get_data(as_text=True))
     text = "\n".join(rows)
     assert "Role changed" in rows[0] and "Jordan Ellis" in rows[0] and admin.legal_name in rows[0]
-    assert "from: learner ; to: instructor" in rows[0]
+    assert "from: learner; to: instructor" in rows[0]
     assert "Changed name or license details" in text and "changed: license number" in text
     assert text.count("Changed name or license details") == 1  # an unchanged save logs nothing
     assert "Confirmed email address" in text and "Signed up" in text
