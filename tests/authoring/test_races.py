@@ -72,7 +72,9 @@ def test_ten_removals_of_one_instructor_at_once_remove_them_once(make_user):
         colleague = make_user(Role.INSTRUCTOR)
         db.session.add(CourseStaff(course_id=course.id, user_id=colleague.id, is_owner=False))
         db.session.commit()
-        return Shot(browser, f"/teaching/{course.slug}/team/{colleague.id}/remove")
+        return Shot(
+            browser, f"/teaching/{course.slug}/team/{colleague.id}/remove", {"confirm": "yes"}
+        )
 
     as_one_request(world)
     assert db.session.scalar(select(func.count()).select_from(CourseStaff)) == 2
@@ -86,7 +88,10 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(make_user):
     second_browser = browser_of(second, make_user.password)
     path = f"/teaching/{course.slug}/team/{{}}/remove"
     fire_together(
-        [Shot(first_browser, path.format(second.id)), Shot(second_browser, path.format(first.id))]
+        [
+            Shot(first_browser, path.format(second.id), {"confirm": "yes"}),
+            Shot(second_browser, path.format(first.id), {"confirm": "yes"}),
+        ]
     )
     db.session.expire_all()
     owners = db.session.scalars(
@@ -165,7 +170,9 @@ def test_ten_discards_at_once_discard_once(make_user):
     def world() -> Shot:
         course, _, browser = owned_course(make_user, f"course-{make_user.count}")
         browser.post(f"/teaching/{course.slug}/modules/m1/lessons/new", data=LESSON)
-        return Shot(browser, f"/teaching/{course.slug}/discard")
+        page = browser.get(f"/teaching/{course.slug}/discard").get_data(as_text=True)
+        stamp = re.search(r'name="stamp" type="hidden" value="([^"]+)"', page).group(1)
+        return Shot(browser, f"/teaching/{course.slug}/discard", {"confirm": "yes", "stamp": stamp})
 
     as_one_request(world)
 
