@@ -54,7 +54,8 @@ def records(app, client, make_user, sign_in):  # type: ignore[no-untyped-def]
     client.post("/sign-out")
     sign_in(Role.ADMIN)
     response = client.post(
-        f"/admin/certificates/{revoked.public_id}/revoke", data={"reason": "Issued in error."}
+        f"/admin/certificates/{revoked.public_id}/revoke",
+        data={"reason": "Issued in error.", "confirm": "yes"},
     )
     assert response.status_code == 302
     client.post("/sign-out")

@@ -51,6 +51,7 @@ OWNERSHIP = (
     Ownership("/teaching/<slug>", "owner", ("spare", "reader")),
     # Changing the team and archiving: the course's owner, not a co-instructor.
     Ownership("/teaching/<slug>/team/<int:user_id>/remove", "owner", ("spare", "reader"), ("co",)),
+    Ownership("/teaching/<slug>/team/<int:user_id>/owner", "owner", ("spare", "reader"), ("co",)),
     Ownership("/teaching/<slug>/archive", "owner", ("spare", "reader"), ("co",)),
     # Records for accreditors: the course's team (and administrators) only.
     Ownership("/records/<slug>", "owner", ("spare", "reader")),
