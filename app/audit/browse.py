@@ -206,6 +206,8 @@ def describe(events: Iterable[AuditEvent]) -> list[EventView]:
             return ", ".join(detail_label(str(item)) for item in raw)
         if isinstance(raw, bool):
             return "yes" if raw else "no"
+        if isinstance(raw, dict):
+            return ", ".join(f"{detail_label(str(k))} {v}" for k, v in raw.items() if v)
         if isinstance(raw, list | tuple):
             return "; ".join(str(item) for item in raw)
         return "" if raw is None else str(raw)

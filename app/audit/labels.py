@@ -38,6 +38,8 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.issued": "Certificate issued",
     "certificate.reissued": "Certificate re-issued with corrected details",
     "certificate.revoked": "Certificate revoked",
+    "certificate.correction_requested": "Certificate correction requested",
+    "certificate.correction_declined": "Certificate correction declined",
     "bench.seeded": "Benchmark data loaded",
 }
 
