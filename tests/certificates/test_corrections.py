@@ -184,7 +184,10 @@ def test_a_revoked_certificate_is_not_corrected(client, sign_in):
     client.post(f"/certificates/{certificate.public_id}/correction", data=NEW)
     (request,) = corrections()
     switch(client, sign_in)
-    client.post(f"/admin/certificates/{certificate.public_id}/revoke", data={"reason": "Fraud"})
+    client.post(
+        f"/admin/certificates/{certificate.public_id}/revoke",
+        data={"reason": "Fraud", "confirm": "yes"},
+    )
     page = client.post(f"/admin/corrections/{request.id}/approve", data={"note": ""})
     assert "revoked now; decline the request instead" in page.get_data(as_text=True)
     assert certificates() == 1

@@ -65,7 +65,7 @@ def put_in_state(client, sign_in, learner, certificate, state: str):  # type: ig
         request = db.session.scalar(select(CertificateCorrection))
         assert client.post(f"/admin/corrections/{request.id}/approve").status_code == 302
     if state == "revoked":
-        reason = {"reason": "The attestation was false."}
+        reason = {"reason": "The attestation was false.", "confirm": "yes"}
         client.post(f"/admin/certificates/{certificate.public_id}/revoke", data=reason)
     return admin
 
