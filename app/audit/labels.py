@@ -40,6 +40,8 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.revoked": "Certificate revoked",
     "certificate.correction_requested": "Certificate correction requested",
     "certificate.correction_declined": "Certificate correction declined",
+    "mail.failed": "Mail delivery failed",
+    "mail.retried": "Mail delivery retried",
     "bench.seeded": "Benchmark data loaded",
 }
 

@@ -121,6 +121,7 @@ def test_admin_and_instructor_table_pages_keep_words_whole(
     check(page, "/admin/users?q=montgomery", "admin-users", axe)
     check(page, "/admin/certificates?q=montgomery", "admin-certificates", axe)
     check(page, "/admin/audit", "admin-audit", axe)
+    check(page, "/admin/mail", "admin-mail", axe)
     check(page, "/teaching/", "teaching", axe)
     check(page, f"/teaching/{table_pages.course}/insight", "insight", axe)
     check(page, f"/records/{table_pages.course}", "records", axe)
