@@ -42,6 +42,9 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.correction_declined": "Certificate correction declined",
     "mail.failed": "Mail delivery failed",
     "mail.retried": "Mail delivery retried",
+    "ce_claim.requested": "CE claim change sent for approval",
+    "ce_claim.approved": "CE claim approved",
+    "ce_claim.declined": "CE claim declined",
     "bench.seeded": "Benchmark data loaded",
 }
 
