@@ -21,6 +21,7 @@ ACTION_LABELS: dict[str, str] = {
     "course.created_from_files": "Course imported from files",
     "course.updated_from_files": "Course updated from files",
     "course.imported_as_draft": "Course zip imported as a draft",
+    "course.browser_edits_replaced": "Browser edits replaced by the course files",
     "course.published": "Course published",
     "course.draft_discarded": "Draft discarded",
     "course.archived": "Course archived",
