@@ -17,6 +17,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.deactivated": "Account deactivated",
     "user.reactivated": "Account reactivated",
     "user.anonymised": "Account deleted (anonymised)",
+    "user.signed_out_everywhere": "Signed out on every device by an administrator",
     "course.created": "Course created",
     "course.created_from_files": "Course imported from files",
     "course.updated_from_files": "Course updated from files",
