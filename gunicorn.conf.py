@@ -47,8 +47,11 @@ backlog = _number("GUNICORN_BACKLOG", 2048)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-#: The usual combined format plus the time taken, in milliseconds.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+#: The usual combined format plus the time taken (ms) and the request id nginx made, which
+#: its access log and the audit log also carry.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms rid=%({x-request-id}i)s'
+)
 #: Worker heartbeats in memory: a container's overlay filesystem can stall them.
 _SHARED_MEMORY = "/dev/shm"  # noqa: S108 (the heartbeat location Gunicorn's docs advise)
 worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None

@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from app.ceclaims.routes import bp as ceclaims
     from app.certificates.routes import bp as certificates
     from app.evaluations.routes import bp as evaluations
+    from app.health.routes import bp as health
     from app.insight.routes import bp as insight
     from app.learning.routes import bp as learning
     from app.mail.routes import bp as mail
@@ -95,7 +96,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin, mail, ceclaims,
+        authoring, publishing, preview, insight, admin, mail, ceclaims, health,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

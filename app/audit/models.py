@@ -26,3 +26,6 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The X-Request-Id of the request that did it (made by nginx), to find its log lines;
+    #: None outside a request or without a well-formed id.
+    request_id: Mapped[str | None] = mapped_column(String(64))

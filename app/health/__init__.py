@@ -1,0 +1,1 @@
+"""Liveness and readiness for the reverse proxy and orchestrators."""

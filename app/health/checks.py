@@ -1,0 +1,44 @@
+"""What "ready to serve" means: the database answers, Redis answers, the schema is current.
+
+Each check returns ``None`` when all is well or a short plain reason; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app.migrate import alembic_config
+
+
+def expected_heads() -> set[str]:
+    """The newest migration(s) in migrations/versions: what this code expects."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def database_problem(engine: Engine, heads: set[str]) -> str | None:
+    """Why the database cannot serve this code, or None: unreachable, or schema not at head."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception as error:  # any driver error means "not ready"
+        return f"database unreachable ({type(error).__name__})"
+    if current != heads:
+        have = ", ".join(sorted(current)) or "none"
+        want = ", ".join(sorted(heads))
+        return f"migrations not current (database at {have}, code expects {want})"
+    return None
+
+
+def redis_problem(storage: object | None, storage_uri: str) -> str | None:
+    """Why the shared rate-limit store cannot be used, or None (memory storage needs nothing)."""
+    if not storage_uri.startswith(("redis://", "rediss://", "redis+")):
+        return None
+    try:
+        healthy = bool(storage is not None and storage.check())  # type: ignore[attr-defined]
+    except Exception as error:  # any client error means "not ready"
+        return f"redis unreachable ({type(error).__name__})"
+    return None if healthy else "redis unreachable"
