@@ -93,6 +93,8 @@ PUBLIC = [
     "/keys/certificates",
     "/.well-known/did.json",
     "/contexts/credentials-v2.jsonld",
+    "/healthz",  # the load balancer's probes (tests/health/test_health.py)
+    "/readyz",
     "/dev/mail",  # development only, from this machine only (tests/mail/test_development.py)
 ]
 
