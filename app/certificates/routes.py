@@ -157,9 +157,9 @@ def pdf(public_id: str) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-    # Personal: no shared cache keeps it. "no-cache" lets the browser keep a copy but ask
-    # every time, so a revocation (checked above) takes effect; the ETag makes asking cheap.
-    response.headers["Cache-Control"] = "private, no-cache"
+    # Personal (a name and a license number): no cache keeps it, as for every signed-in
+    # response (docs/security.md); the ETag still answers a client that asks again with a 304.
+    response.headers["Cache-Control"] = "no-store"
     response.set_etag(stored.sha256)
     return response.make_conditional(request)
 

@@ -177,7 +177,7 @@ def test_a_request_made_stale_by_a_later_publication_is_not_approved(
     propose(course, owner, ce_hours=Decimal("0.5"))
     client.post(f"/teaching/{course.slug}/publish")
     first = review_id()
-    authoring.discard(course, owner)
+    authoring.discard(course, owner, authoring.draft_stamp(authoring.find_draft(course)))
     propose(course, owner, summary="Edited meanwhile.")
     client.post(f"/teaching/{course.slug}/publish")  # publishes at once, sets the request aside
     client.post("/sign-out")
