@@ -54,6 +54,8 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/team/<int:user_id>/remove",
     "/teaching/<slug>/team/<int:user_id>/owner",
     "/teaching/<slug>/archive",
+    "/teaching/<slug>/question-import",
+    "/teaching/<slug>/question-import/confirm",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 from app.content.spec import ChoiceSpec
 
@@ -193,3 +194,29 @@ def correct_from_fractions(
     if any(fraction < 0 for fraction in fractions):
         notes.append("penalties for wrong choices dropped")
     return flags, notes, None
+
+
+def question_to_dict(question: ImportedQuestion) -> dict[str, object]:
+    """Return a question as plain data, to carry from the preview to the confirmation."""
+    return {
+        "where": question.where,
+        "name": question.name,
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "choices": [choice.to_dict() for choice in question.choices],
+        "notes": list(question.notes),
+    }
+
+
+def question_from_dict(data: dict[str, Any]) -> ImportedQuestion:
+    """Rebuild a question from `question_to_dict` output."""
+    return ImportedQuestion(
+        where=str(data["where"]),
+        name=str(data["name"]),
+        kind=str(data["kind"]),
+        prompt=str(data["prompt"]),
+        explanation=str(data["explanation"]),
+        choices=tuple(ChoiceSpec.from_dict(choice) for choice in data["choices"]),
+        notes=tuple(str(note) for note in data["notes"]),
+    )
