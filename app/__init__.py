@@ -101,8 +101,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from app.questionbank.routes import bp as question_import
+    from app.questionbank.routes import export_bp as question_export
 
     app.register_blueprint(question_import)
+    app.register_blueprint(question_export)
     if app.config["GROUNDWORK_ENV"] != "production":
         app.register_blueprint(dev_mail)  # /dev/mail does not exist in production
 

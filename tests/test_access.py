@@ -56,6 +56,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/archive",
     "/teaching/<slug>/question-import",
     "/teaching/<slug>/question-import/confirm",
+    "/teaching/<slug>/quizzes/<target>/qti.zip",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [

@@ -13,8 +13,9 @@ MAX_TEXT_FILE_BYTES = 2 * 1024 * 1024
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5"}
 _BLOCK_TAGS |= {"h6", "blockquote", "pre"}
 # Markdown punctuation that would change meaning (emphasis, links, raw HTML, tables).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)(#|[-+]\s|\d+[.)]\s)", re.MULTILINE)
+# '<' only where it could open a tag, '&' only where it could be an entity: "3 < 4" stays.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~]|<(?=[A-Za-z/!?])|&(?=#?\w+;))")
+_LINE_START_SPECIAL = re.compile(r"^(\s*)(#|>|[-+]\s|\d+[.)]\s)", re.MULTILINE)
 
 
 class ImportRefused(ValueError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
@@ -15,6 +15,7 @@ from app.catalog.team import get_team_course
 from app.questionbank import checks, services
 from app.questionbank.formats import parse_questions
 from app.questionbank.forms import ConfirmForm, UploadForm
+from app.questionbank.qti3_export import quiz_to_qti_zip
 from app.questionbank.result import (
     ImportRefused,
     ParseResult,
@@ -117,3 +118,23 @@ def confirm(slug: str) -> str | Response:
         "success",
     )
     return redirect(url_for("authoring.course", slug=course.slug))
+
+
+export_bp = Blueprint("questionexport", __name__, url_prefix="/teaching/<slug>/quizzes")
+
+
+@export_bp.route("/<target>/qti.zip")
+@instructor_required
+def export_qti(slug: str, target: str) -> Response:
+    """Download a quiz of the working draft as a QTI 3.0 content package."""
+    course = get_team_course(slug)
+    try:
+        quiz = services.find_quiz(working_spec(course), target)
+    except AuthoringError:
+        abort(404)
+    data = quiz_to_qti_zip(quiz, f"{course.slug}-{target}")
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{course.slug}-{target}-qti3.zip"'
+    )
+    return response

@@ -24,6 +24,15 @@ def quiz_choices(spec: CourseSpec) -> list[tuple[str, str]]:
     return choices
 
 
+def find_quiz(spec: CourseSpec, target: str) -> QuizSpec:
+    """Return a module's quiz by the module's slug, or the final quiz for 'final'."""
+    if target == FINAL_QUIZ and spec.final_quiz is not None:
+        return spec.final_quiz
+    if target in {module.slug for module in spec.modules}:
+        return edits.module(spec, target).quiz
+    raise AuthoringError("No such quiz in this course.")
+
+
 def objective_for(spec: CourseSpec, target: str) -> str:
     """Return the objective imported questions assess: the target's first objective."""
     objectives = spec.objectives if target == FINAL_QUIZ else edits.module(spec, target).objectives

@@ -51,6 +51,7 @@ ROUTES = [
     ("GET", f"{C}/question-import"),
     ("POST", f"{C}/question-import"),
     ("POST", f"{C}/question-import/confirm"),
+    ("GET", f"{C}/quizzes/m1/qti.zip"),
 ]
 
 

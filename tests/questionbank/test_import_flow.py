@@ -166,3 +166,18 @@ def test_the_course_page_links_to_the_import(client, owner_signed_in):
     page = client.get("/teaching/test-course").get_data(as_text=True)
     assert f'href="{BASE}">Import questions</a>' in page
     assert "Upload another file" not in client.get(BASE).get_data(as_text=True)
+
+
+def test_quiz_exports_as_qti_and_reimports_to_the_same_questions(client, owner_signed_in):
+    course, _ = owner_signed_in
+    response = client.get("/teaching/test-course/quizzes/m1/qti.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "test-course-m1-qti3.zip" in response.headers["Content-Disposition"]
+    text = _upload(client, response.data, "m1.zip").get_data(as_text=True)
+    assert "3 questions to import, 0 skipped." in text
+    client.post(f"{BASE}/confirm", data={"target": "m2", "payload": _payload(text)})
+    m1, m2 = working_spec(course).modules
+    assert [(q.kind, q.prompt, q.choices) for q in m2.quiz.questions[3:]] == [
+        (q.kind, q.prompt, q.choices) for q in m1.quiz.questions
+    ]
+    assert client.get("/teaching/test-course/quizzes/nope/qti.zip").status_code == 404

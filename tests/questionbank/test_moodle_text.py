@@ -78,7 +78,7 @@ def test_gift_partial_credit_maps_to_all_or_nothing():
 
 def test_gift_markdown_in_plain_text_is_escaped_not_rendered():
     (question,) = parse_gift(b"::M:: Click [here](javascript:alert(1)) <b>now</b> {T}").questions
-    assert question.prompt == "Click \\[here\\](javascript:alert(1)) \\<b\\>now\\</b\\>"
+    assert question.prompt == "Click \\[here\\](javascript:alert(1)) \\<b>now\\</b>"
 
 
 def test_aiken_imports_the_two_moodle_questions():
@@ -89,7 +89,7 @@ def test_aiken_imports_the_two_moodle_questions():
     assert len(first.choices) == 4
     # A) True B) False becomes Groundwork's true/false kind; the HTML stays text.
     assert second.kind == "true_false" and second.correct_texts == ["True"]
-    assert '\\<html class="cool"\\>' in second.prompt
+    assert '\\<html class="cool">' in second.prompt
     assert result.skipped == []
 
 
@@ -98,7 +98,7 @@ def test_aiken_errors_keep_the_three_good_questions_and_say_where_the_bad_ones_a
     assert [q.correct_texts for q in result.questions] == [
         ["Correct"],
         ["Correct (No space)"],
-        ["Correct (\\< \\> &)"],
+        ["Correct (< > &)"],
     ]
     assert [(s.where, s.reason) for s in result.skipped] == [
         ("aiken_errors.txt:1", "a question needs at least two options"),
