@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.questionbank.aiken import parse_aiken
+from app.questionbank.checks import blocking_problems
 from app.questionbank.gift import parse_gift
 from app.questionbank.result import ImportRefused
 from tests.questionbank.interop import fixture_bytes
@@ -117,3 +118,10 @@ def test_aiken_answer_not_among_options_is_skipped():
 def test_oversize_text_file_is_refused():
     with pytest.raises(ImportRefused, match="limit for a question file is 2 MB"):
         parse_aiken(b"x" * (2 * 1024 * 1024 + 1))
+
+
+def test_escaped_html_text_passes_the_course_formats_raw_html_rule():
+    result = parse_aiken(fixture_bytes("moodle/aiken/questions.aiken.txt"))
+    assert [blocking_problems(q) for q in result.questions] == [[], []]
+    (bad,) = parse_gift(b"::B:: Same twice {=x ~x}").questions
+    assert blocking_problems(bad) == ["duplicate choice text 'x'"]
