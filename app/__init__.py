@@ -100,6 +100,11 @@ def register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from app.questionbank.routes import bp as question_import
+    from app.questionbank.routes import export_bp as question_export
+
+    app.register_blueprint(question_import)
+    app.register_blueprint(question_export)
     if app.config["GROUNDWORK_ENV"] != "production":
         app.register_blueprint(dev_mail)  # /dev/mail does not exist in production
 
@@ -131,3 +136,6 @@ def register_commands(app: Flask) -> None:
     groups = (db_commands, users, courses, certificates, insight, backups, bench, demo, mail)
     for group in groups:
         app.cli.add_command(group)
+    from app.questionbank.cli import questions
+
+    app.cli.add_command(questions)

@@ -54,6 +54,9 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/team/<int:user_id>/remove",
     "/teaching/<slug>/team/<int:user_id>/owner",
     "/teaching/<slug>/archive",
+    "/teaching/<slug>/question-import",
+    "/teaching/<slug>/question-import/confirm",
+    "/teaching/<slug>/quizzes/<target>/qti.zip",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [

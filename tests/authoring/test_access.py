@@ -48,6 +48,10 @@ ROUTES = [
     ("GET", f"{C}/preview"),
     ("GET", f"{C}/preview/m1/lesson-1"),
     ("GET", f"{C}/preview/m1/quiz"),
+    ("GET", f"{C}/question-import"),
+    ("POST", f"{C}/question-import"),
+    ("POST", f"{C}/question-import/confirm"),
+    ("GET", f"{C}/quizzes/m1/qti.zip"),
 ]
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any
 
+from flask import current_app
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from app.accounts.tokens import Purpose, issue_token
@@ -160,6 +162,25 @@ def _reset_token(world: World) -> dict[str, object]:
 
 def _zip(world: World) -> dict[str, Any]:
     return {"archive": Upload(course_to_zip(course_spec(slug="zip-course")), "zip-course.zip")}
+
+
+def _question_preview(world: World) -> dict[str, Any]:
+    """A signed preview of one GIFT question for the world's course, as the upload page makes."""
+    signer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="question-import")
+    question = {
+        "where": "a.gift:1",
+        "name": "Fuzzed",
+        "kind": "true_false",
+        "prompt": "Is this fine?",
+        "explanation": "It is.",
+        "choices": [
+            {"text": "True", "correct": True, "feedback": None},
+            {"text": "False", "correct": False, "feedback": None},
+        ],
+        "notes": [],
+    }
+    payload = {"course": COURSE, "name": "a.gift", "questions": [question], "skipped": []}
+    return {"target": "m1", "payload": signer.dumps(payload)}
 
 
 def _holders_certificate(world: World) -> Certificate:
@@ -371,6 +392,14 @@ CASES: dict[str, Case] = {
         "owner", "/teaching/{slug}/archive", form=lambda w: {"archived": "1"}
     ),
     "/teaching/import": Case("owner", "/teaching/import", form=_zip),
+    "/teaching/<slug>/question-import": Case(
+        "owner",
+        "/teaching/{slug}/question-import",
+        form=lambda w: {"file": Upload(b"::A:: Fine? {T}", "a.gift"), "format": ""},
+    ),
+    "/teaching/<slug>/question-import/confirm": Case(
+        "owner", "/teaching/{slug}/question-import/confirm", form=_question_preview
+    ),
     "/courses/<slug>/enroll": Case(
         "reader", "/courses/{slug}/enroll", params=lambda w: {"slug": OTHER_COURSE}
     ),

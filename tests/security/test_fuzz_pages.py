@@ -40,6 +40,7 @@ def known_values(world: World) -> dict[str, object]:
         "module_slug": "m1",
         "lesson_slug": "lesson-1",
         "question_slug": "q-single",
+        "target": "m1",
         "quiz_id": world.quiz_id,
         "attempt_id": open_attempt(world).id,
         "public_id": world.certificate_id,

@@ -1,0 +1,1 @@
+"""Question files from other systems (GIFT, Aiken, Moodle XML, QTI 3.0) in Groundwork's kinds."""
