@@ -56,7 +56,7 @@ def test_ten_revocations_at_once_revoke_once_with_one_reason(make_user):
         course = make_course(slug=f"course-{learner.id}", modules=1)
         certificate = earn_certificate(browser_of(learner, make_user.password), course, learner.id)
         path = f"/admin/certificates/{certificate.public_id}/revoke"
-        return Shot(browser, path, {"reason": "Issued in error."})
+        return Shot(browser, path, {"reason": "Issued in error.", "confirm": "yes"})
 
     as_one_request(world)
     revoked = select(func.count()).where(AuditEvent.action == "certificate.revoked")
