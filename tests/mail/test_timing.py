@@ -6,9 +6,10 @@ message and commits once either way, and sign-up hashes the password either way.
 
 Each test times many requests, known and unknown interleaved in a shuffled order so drift
 in machine load falls on both, and compares the distributions: the median paired
-difference and each quartile must lie within a few milliseconds (the old code differed by
-20-80 ms). The rank statistic (the chance that a known request is the slower of a random
-pair; 1.0 is what the old code gave) is printed beside them.
+difference and each quartile must lie within a few milliseconds, or within chance on a busy
+machine, never 10 ms apart (the old code differed by 20-80 ms). The rank statistic (the
+chance that a known request is the slower of a random pair; 1.0 is what the old code gave)
+is printed beside them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,38 @@ def test_the_rank_statistic_tells_apart_what_differs_and_not_what_does_not():
     shifted = [x + 3 for x in same[0]], same[1]
     assert abs(rank_statistic(*same) - 0.5) < RANK_MARGIN
     assert rank_statistic(*shifted) > 0.5 + RANK_MARGIN
+
+
+def quartile_margins(a: list[float], b: list[float]) -> list[float]:
+    """How far each quartile of ``a`` may lie from ``b``'s by chance: three bootstrap
+    standard errors of their difference, at least MEDIAN_MARGIN_MS, never over MEDIAN_CAP_MS.
+
+    Unpaired quartiles move with machine load far more than the paired median does; on a
+    runner with ten jobs on two cores a fixed 3 ms failed with nothing leaking.
+    """
+    rng = random.Random(25)
+    draws: list[list[float]] = [[], [], []]
+    for _ in range(200):
+        qa = statistics.quantiles(rng.choices(a, k=len(a)), n=4)
+        qb = statistics.quantiles(rng.choices(b, k=len(b)), n=4)
+        for i in range(3):
+            draws[i].append(qa[i] - qb[i])
+    return [min(MEDIAN_CAP_MS, max(MEDIAN_MARGIN_MS, 3 * statistics.stdev(d))) for d in draws]
+
+
+def test_the_quartile_margins_still_catch_what_the_old_code_leaked():
+    rng = random.Random(9)
+    noisy = [rng.gauss(30, 4) for _ in range(SAMPLES)], [rng.gauss(30, 4) for _ in range(SAMPLES)]
+    margins = quartile_margins(*noisy)
+    assert all(MEDIAN_MARGIN_MS <= m <= MEDIAN_CAP_MS for m in margins)
+    leaked = [x + 20 for x in noisy[0]]  # the smallest gap the old code showed
+    for q_leaked, q_other, margin in zip(
+        statistics.quantiles(leaked, n=4),
+        statistics.quantiles(noisy[1], n=4),
+        margins,
+        strict=True,
+    ):
+        assert abs(q_leaked - q_other) > margin
 
 
 def median_standard_error(values: list[float]) -> float:
@@ -138,16 +171,18 @@ def compare(known: Callable[[int], object], unknown: Callable[[int], object], pa
     )
     print(summary)
     assert abs(gap) < margin, summary
-    # The quartiles too: the whole distributions lie within the margin of each other. The
-    # rank statistic is reported, not asserted: on a quiet machine it flags a steady shift
-    # of a tenth of a millisecond (loading the account), far below what network jitter
-    # lets anyone measure from outside, so asserting it only made the test flaky.
-    for q_known, q_unknown in zip(
+    # The quartiles too: the whole distributions lie within chance of each other (each
+    # quartile's own bootstrap margin, capped far below the 20-80 ms leaks). The rank
+    # statistic is reported, not asserted: on a quiet machine it flags a steady shift of a
+    # tenth of a millisecond (loading the account), far below what network jitter lets anyone
+    # measure from outside, so asserting it only made the test flaky.
+    for q_known, q_unknown, q_margin in zip(
         statistics.quantiles(times["known"], n=4),
         statistics.quantiles(times["unknown"], n=4),
+        quartile_margins(times["known"], times["unknown"]),
         strict=True,
     ):
-        assert abs(q_known - q_unknown) < margin, summary
+        assert abs(q_known - q_unknown) < q_margin, f"{summary}; quartile margin {q_margin:.1f}"
 
 
 def _token(client) -> str:  # type: ignore[no-untyped-def]
