@@ -102,7 +102,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     assert_accessible(axe, page)
     screenshot(page, "quiz-result-passed")
 
-    for _ in range(3):  # modules 2 to 4
+    for _ in range(4):  # modules 2 to 5
         page.get_by_role("link", name="Continue the course").click()
         finish_lessons_until_quiz(page)
         page.get_by_role("button", name="Start the quiz").click()
@@ -135,7 +135,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     for expected in (
         "Robin Achebe",
         "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
-        "2.75 CE hours",
+        "3.25 CE hours",
         "Online, self-paced (home study)",
         "demonstration provider",
     ):
@@ -150,7 +150,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
 
     page.goto("/dashboard")
     expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
-    expect(page.locator(".stats")).to_contain_text("2.75")
+    expect(page.locator(".stats")).to_contain_text("3.25")
     assert_accessible(axe, page)
     screenshot(page, "dashboard-completed")
     page.goto("/transcript")
@@ -167,7 +167,7 @@ def test_a_locked_lesson_says_why(page: Page, live_server, axe):
     sign_in(page, new_learner(live_server, "Lee Park"), "correct horse battery")
     page.goto(FLAGSHIP)
     page.get_by_role("button", name="Enroll in this course").click()
-    page.goto(FLAGSHIP + "/trauma-informed-pacing/consent-at-each-step")
+    page.goto(FLAGSHIP + "/trauma-informed-pacing/titrating-emotional-material")
     expect(page.get_by_role("heading", name="This lesson is locked")).to_be_visible()
     expect(
         page.get_by_text("Complete Module 1: Dissociative-State Grounding first.")
@@ -176,7 +176,7 @@ def test_a_locked_lesson_says_why(page: Page, live_server, axe):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Recognizing dissociation during and after dosing sessions"
     )
-    page.goto(FLAGSHIP + "/trauma-informed-pacing/consent-at-each-step")
+    page.goto(FLAGSHIP + "/trauma-informed-pacing/titrating-emotional-material")
     assert_accessible(axe, page)
     screenshot(page, "lesson-locked")
 

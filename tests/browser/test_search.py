@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
             {
                 "Lesson: Screening, medical clearance and monitoring",
                 "Lesson: Depression: what the trials found",
+                "Lesson: Esketamine, racemic ketamine and compounded products",
             },
         ),
     ],

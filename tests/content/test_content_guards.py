@@ -74,6 +74,8 @@ NAMED_STUDY = re.compile(
     r"\b(?i:the|a|an|in|from|of)\s+([A-Z][\w-]+)\s+(?:trial|study|studies|trials)\b"
 )
 REFERENCE_SECTION = re.compile(r"^## (?:References in this lesson|Selected references)\s*$", re.M)
+#: The opening of a vignette; the name may carry accents ("Tomás"), so it is any run of letters.
+VIGNETTE_NAME = re.compile(r"\*?([A-Z][^\W\d_]+) is a fictional composite")
 EXERCISE_MINUTES = re.compile(r"^## Exercise \((?:about )?(\d+) minutes?\)", re.M)
 
 
@@ -350,7 +352,7 @@ def test_vignette_names_are_not_reused_for_different_people(shipped):
     for course in shipped:
         for module in course.modules:
             for lesson in module.lessons:
-                for name in re.findall(r"\*?([A-Z][a-z]+) is a fictional composite", lesson.body):
+                for name in VIGNETTE_NAME.findall(lesson.body):
                     assert seen.setdefault(name, lesson.slug) == lesson.slug, (
                         f"{name} is in {seen[name]} and {lesson.slug}"
                     )
@@ -527,6 +529,11 @@ def test_too_many_true_false_questions_are_caught():
 def test_a_wrong_choice_without_feedback_is_caught():
     bare = _question("single", [True, False], feedback=None)
     assert any("without feedback" in p for p in quiz_problems(_course([bare])))
+
+
+@pytest.mark.parametrize("name", ["Tomás", "Dev", "Zoë"])
+def test_vignette_names_with_or_without_accents_are_found(name):
+    assert VIGNETTE_NAME.findall(f"*{name} is a fictional composite, not a real client.*") == [name]
 
 
 def test_the_courses_root_may_hold_its_sources_list_but_no_other_stray_file(tmp_path):

@@ -46,6 +46,7 @@ ABOUT = {
     "esketamine": {
         "Lesson: Screening, medical clearance and monitoring",
         "Lesson: Depression: what the trials found",
+        "Lesson: Esketamine, racemic ketamine and compounded products",
     },
 }
 
