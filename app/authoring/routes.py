@@ -195,7 +195,7 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
                 lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
                 "Module saved.",
             )
-            if saved:
+            if saved is not None:
                 return saved
         else:
             new_slug = edits.slugify(
@@ -275,7 +275,7 @@ def lesson(
                 lambda s: edits.put_lesson(s, module_slug, new, lesson_slug, base),
                 "Lesson saved to the draft.",
             )
-            if saved:
+            if saved is not None:
                 return saved
     return _item_page(
         "authoring/lesson.html",
@@ -340,7 +340,7 @@ def question(
             lambda s: edits.put_question(s, module_slug, new, question_slug, base),
             "Question saved to the draft.",
         )
-        if saved:
+        if saved is not None:
             return saved
     return _item_page(
         "authoring/question.html",
