@@ -17,17 +17,21 @@ export FLASK_APP := wsgi:app
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(SERVE): $(BIN)/python pyproject.toml requirements.lock
+# Each set installs from its own lock, every file checked against its hash
+# (requirements/*.lock, written by `make lock`), then the project itself without
+# resolving anything again.
+$(SERVE): $(BIN)/python pyproject.toml requirements/serve.lock
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements/serve.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(SERVE)
 
-$(STAMP): $(SERVE)
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
+$(STAMP): $(SERVE) requirements/test.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.lock
 	touch $(STAMP)
 
-$(BENCHED): $(STAMP)
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[test,bench]"
+$(BENCHED): $(STAMP) requirements/bench.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.lock
 	touch $(BENCHED)
 
 install: $(STAMP)
@@ -63,13 +67,24 @@ test-browser: $(STAMP)
 bench: $(BENCHED)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Lint and layout; .pre-commit-config.yaml runs this same target before each commit.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
-# Re-pin every dependency after changing pyproject.toml.
+# Write the hashed locks from pyproject.toml, keeping every version requirements.lock pins
+# (edit a pin there to move it; a new dependency gets the newest release pyproject allows),
+# then write any added or dropped package back into requirements.lock.
+UV_VERSION := 0.13.8
+LOCK_FLAGS := --quiet --generate-hashes --python $(BIN)/python -c requirements.lock \
+	--custom-compile-command "make lock"
 lock: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,bench]"
-	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements/serve.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) -o requirements/test.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench $(LOCK_FLAGS) \
+		-o requirements/bench.lock
+	$(BIN)/python requirements/pins.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

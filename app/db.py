@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Delete, MetaData, Update, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -117,3 +117,21 @@ class Database:
 
 
 db = Database()
+
+
+def change_once(statement: Update | Delete, *, refuse: Exception | None = None) -> bool:
+    """Run a conditional UPDATE or DELETE and say whether it changed exactly one row.
+
+    Its WHERE names the state the caller decided from (still pending, not yet attested),
+    so of two requests deciding at once the database lets one match and the other change
+    nothing: the first wins, without a lock held between reading and writing. With
+    ``refuse``, the loser's session is rolled back and ``refuse`` raised instead of
+    returning False. The session's objects are not synchronised; refresh what you show.
+    """
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    if result.rowcount == 1:
+        return True
+    if refuse is not None:
+        db.session.rollback()
+        raise refuse
+    return False

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from app.catalog.models import Course
+from app.accounts.models import Role, User
+from app.catalog.models import Course, CourseStaff
 from app.content.importer import import_courses
 from app.content.spec import (
     ChoiceSpec,
@@ -100,3 +102,18 @@ def make_course(spec: CourseSpec | None = None, **settings: Any) -> Course:
     import_courses([spec])
     course = db.session.query(Course).filter_by(slug=spec.slug).one()
     return course
+
+
+def teach_signed_in(
+    make_user: Callable[..., User], sign_in: Callable[..., User]
+) -> tuple[Course, User]:
+    """A published course (``make_course()``) and a new instructor who owns it, signed in.
+
+    Pass the ``make_user`` and ``sign_in`` fixtures.
+    """
+    course = make_course()
+    owner = make_user(Role.INSTRUCTOR)
+    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
+    db.session.commit()
+    sign_in(user=owner)
+    return course, owner

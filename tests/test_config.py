@@ -100,8 +100,10 @@ def test_make_run_serves_on_the_port_asked_and_installs_no_test_tools():
         check=True,
     ).stdout
     assert "flask run --host 0.0.0.0 --port 5001" in plan
-    installs = [line for line in plan.splitlines() if "pip install" in line and "-e" in line]
-    assert installs and all("[test" not in line and "bench" not in line for line in installs)
+    installs = [line for line in plan.splitlines() if "pip install" in line and " -r " in line]
+    assert [line.split(" -r ")[1] for line in installs] == ["requirements/serve.lock"]
+    assert all("--require-hashes" in line for line in installs)
+    assert "pip install --quiet --no-deps -e ." in plan  # the project, resolving nothing
     tests = subprocess.run(
         ["make", "-n", "-B", "test"],  # noqa: S607
         cwd=PROJECT_ROOT,
@@ -109,4 +111,5 @@ def test_make_run_serves_on_the_port_asked_and_installs_no_test_tools():
         text=True,
         check=True,
     ).stdout
-    assert '-e ".[test]"' in tests
+    assert "pip install --quiet --require-hashes -r requirements/test.lock" in tests
+    assert "bench.lock" not in tests

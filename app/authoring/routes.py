@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.accounts.access import instructor_required
@@ -103,6 +106,27 @@ def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-
     return overview(course)
 
 
+def _save_item(  # type: ignore[no-untyped-def]
+    course: Course, form: FlaskForm, change, success: str
+) -> tuple[Response | None, EditConflict | None]:
+    """Save an edit of one module, lesson or question: the redirect, or the stale save.
+
+    A save is stale when someone saved the item after the author opened it. The author's
+    text stays in the form, now based on the version the conflict page shows them, so
+    saving again from there replaces that version knowingly (`_item_page` answers 409).
+    """
+    try:
+        return _edit(course, change, success), None
+    except EditConflict as error:
+        form.base.data = edits.fingerprint(error.theirs)
+        return None, error
+
+
+def _item_page(template: str, conflict: EditConflict | None, **context: Any) -> tuple[str, int]:
+    """An item's editing page: 409 Conflict when it shows a stale save, else 200."""
+    return render_template(template, conflict=conflict, **context), 409 if conflict else 200
+
+
 @bp.route("/<slug>/modules/<module_slug>/<action>", methods=["POST"])
 @instructor_required
 def module_action(slug: str, module_slug: str, action: str) -> Response:
@@ -165,15 +189,14 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
         objectives = parse_objectives(form.objectives.data)
         title, summary, base = form.title.data, form.summary.data, form.base.data or None
         if module_slug:
-            try:
-                return _edit(
-                    found,
-                    lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
-                    "Module saved.",
-                )
-            except EditConflict as error:
-                conflict = error
-                form.base.data = edits.fingerprint(error.theirs)
+            saved, conflict = _save_item(
+                found,
+                form,
+                lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
+                "Module saved.",
+            )
+            if saved is not None:
+                return saved
         else:
             new_slug = edits.slugify(
                 form.title.data, [*(m.slug for m in spec.modules), "new"], "module"
@@ -187,9 +210,7 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
                 quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=()),
             )
             return _edit(found, lambda s: edits.put_module(s, new), "Module saved.")
-    return render_template(
-        "authoring/module.html", course=found, module=current, form=form, conflict=conflict
-    ), 409 if conflict else 200
+    return _item_page("authoring/module.html", conflict, course=found, module=current, form=form)
 
 
 def _find(lookup):  # type: ignore[no-untyped-def]
@@ -248,25 +269,23 @@ def lesson(
                 min_seconds=form.min_seconds.data,
             )
             base = form.base.data or None
-            try:
-                return _edit(
-                    found,
-                    lambda s: edits.put_lesson(s, module_slug, new, lesson_slug, base),
-                    "Lesson saved to the draft.",
-                )
-            except EditConflict as error:
-                conflict = error
-                # Saving again from here replaces the version they have now seen.
-                form.base.data = edits.fingerprint(error.theirs)
-    return render_template(
+            saved, conflict = _save_item(
+                found,
+                form,
+                lambda s: edits.put_lesson(s, module_slug, new, lesson_slug, base),
+                "Lesson saved to the draft.",
+            )
+            if saved is not None:
+                return saved
+    return _item_page(
         "authoring/lesson.html",
+        conflict,
         course=found,
         module=owner,
         lesson=current,
         form=form,
         preview=preview,
-        conflict=conflict,
-    ), 409 if conflict else 200
+    )
 
 
 @bp.route("/<slug>/modules/<module_slug>/questions/new", methods=["GET", "POST"])
@@ -315,20 +334,19 @@ def question(
             choices=form.parsed_choices(),
         )
         base = form.base.data or None
-        try:
-            return _edit(
-                found,
-                lambda s: edits.put_question(s, module_slug, new, question_slug, base),
-                "Question saved to the draft.",
-            )
-        except EditConflict as error:
-            conflict = error
-            form.base.data = edits.fingerprint(error.theirs)
-    return render_template(
+        saved, conflict = _save_item(
+            found,
+            form,
+            lambda s: edits.put_question(s, module_slug, new, question_slug, base),
+            "Question saved to the draft.",
+        )
+        if saved is not None:
+            return saved
+    return _item_page(
         "authoring/question.html",
+        conflict,
         course=found,
         module=owner,
         question=current,
         form=form,
-        conflict=conflict,
-    ), 409 if conflict else 200
+    )

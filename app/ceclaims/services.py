@@ -14,7 +14,7 @@ from app.catalog.models import Course
 from app.ceclaims.claim import CeClaim
 from app.ceclaims.models import CeClaimReview, ReviewStatus
 from app.content.spec import CourseSpec
-from app.db import db, utcnow
+from app.db import change_once, db, utcnow
 
 #: Longest reason a decline can give.
 REASON_MAX_LENGTH = 2000
@@ -141,7 +141,7 @@ def decline(review: CeClaimReview, admin: User, reason: str) -> None:
     if len(reason) > REASON_MAX_LENGTH:
         raise ClaimReviewError(f"Keep the reason under {REASON_MAX_LENGTH} characters.")
     # Conditional, so two decisions at once cannot both land.
-    decided = db.session.execute(
+    change_once(
         update(CeClaimReview)
         .where(CeClaimReview.id == review.id, CeClaimReview.status == ReviewStatus.PENDING.value)
         .values(
@@ -149,12 +149,9 @@ def decline(review: CeClaimReview, admin: User, reason: str) -> None:
             decided_by_id=admin.id,
             decided_at=utcnow(),
             reason=reason,
-        )
-        .execution_options(synchronize_session=False)
+        ),
+        refuse=ClaimReviewError("This request was already decided or replaced. Reload the page."),
     )
-    if decided.rowcount != 1:
-        db.session.rollback()
-        raise ClaimReviewError("This request was already decided or replaced. Reload the page.")
     record(
         "ce_claim.declined",
         "course",

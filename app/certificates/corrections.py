@@ -20,7 +20,7 @@ from app.certificates.identifiers import new_certificate_id
 from app.certificates.models import Certificate, CertificateCorrection
 from app.certificates.services import ACTIVITY_FIELDS, CertificateError
 from app.certificates.standing import State, state_of
-from app.db import db, utcnow
+from app.db import change_once, db, utcnow
 
 #: Requests a learner may file in any 30 days, across all their certificates.
 MOST_REQUESTS_PER_30_DAYS = 3
@@ -148,15 +148,12 @@ def _reviewable(admin: User, correction: CertificateCorrection) -> Certificate:
 
 def _close(correction: CertificateCorrection, admin: User, state: str, **values: object) -> None:
     """Record the decision unless another reviewer decided first (then refuse)."""
-    closed = db.session.execute(
+    change_once(
         update(CertificateCorrection)
         .where(CertificateCorrection.id == correction.id, CertificateCorrection.state == "pending")
-        .values(state=state, decided_at=utcnow(), decided_by_id=admin.id, **values)
-        .execution_options(synchronize_session=False)
+        .values(state=state, decided_at=utcnow(), decided_by_id=admin.id, **values),
+        refuse=CertificateError("Another administrator has just decided this request."),
     )
-    if closed.rowcount != 1:
-        db.session.rollback()
-        raise CertificateError("Another administrator has just decided this request.")
 
 
 def approve_correction(
@@ -168,19 +165,16 @@ def approve_correction(
         raise CertificateError(
             f"The certificate is {certificate.status} now; decline the request instead."
         )
-    replaced = db.session.execute(
+    change_once(
         update(Certificate)
         .where(
             Certificate.id == certificate.id,
             Certificate.replaced_at.is_(None),
             Certificate.revoked_at.is_(None),
         )
-        .values(replaced_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .values(replaced_at=utcnow()),
+        refuse=CertificateError("The certificate changed meanwhile; reload and review again."),
     )
-    if replaced.rowcount != 1:
-        db.session.rollback()
-        raise CertificateError("The certificate changed meanwhile; reload and review again.")
     # The correction changes who the certificate names; what they completed stays as issued.
     replacement = Certificate(
         public_id=new_certificate_id(),

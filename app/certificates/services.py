@@ -37,7 +37,7 @@ from app.certificates.keys import (
 )
 from app.certificates.models import Certificate
 from app.certificates.standing import Standing, State, state_of
-from app.db import FOR_CHANGE, db, utcnow
+from app.db import FOR_CHANGE, change_once, db, utcnow
 from app.evaluations.services import find_evaluation
 from app.learning.models import Enrollment, LessonProgress
 from app.pagination import Page, paginate
@@ -178,13 +178,11 @@ def attest(user: User, course: Course, enrollment: Enrollment) -> Certificate | 
         raise CertificateError("Complete the course before attesting that you completed it.")
     if enrollment.attested_at is None:
         # Conditional, so two requests at once record one attestation (and one audit event).
-        claimed = db.session.execute(
+        if change_once(
             update(Enrollment)
             .where(Enrollment.id == enrollment.id, Enrollment.attested_at.is_(None))
             .values(attested_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:
+        ):
             record("course.attested", "course", course.id, actor_id=user.id, user=user.id)
         db.session.refresh(enrollment)
     certificate = issue_if_ready(user, course, enrollment)

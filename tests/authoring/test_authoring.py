@@ -17,7 +17,7 @@ from app.db import db
 from app.learning.models import Enrollment
 from app.models import metadata
 from tests.certificates.helpers import earn_certificate
-from tests.factories import make_course
+from tests.factories import teach_signed_in
 from tests.learning.helpers import complete_module_lessons, lesson_url
 
 LESSON = {
@@ -49,12 +49,7 @@ def rows() -> dict[str, int]:
 @pytest.fixture
 def teaching(client, make_user, sign_in):  # type: ignore[no-untyped-def]
     """A published course and its owner, signed in."""
-    course = make_course()
-    owner = make_user(Role.INSTRUCTOR)
-    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
-    db.session.commit()
-    sign_in(user=owner)
-    return course, owner
+    return teach_signed_in(make_user, sign_in)
 
 
 def test_an_instructor_writes_in_a_draft_and_learners_see_it_only_after_publishing(

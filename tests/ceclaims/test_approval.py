@@ -17,7 +17,7 @@ from app.catalog.models import Course, CourseStaff
 from app.ceclaims.models import CeClaimReview
 from app.content.cli import APPROVED_BY
 from app.db import db
-from tests.factories import course_spec, make_course
+from tests.factories import course_spec, make_course, teach_signed_in
 
 STATEMENT = "Groundwork Demo is approved by the APA to sponsor CE for psychologists."
 
@@ -25,12 +25,7 @@ STATEMENT = "Groundwork Demo is approved by the APA to sponsor CE for psychologi
 @pytest.fixture
 def teaching(client, make_user, sign_in):  # type: ignore[no-untyped-def]
     """A published 1-hour course and its owner, signed in."""
-    course = make_course()
-    owner = make_user(Role.INSTRUCTOR)
-    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
-    db.session.commit()
-    sign_in(user=owner)
-    return course, owner
+    return teach_signed_in(make_user, sign_in)
 
 
 def propose(course: Course, owner, **claim) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from app.authoring.services import working_spec
 from app.catalog.models import CourseStaff
 from app.content.spec import CourseSpec
 from app.db import db
-from tests.factories import make_course
+from tests.factories import make_course, teach_signed_in
 from tests.questionbank.interop import INTEROP, fixture_bytes
 
 BASE = "/teaching/test-course/question-import"
@@ -23,12 +23,7 @@ BASE = "/teaching/test-course/question-import"
 
 @pytest.fixture
 def owner_signed_in(client, make_user, sign_in):  # type: ignore[no-untyped-def]
-    course = make_course()
-    owner = make_user(Role.INSTRUCTOR)
-    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
-    db.session.commit()
-    sign_in(user=owner)
-    return course, owner
+    return teach_signed_in(make_user, sign_in)
 
 
 def _upload(client, data: bytes, name: str, fmt: str = ""):  # type: ignore[no-untyped-def]
