@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
-from app.accounts.models import User
 from app.audit.services import record
 from app.db import db, utcnow
 from app.mail.models import MailStatus, OutboundMail
 from app.pagination import Page, paginate
+
+if TYPE_CHECKING:  # mail stands below accounts, which sends it; only the checker reads this
+    from app.accounts.models import User
 
 #: States an administrator can send again: given up, or waiting out a back-off.
 RETRYABLE = (MailStatus.FAILED.value, MailStatus.PENDING.value)
