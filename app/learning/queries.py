@@ -122,7 +122,6 @@ def final_quiz_id(course: Course) -> int | None:
     return final.id if final is not None and final.question_count else None
 
 
-
 _ENROLLMENT = select(Enrollment).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
 )
@@ -131,7 +130,6 @@ _ENROLLMENT = select(Enrollment).where(
 def find_enrollment(user: User, course: Course) -> Enrollment | None:
     """The user's enrollment in the course, if any."""
     return db.session.scalar(_ENROLLMENT, {"user_id": user.id, "course_id": course.id})
-
 
 
 #: The learner-records query's parameters; every part of its union, supplied ones too, uses them.
@@ -212,7 +210,6 @@ def learner_records(
 def learner_record(user: User, course: Course, enrollment: Enrollment | None) -> LearnerRecord:
     """What the user has completed and passed in this course."""
     return learner_records(user, {course.id: enrollment})[course.id]
-
 
 
 def enrollments_of(user: User) -> list[tuple[Enrollment, Course]]:

@@ -145,7 +145,6 @@ def seconds_left(user: User, course: Course, lesson: LessonStep) -> int:
     return max(0, seat_time_needed(course, lesson) - spent)
 
 
-
 def complete_lesson(
     user: User, enrollment: Enrollment, course: Course, lesson_id: int, progress: CourseProgress
 ) -> LessonProgress:
