@@ -11,8 +11,8 @@ Each domain connects its listeners in one ``listeners.connect()`` that the facto
 to it. docs/events.md lists every event with its emitter and listeners.
 
 Every event carries one frozen dataclass; a listener takes that payload and nothing else.
-Tests may watch an event without its listeners:
-``with events.lesson_completed.recording() as seen: ...`` then ``seen`` holds the payloads.
+Tests may watch an event: ``with events.lesson_completed.recording(lambda p: p.lesson_id)
+as seen: ...`` then ``seen`` holds the lesson ids completed in the block.
 """
 
 from __future__ import annotations
@@ -57,10 +57,18 @@ class Event(Generic[Payload]):
         self.signal.send(payload)
 
     @contextmanager
-    def recording(self) -> Iterator[list[Payload]]:
-        """The payloads emitted while the block runs (listeners still run as usual)."""
-        seen: list[Payload] = []
-        with self.signal.connected_to(seen.append):
+    def recording(
+        self, keep: Callable[[Payload], Any] = lambda payload: payload
+    ) -> Iterator[list[Any]]:
+        """What ``keep`` reads from each payload emitted while the block runs (listeners
+        still run as usual). Read ids rather than keep models: a payload's user may be the
+        request's ``current_user`` proxy, which means nothing once the request is over."""
+        seen: list[Any] = []
+
+        def watch(payload: Payload) -> None:
+            seen.append(keep(payload))
+
+        with self.signal.connected_to(watch):
             yield seen
 
     def __repr__(self) -> str:
