@@ -1,4 +1,6 @@
-"""Enrolling, reading lessons, recording time on task and settling completions.
+"""Learning's writes: enrolling, opening and completing lessons, time on task, completions.
+
+What the pages read is in ``queries``, the per-worker outline cache in ``outlines``.
 
 Time on task comes only from server timestamps. The enrollment remembers which
 lesson the learner opened last and when; when they open another page of the
