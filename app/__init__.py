@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     load_configuration(app, config)
     register_extensions(app)
+    register_listeners()
     register_blueprints(app)
     register_web_behaviour(app)
     register_commands(app)
@@ -75,22 +76,40 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
+def register_listeners() -> None:
+    """Connect each domain's listeners to the events of app/events.py (docs/events.md).
+
+    Signals are process-wide and connecting is idempotent, so every app built in one
+    process shares them; each listener runs in the emitter's transaction.
+    """
+    from app.authoring import listeners as authoring
+    from app.ceclaims import listeners as ceclaims
+    from app.certificates import listeners as certificates
+    from app.insight import listeners as insight
+    from app.learning import listeners as learning
+    from app.quizzes import listeners as quizzes
+    from app.search import listeners as search
+
+    for domain in (authoring, ceclaims, certificates, insight, learning, quizzes, search):
+        domain.connect()
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach each domain's routes."""
     from app.accounts.routes import bp as accounts
+    from app.admin.claims import bp as ceclaims
+    from app.admin.outbox import bp as mail
+    from app.admin.outbox import dev as dev_mail
     from app.admin.routes import bp as admin
     from app.authoring.preview import bp as preview
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
-    from app.catalog.routes import bp as catalog
-    from app.ceclaims.routes import bp as ceclaims
     from app.certificates.routes import bp as certificates
     from app.evaluations.routes import bp as evaluations
     from app.health.routes import bp as health
+    from app.home.routes import bp as catalog
     from app.insight.routes import bp as insight
     from app.learning.routes import bp as learning
-    from app.mail.routes import bp as mail
-    from app.mail.routes import dev as dev_mail
     from app.quizzes.routes import bp as quizzes
     from app.records.routes import bp as records
 

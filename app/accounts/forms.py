@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import LICENSE_STATES, PROFESSIONS
 from app.accounts.services import MIN_PASSWORD_LENGTH
-from app.certificates.typefaces import unprintable_characters
 from app.forms import WebForm
 from app.safetext import describe, hidden_characters
 
@@ -16,6 +17,22 @@ from app.safetext import describe, hidden_characters
 def strip(value: str | None) -> str | None:
     """Trim surrounding white space from text input."""
     return value.strip() if isinstance(value, str) else value
+
+
+def _every_character_prints(text: str) -> Collection[str]:
+    return ()
+
+
+#: The characters of a text no certificate font prints. The fonts are the certificates'
+#: (a domain above accounts), so it supplies this check when the app starts
+#: (certificates.listeners.connect) instead of accounts importing it.
+_unprintable: Callable[[str], Collection[str]] = _every_character_prints
+
+
+def supply_unprintable_check(check: Callable[[str], Collection[str]]) -> None:
+    """Set how ``printable`` finds the characters of a name no certificate can print."""
+    global _unprintable
+    _unprintable = check
 
 
 def printable(_form: WebForm, field: StringField) -> None:
@@ -32,7 +49,7 @@ def printable(_form: WebForm, field: StringField) -> None:
             "Use letters, numbers and punctuation only. Remove the control or "
             f"direction-override characters {describe(hidden)}."
         )
-    missing = sorted(unprintable_characters(field.data))
+    missing = sorted(_unprintable(field.data))
     if missing:
         raise ValidationError(
             "These characters cannot be printed on a certificate: "

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.models import Role
 from app.accounts.services import normalise_email
-from app.audit.browse import AuditFilter
+from app.admin.auditlog import AuditFilter
 from app.forms import WebForm
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]

@@ -18,9 +18,9 @@ from app.accounts import services
 from app.accounts.access import admin_required
 from app.accounts.models import Role, User
 from app.accounts.services import AccountError
+from app.admin import auditlog
+from app.admin.auditlog import AuditFilter
 from app.admin.forms import ActiveForm, AnonymiseForm, AuditFilterForm, RoleForm, SignOutForm
-from app.audit import browse
-from app.audit.browse import AuditFilter
 from app.certificates import corrections
 from app.certificates import services as certificate_services
 from app.certificates.forms import ReviewForm, RevokeForm
@@ -276,8 +276,8 @@ def _decide(correction: CertificateCorrection, decision: str) -> Response | str:
 
 def _audit_filters() -> tuple[AuditFilterForm, AuditFilter, list, list]:  # type: ignore[type-arg]
     """The filter form read from the query string, and the filter it amounts to."""
-    actions = browse.known_actions()
-    courses = browse.course_choices()
+    actions = auditlog.known_actions()
+    courses = auditlog.course_choices()
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "All actions"), *actions]
     form.course.choices = [("", "All courses"), *((str(i), t) for i, t in courses)]
@@ -303,7 +303,7 @@ def _filter_args(chosen: AuditFilter) -> dict[str, str]:
 def audit() -> str:
     """The append-only audit log, newest first: filters by date, person, action and course."""
     form, chosen, _, _ = _audit_filters()
-    results = browse.search_events(chosen, request.args.get("page", 1, int))
+    results = auditlog.search_events(chosen, request.args.get("page", 1, int))
     return render_template(
         "admin/audit.html", results=results, form=form, args=_filter_args(chosen)
     )
@@ -314,16 +314,16 @@ def audit() -> str:
 def audit_csv() -> Response:
     """Every event the filters select, as CSV (no paging)."""
     _, chosen, _, _ = _audit_filters()
-    if browse.count_events(chosen) > browse.EXPORT_LIMIT:
+    if auditlog.count_events(chosen) > auditlog.EXPORT_LIMIT:
         flash(
-            f"That is more than {browse.EXPORT_LIMIT:,} events, too many for one file; "
+            f"That is more than {auditlog.EXPORT_LIMIT:,} events, too many for one file; "
             "narrow the dates (or other filters) and download again.",
             "error",
         )
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
     name = "audit-log-" + utcnow().strftime("%Y-%m-%d") + ".csv"
     return Response(
-        browse.export_csv(chosen),
+        auditlog.export_csv(chosen),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

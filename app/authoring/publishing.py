@@ -24,12 +24,11 @@ from app.authoring.routes import overview
 from app.authoring.services import AuthoringError
 from app.catalog.team import get_team_course
 from app.ceclaims import services as claims
-from app.ceclaims.claim import claim_changed
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
+from app.content.ceclaim import claim_changed
 from app.content.spec import ApprovalPeriod, CourseSpec
 from app.forms import ConfirmForm
-from app.learning.services import LearningError, set_archived
 
 bp = Blueprint("publishing", __name__, url_prefix="/teaching")
 
@@ -306,8 +305,8 @@ def archive(slug: str) -> Response:
         return overview(found)
     archived = request.form.get("archived") == "1"
     try:
-        set_archived(found, current_user, archived)
-    except LearningError as error:
+        services.set_archived(found, current_user, archived)
+    except AuthoringError as error:
         flash(str(error), "error")
     else:
         flash(

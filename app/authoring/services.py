@@ -17,15 +17,16 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.accounts.models import User
 from app.accounts.services import find_by_email
 from app.audit.services import record
-from app.authoring.changes import describe_changes
 from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff, CourseStatus
 from app.ceclaims import services as claims
-from app.ceclaims.claim import CeClaim, claim_changed
 from app.ceclaims.models import CeClaimReview, ReviewStatus
+from app.content.ceclaim import CeClaim, claim_changed
+from app.content.changes import describe_changes
 from app.content.exporter import course_spec
 from app.content.importer import ImportResult, apply_course
 from app.content.problems import Problem
@@ -481,4 +482,27 @@ def remove_instructor(course: Course, owner: User, user_id: int) -> None:
         )
     db.session.delete(staff)
     record("course.instructor_removed", "course", course.id, actor_id=owner.id, user=user_id)
+    db.session.commit()
+
+
+def set_archived(course: Course, actor: User, archived: bool) -> None:
+    """Close a course to new enrollments (or reopen it); enrolled learners may still finish."""
+    if course.published_at is None:
+        raise AuthoringError("A course that was never published cannot be archived.")
+    wanted = CourseStatus.ARCHIVED.value if archived else CourseStatus.PUBLISHED.value
+    db.session.refresh(course, with_for_update=FOR_CHANGE)  # a repeated click then finds it done
+    if course.status == wanted:
+        return
+    now = utcnow()
+    db.session.execute(
+        update(Course)
+        .where(Course.id == course.id)
+        .values(status=wanted, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    record(
+        "course.archived" if archived else "course.reopened", "course", course.id, actor_id=actor.id
+    )
+    db.session.refresh(course)
+    events.course_archived.emit(events.CourseArchived(course, archived, now))
     db.session.commit()

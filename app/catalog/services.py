@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module
-from app.certificates.models import Certificate
 from app.db import db
 
 
@@ -96,17 +95,3 @@ def assign_to_all_courses(user_id: int) -> int:
             added += 1
     db.session.commit()
     return added
-
-
-def certificates_of_closed_courses(user: User) -> set[str]:
-    """Public ids of the learner's certificates whose course is no longer open to enroll."""
-    return set(
-        db.session.scalars(
-            select(Certificate.public_id)
-            .join(Course, Course.id == Certificate.course_id)
-            .where(
-                Certificate.user_id == user.id,
-                Course.status != CourseStatus.PUBLISHED.value,
-            )
-        )
-    )

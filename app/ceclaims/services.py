@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course
-from app.ceclaims.claim import CeClaim
 from app.ceclaims.models import CeClaimReview, ReviewStatus
+from app.content.ceclaim import CeClaim
 from app.content.spec import CourseSpec
 from app.db import change_once, db, utcnow
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.certificates.identifiers import new_certificate_id
@@ -200,6 +201,7 @@ def approve_correction(
         old=Details.of(certificate).__dict__,
         new=Details.of(correction).__dict__,
     )
+    events.certificate_replaced.emit(events.CertificateReplaced(certificate, replacement))
     db.session.commit()
     db.session.refresh(certificate)
     return replacement

@@ -19,7 +19,6 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.catalog.services import certificates_of_closed_courses
 from app.certificates import corrections, services, storage
 from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.catchup import announce, catch_up
@@ -39,7 +38,7 @@ from app.certificates.transcript import (
 from app.db import utcnow
 from app.evaluations.services import find_evaluation
 from app.extensions import csrf, limiter
-from app.learning.routes import get_course, require_enrollment
+from app.learning.pages import get_course, require_enrollment
 from app.learning.timeontask import LessonTime, by_module, lesson_times, modules_of
 
 bp = Blueprint("certificates", __name__)
@@ -59,8 +58,6 @@ def claim(slug: str) -> str | Response:
     """What stands between the learner and the certificate, and the steps to take."""
     course = get_course(slug)
     enrollment = require_enrollment(course)
-    if isinstance(enrollment, Response):
-        return enrollment
     certificate = services.current_certificate(current_user.id, course.id)
     if certificate is None and announce(catch_up(current_user)):  # the period has opened
         certificate = services.current_certificate(current_user.id, course.id)
@@ -86,8 +83,6 @@ def attest(slug: str) -> Response:
     """Attest to completing the activity in full; the certificate follows if nothing is missing."""
     course = get_course(slug)
     enrollment = require_enrollment(course)
-    if isinstance(enrollment, Response):
-        return enrollment
     form = AttestationForm()
     if not form.validate_on_submit():
         flash("Tick the box to attest that you completed the activity.", "error")
@@ -369,7 +364,7 @@ def transcript() -> str:
         end=end,
         total=total_hours(rows),
         bad_dates=bad_dates,
-        closed=certificates_of_closed_courses(current_user),
+        closed=services.certificates_of_closed_courses(current_user),
     )
 
 

@@ -2,7 +2,8 @@
 
 A certificate is issued the moment its last condition holds (the course complete,
 the evaluation filed, the attestation made, inside any approval period): each of
-those events calls ``issue_if_ready`` in its own transaction. Every printed field
+those moments calls ``issue_if_ready`` in its own transaction (the evaluation through
+the ``evaluation_filed`` event, see listeners.py). Every printed field
 is copied onto the certificate at issue, so later profile or course edits never
 change it; a correction is a reviewed re-issue (corrections.py) that marks the old one replaced.
 """
@@ -17,9 +18,10 @@ from flask import current_app
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.accounts.models import User
 from app.audit.services import record
-from app.catalog.models import Course, CourseStaff, Lesson, Module
+from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module
 from app.certificates.credential import (
     VerificationResult,
     build_credential,
@@ -169,6 +171,7 @@ def issue_if_ready(user: User, course: Course, enrollment: Enrollment) -> Certif
         course=course.id,
         version=certificate.course_version,
     )
+    events.certificate_issued.emit(events.CertificateIssued(certificate))
     return certificate
 
 
@@ -184,6 +187,7 @@ def attest(user: User, course: Course, enrollment: Enrollment) -> Certificate | 
             .values(attested_at=utcnow())
         ):
             record("course.attested", "course", course.id, actor_id=user.id, user=user.id)
+            events.attestation_signed.emit(events.AttestationSigned(user, course, enrollment))
         db.session.refresh(enrollment)
     certificate = issue_if_ready(user, course, enrollment)
     db.session.commit()
@@ -209,6 +213,7 @@ def revoke(admin: User, certificate: Certificate, reason: str) -> None:
         actor_id=admin.id,
         reason=reason,
     )
+    events.certificate_revoked.emit(events.CertificateRevoked(certificate, reason))
     db.session.commit()
 
 
@@ -347,3 +352,17 @@ def standing_of_credential(credential_id: str | None) -> Standing | None:
 def check_credential(signed: dict[str, Any]) -> VerificationResult:
     """Verify a credential against this site's keys and report its certificate's state."""
     return verify_credential(signed, key_ring(), standing_of_credential)
+
+
+def certificates_of_closed_courses(user: User) -> set[str]:
+    """Public ids of the learner's certificates whose course is no longer open to enroll."""
+    return set(
+        db.session.scalars(
+            select(Certificate.public_id)
+            .join(Course, Course.id == Certificate.course_id)
+            .where(
+                Certificate.user_id == user.id,
+                Course.status != CourseStatus.PUBLISHED.value,
+            )
+        )
+    )

@@ -14,15 +14,15 @@ person who asked, with what it undid.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import events
 from app.audit.services import record
-from app.authoring.changes import describe_changes
-from app.authoring.models import CourseDraft
 from app.catalog.models import (
     Choice,
     Course,
@@ -32,14 +32,12 @@ from app.catalog.models import (
     Question,
     Quiz,
 )
-from app.ceclaims.claim import CeClaim
-from app.ceclaims.services import supersede_pending
+from app.content.ceclaim import CeClaim
+from app.content.changes import describe_changes
 from app.content.exporter import course_spec
 from app.content.markdown import render_markdown
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
-from app.insight.tallies import recount_furthest
-from app.search.services import index_course
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,21 @@ def lesson_href(path: str) -> str:
     return target + hash_mark + anchor
 
 
+def _no_drafts(course_id: int) -> dt.datetime | None:
+    return None
+
+
+#: When the course's waiting draft was last saved, or None. Drafts are authoring's, which
+#: stands above content; it supplies this lookup when the app starts (authoring.listeners).
+_draft_saved_at: Callable[[int], dt.datetime | None] = _no_drafts
+
+
+def supply_drafts(saved_at: Callable[[int], dt.datetime | None]) -> None:
+    """Tell the importer how to find when a course's draft was last saved (None: no draft)."""
+    global _draft_saved_at
+    _draft_saved_at = saved_at
+
+
 def browser_work(specs: list[CourseSpec]) -> list[BrowserWork]:
     """The courses among ``specs`` whose files differ from work done in the browser."""
     found = []
@@ -84,8 +97,8 @@ def browser_work(specs: list[CourseSpec]) -> list[BrowserWork]:
         course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
         if course is None or course.content_fingerprint == spec.fingerprint():
             continue
-        draft = db.session.get(CourseDraft, course.id)
-        if course.edited_in_browser_at is None and draft is None:
+        draft_saved_at = _draft_saved_at(course.id)
+        if course.edited_in_browser_at is None and draft_saved_at is None:
             continue
         lost: tuple[str, ...] = ()
         if course.edited_in_browser_at is not None:
@@ -94,7 +107,7 @@ def browser_work(specs: list[CourseSpec]) -> list[BrowserWork]:
             BrowserWork(
                 slug=spec.slug,
                 published_at=course.edited_in_browser_at,
-                draft_saved_at=draft.updated_at if draft is not None else None,
+                draft_saved_at=draft_saved_at,
                 lost=lost,
             )
         )
@@ -198,12 +211,12 @@ def apply_course(
     _apply_modules(course, spec.modules)
     _apply_final_quiz(course, spec.final_quiz)
     db.session.flush()
-    if not created:  # lessons may have moved, arrived or retired: whose furthest is which
-        recount_furthest(course.id)
-    index_course(course)  # search finds what learners now read, nothing retired
+    # In this transaction: insight recounts whose furthest lesson is which (lessons may have
+    # moved, arrived or retired), search indexes what learners now read, and with the
+    # provider's approval the files replace whatever CE claim an instructor asked for.
+    events.course_published.emit(events.CoursePublished(course, created, approved_by))
     outcome = "created" if created else "updated"
     if approved_by is not None:
-        supersede_pending(course.id)  # the files replace whatever an instructor asked for
         claim = CeClaim.of_spec(spec)
         if claim != previous:
             record(

@@ -6,12 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.certificates.services import issue_if_ready
-from app.db import db
 from app.evaluations import services
 from app.evaluations.forms import evaluation_form
 from app.evaluations.services import EvaluationAnswers, EvaluationError
-from app.learning.routes import get_course, require_enrollment
+from app.learning.pages import get_course, require_enrollment
 
 bp = Blueprint("evaluations", __name__)
 
@@ -22,8 +20,6 @@ def evaluate(slug: str) -> str | Response:
     """Rate each objective, relevance, teaching and commercial bias; once per course."""
     course = get_course(slug)
     enrollment = require_enrollment(course)
-    if isinstance(enrollment, Response):
-        return enrollment
     claim = url_for("certificates.claim", slug=slug)
     if enrollment.completed_at is None:
         flash("The evaluation opens once you have completed the course.", "info")
@@ -41,14 +37,12 @@ def evaluate(slug: str) -> str | Response:
             comments=(form.comments.data or "").strip(),
         )
         try:
-            services.file_evaluation(current_user, course, answers)
-            certificate = issue_if_ready(current_user, course, enrollment)
-            db.session.commit()
+            services.file_evaluation(current_user, course, enrollment, answers)
         except EvaluationError as error:
             flash(str(error), "info")
             return redirect(claim)
         flash("Thank you: your evaluation is filed.", "success")
-        if certificate is not None:
-            return redirect(url_for("certificates.show", public_id=certificate.public_id))
+        # The claim page shows what is still missing, or sends the learner on to the
+        # certificate if filing the evaluation issued it.
         return redirect(claim)
     return render_template("evaluations/evaluate.html", course=course, form=form)

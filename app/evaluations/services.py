@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course
 from app.db import db
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
+from app.learning.models import Enrollment
 
 
 class EvaluationError(Exception):
@@ -39,8 +41,14 @@ def find_evaluation(user: User, course: Course) -> CourseEvaluation | None:
     )
 
 
-def file_evaluation(user: User, course: Course, answers: EvaluationAnswers) -> CourseEvaluation:
-    """Save the evaluation in the caller's transaction; a second one is refused."""
+def file_evaluation(
+    user: User, course: Course, enrollment: Enrollment, answers: EvaluationAnswers
+) -> CourseEvaluation:
+    """File the evaluation and commit; a second one is refused and changes nothing.
+
+    The certificate follows in the same transaction if this was its last missing condition
+    (certificates.listeners issues it on ``evaluation_filed``).
+    """
     if find_evaluation(user, course) is not None:
         raise EvaluationError("You have already filed the evaluation for this course. Thank you.")
     if set(answers.objective_ratings) != {o["id"] for o in course.objectives}:
@@ -65,6 +73,8 @@ def file_evaluation(user: User, course: Course, answers: EvaluationAnswers) -> C
         db.session.rollback()
         raise EvaluationError("You have already filed the evaluation for this course.") from None
     record("evaluation.filed", "course", course.id, actor_id=user.id, user=user.id)
+    events.evaluation_filed.emit(events.EvaluationFiled(user, course, enrollment, evaluation))
+    db.session.commit()
     return evaluation
 
 

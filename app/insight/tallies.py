@@ -1,11 +1,13 @@
 """Keeping the insight page's running totals: added to as learners work, rebuilt on demand.
 
+The first three run as listeners (insight/listeners.py) of the events that emit them:
+
 - ``count_first_attempt`` runs inside the grading transaction: only each learner's first
   attempt at a quiz counts (see ``app.insight.services``).
 - ``count_lesson_completed`` runs inside the lesson-completion transaction: one more
   learner completed the lesson, and it may be the enrollment's new furthest lesson.
 - ``recount_furthest`` redoes a course's furthest lessons when its order or its current
-  lessons change (the importer calls it on every update and publish).
+  lessons change (on every new version the importer publishes).
 - ``recount`` recomputes everything from the records (after a bulk load, or to check).
 
 Concurrent gradings of the same quiz add to the same rows: each statement is one

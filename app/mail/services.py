@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User
 from app.audit.services import record
 from app.db import db, utcnow
 from app.mail.models import MailStatus, OutboundMail
@@ -37,8 +36,9 @@ def counts() -> dict[str, int]:
     return {status.value: found.get(status.value, 0) for status in MailStatus}
 
 
-def retry(actor: User, message_id: int) -> OutboundMail:
-    """Make a failed or waiting message due now, with a fresh round of attempts; audited."""
+def retry(actor_id: int, message_id: int) -> OutboundMail:
+    """Make a failed or waiting message due now, with a fresh round of attempts; audited
+    under ``actor_id`` (an id, not a user: mail stands below accounts, which sends it)."""
     message = db.session.get(OutboundMail, message_id)
     if message is None:
         raise MailError("That message is no longer in the outbox.")
@@ -50,7 +50,7 @@ def retry(actor: User, message_id: int) -> OutboundMail:
     message.status = MailStatus.PENDING.value
     message.attempts = 0
     message.next_attempt_at = utcnow()
-    record("mail.retried", "mail", message.id, actor.id, recipient=message.recipient, was=previous)
+    record("mail.retried", "mail", message.id, actor_id, recipient=message.recipient, was=previous)
     db.session.commit()
     return message
 

@@ -8,9 +8,11 @@ from werkzeug.wrappers import Response
 
 from app.catalog.models import Course, Quiz
 from app.db import db
+from app.learning import queries
 from app.learning import services as learning
+from app.learning.outlines import progress_for
+from app.learning.pages import get_course, outline_links, require_enrollment, step_url
 from app.learning.progress import CourseProgress, ModuleOutline
-from app.learning.routes import get_course, outline_links, require_enrollment, step_url
 from app.quizzes import services
 from app.quizzes.grading import AnswerError, parse_answers
 from app.quizzes.models import QuizAttempt
@@ -51,14 +53,12 @@ def quiz_open(progress: CourseProgress, quiz: Quiz) -> bool:
 
 @bp.route("/courses/<course_slug>/quizzes/<int:quiz_id>")
 @login_required
-def intro(course_slug: str, quiz_id: int) -> str | Response:
+def intro(course_slug: str, quiz_id: int) -> str:
     """Number of questions, pass mark, attempts allowed and used, retake policy, history."""
     course = get_course(course_slug)
     quiz = get_quiz(course, quiz_id)
     enrollment = require_enrollment(course)
-    if isinstance(enrollment, Response):
-        return enrollment
-    progress = learning.progress_for(current_user, course, enrollment)
+    progress = progress_for(current_user, course, enrollment)
     learning.leave_lessons(current_user, enrollment)
     return render_template(
         "quizzes/intro.html",
@@ -80,9 +80,7 @@ def start(course_slug: str, quiz_id: int) -> Response:
     course = get_course(course_slug)
     quiz = get_quiz(course, quiz_id)
     enrollment = require_enrollment(course)
-    if isinstance(enrollment, Response):
-        return enrollment
-    progress = learning.progress_for(current_user, course, enrollment)
+    progress = progress_for(current_user, course, enrollment)
     here = url_for("quizzes.intro", course_slug=course_slug, quiz_id=quiz_id)
     if not quiz_open(progress, quiz):
         flash("This quiz opens once the lessons before it are complete.", "error")
@@ -122,7 +120,7 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
                     "Your answers are saved. You can come back to this attempt any time.", "success"
                 )
                 return redirect(url_for("quizzes.intro", course_slug=course.slug, quiz_id=quiz.id))
-            enrollment = learning.find_enrollment(current_user, course)
+            enrollment = queries.find_enrollment(current_user, course)
             if enrollment is None:
                 abort(404)
             services.submit_attempt(current_user, found, answers, course, enrollment)
@@ -150,11 +148,11 @@ def result(attempt_id: int) -> str | Response:
     if found.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     quiz = db.session.get(Quiz, found.quiz_id)
-    course = learning.course_with_content(course_id=quiz.course_id) if quiz else None
+    course = queries.course_with_content(course_id=quiz.course_id) if quiz else None
     if quiz is None or course is None:
         abort(404)
-    enrollment = learning.find_enrollment(current_user, course)
-    progress = learning.progress_for(current_user, course, enrollment)
+    enrollment = queries.find_enrollment(current_user, course)
+    progress = progress_for(current_user, course, enrollment)
     current = services.standing(current_user, quiz, course)
     reveal = course.answer_feedback == "always" or current.passed
     return render_template(

@@ -17,13 +17,13 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, Question, Quiz
 from app.db import FOR_CHANGE, db, utcnow
-from app.insight.tallies import count_first_attempt
 from app.learning.models import Enrollment
-from app.learning.services import OPEN_COURSE, ROW_ONLY, settle_completion
+from app.learning.queries import OPEN_COURSE, ROW_ONLY
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
 from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
 
@@ -255,7 +255,6 @@ def submit_attempt(
         db.session.rollback()
         raise QuizError("This attempt was already submitted; here is its result.")
     _write_answers(attempt, answers, result)
-    count_first_attempt(attempt, result)
     record(
         "quiz.graded",
         "quiz_attempt",
@@ -266,8 +265,9 @@ def submit_attempt(
         score=str(result.score),
         passed=result.passed,
     )
-    if result.passed:
-        settle_completion(user, course, enrollment)
+    # Insight tallies a first attempt and learning settles completions (if passed), in
+    # this transaction: the grade, its tallies and any completion commit together.
+    events.attempt_graded.emit(events.AttemptGraded(user, course, enrollment, attempt, result))
     db.session.commit()
     db.session.refresh(attempt)
     return attempt

@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 
 from app.accounts.models import Role
+from app.authoring.services import set_archived
 from app.db import db
-from app.learning.services import set_archived
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
 from tests.learning.helpers import lesson_url

@@ -147,7 +147,7 @@ def test_replacing_without_a_person_who_may_is_refused_and_changes_nothing(
 
 
 def test_new_files_do_not_reopen_an_archived_course(app, runner, files, make_user):
-    from app.learning.services import set_archived
+    from app.authoring.services import set_archived
 
     seed(runner, files)
     admin = make_user(Role.ADMIN)

@@ -23,7 +23,8 @@ from app.insight.tallies import (
     snapshot,
 )
 from app.learning.models import Enrollment
-from app.learning.services import course_with_content, find_enrollment, outline
+from app.learning.outlines import outline
+from app.learning.queries import course_with_content, find_enrollment
 from app.migrate import downgrade, upgrade
 from app.quizzes import services as quizzes
 from app.quizzes.grading import QuestionResult, grade, parse_answers

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Role, User
+from app.authoring.services import set_archived
 from app.catalog.models import Course, CourseStaff
 from app.db import db
-from app.learning import services
+from app.learning import queries, services
 from app.learning.models import Enrollment
 from app.learning.services import LearningError
 from tests.factories import make_course
@@ -31,14 +32,14 @@ def test_an_archived_course_takes_no_new_learners_but_keeps_its_own(
     course, owner = owned
     enrolled = make_user()
     services.enroll(enrolled, course)
-    services.set_archived(course, owner, True)
+    set_archived(course, owner, True)
     assert "Course test-course" not in client.get("/").get_data(as_text=True)
     newcomer = sign_in()
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "closed to new enrollments" in page and "Enroll in this course" not in page
     refused = client.post(f"/courses/{course.slug}/enroll", follow_redirects=True)
     assert "closed to new enrollments" in refused.get_data(as_text=True)
-    assert services.find_enrollment(newcomer, course) is None
+    assert queries.find_enrollment(newcomer, course) is None
     client.post("/sign-out")
     sign_in(user=enrolled)
     assert client.get(f"/courses/{course.slug}/m1/lesson-1").status_code == 200
@@ -87,7 +88,7 @@ def test_enrollments_racing_the_archive_are_each_all_or_nothing(app, owned, make
             found = db.session.get(Course, course.id)
             me = db.session.get(User, owner.id)
             barrier.wait()
-            services.set_archived(found, me, True)
+            set_archived(found, me, True)
 
     threads = [threading.Thread(target=enroll, args=(u.id,)) for u in learners]
     threads.append(threading.Thread(target=archive))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from app.content.importer import import_courses
+from app.learning.outlines import VERSIONS_KEPT, VersionCache
 from app.learning.progress import CourseOutline
-from app.learning.services import VERSIONS_KEPT, VersionCache
 from tests.conftest import make_app
 from tests.factories import course_spec, make_course
 

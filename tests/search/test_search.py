@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.authoring.services import set_archived
 from app.catalog.models import Course, CourseStaff
 from app.content.importer import import_courses
 from app.content.reader import read_catalog
 from app.db import db
-from app.learning.services import set_archived
 from app.search.services import search
 from tests.factories import course_spec, make_course, module_spec
 

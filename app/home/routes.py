@@ -1,4 +1,9 @@
-"""Public catalog pages and the signed-in dashboard."""
+"""Public catalog pages and the signed-in dashboard.
+
+The blueprint keeps the name ``catalog`` (the pages are the catalog's, and every
+``url_for("catalog.…")`` and template stays as it was); the module lives in ``home``
+because the pages show several domains at once.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ from app.catalog import services
 from app.certificates.catchup import announce, catch_up
 from app.certificates.services import current_certificates
 from app.certificates.standing import credited_hours
-from app.learning import services as learning
+from app.learning import queries as learning
+from app.learning.outlines import outline, progress_for
+from app.learning.pages import step_url
 from app.learning.progress import CourseProgress
-from app.learning.routes import step_url
 from app.search.services import search
 
 bp = Blueprint("catalog", __name__)
@@ -42,7 +48,7 @@ def course(slug: str) -> str:
     if current_user.is_authenticated:
         enrollment = learning.find_enrollment(current_user, found)
         if enrollment is not None:
-            progress = learning.progress_for(current_user, found, enrollment)
+            progress = progress_for(current_user, found, enrollment)
     return render_template(
         "catalog/course.html",
         course=found,
@@ -66,7 +72,7 @@ def dashboard() -> str:
         (
             enrollments[course.id],
             course,
-            CourseProgress(learning.outline(course), records[course.id]),
+            CourseProgress(outline(course), records[course.id]),
         )
         # Every enrolled course, whatever its status now: an archived one keeps its
         # progress, hours and certificate here, marked as archived.

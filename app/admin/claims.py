@@ -9,14 +9,14 @@ from werkzeug.wrappers import Response
 from app.accounts.access import admin_required
 from app.accounts.models import User
 from app.authoring import services as authoring
-from app.authoring.changes import describe_changes
 from app.authoring.services import AuthoringError
 from app.catalog.models import Course
 from app.ceclaims import services
-from app.ceclaims.claim import CeClaim
 from app.ceclaims.forms import ApproveForm, DeclineForm
 from app.ceclaims.models import CeClaimReview
 from app.ceclaims.services import ClaimReviewError
+from app.content.ceclaim import CeClaim
+from app.content.changes import describe_changes
 from app.content.spec import CourseSpec
 from app.db import db
 

@@ -46,7 +46,7 @@ def retry(message_id: int) -> Response:
         flash("That request was not understood; nothing was changed.", "error")
         return redirect(url_for("mail.undelivered"))
     try:
-        message = services.retry(current_user, message_id)
+        message = services.retry(current_user.id, message_id)
     except MailError as error:
         flash(str(error), "error")
     else:
