@@ -127,6 +127,8 @@ def _judge_call(call: ast.Call, batch: dict[str, str], created: set[str],
         return
     owner = func.value.id if isinstance(func.value, ast.Name) else None
     name = func.attr
+    if name == "execute" and str(_literal(call.args[0]) if call.args else "").startswith("SET "):
+        return  # a setting for this transaction, such as lock_timeout
     if name in _DATA:
         verdict.note(REVIEW, f"{name}() changes data")
         return
