@@ -97,3 +97,10 @@ def test_both_run_the_same_commands(compose: dict) -> None:
     assert f'"$VENV/flask" --app {" ".join(mail[2:])}' in run_local
     assert services["migrate"]["command"][-2:] == ["db", "upgrade"]
     assert '"$VENV/flask" --app wsgi:app db upgrade' in run_local
+
+
+def test_the_guide_shows_the_nginx_file_that_ran() -> None:
+    """docs/deploy.md quotes deploy/nginx.conf.template whole, so the two cannot drift."""
+    guide = (DEPLOY.parent / "docs" / "deploy.md").read_text(encoding="utf-8")
+    template = (DEPLOY / "nginx.conf.template").read_text(encoding="utf-8").rstrip("\n")
+    assert f"```nginx\n{template}\n```" in guide
