@@ -1,4 +1,4 @@
-"""deployment check: a schema change applied while the previous release serves
+"""Deployment check: a schema change applied while the previous release serves.
 
 Not one of the project's migrations: deploy/check copies the code into a "next
 release" folder, adds this file to its migrations (``down_revision`` set to the
