@@ -8,11 +8,14 @@ from contextlib import contextmanager
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import Connection, Engine
 
 from app.config import PROJECT_ROOT
+from app.migration_safety import Verdict, judge
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 
@@ -68,6 +71,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def pending(engine: Engine) -> list[tuple[str, Verdict]]:
+    """Migrations not yet applied to ``engine``'s database, oldest first, each judged."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    steps = list(scripts.iterate_revisions("heads", current or "base"))
+    steps.reverse()
+    return [(step.revision, judge(open(step.path, encoding="utf-8").read())) for step in steps]
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the database at ``engine`` down to ``revision``."""
     config = alembic_config()
@@ -83,10 +96,22 @@ def db_commands() -> None:
 
 @db_commands.command("upgrade")
 @click.argument("revision", default="head")
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Refuse unless every pending migration is safe while the previous release serves.",
+)
 @with_appcontext
-def upgrade_command(revision: str) -> None:
+def upgrade_command(revision: str, online: bool) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    upgrade(current_app.extensions["db_engine"], revision)
+    engine = current_app.extensions["db_engine"]
+    if online:
+        offline = [(rev, v) for rev, v in pending(engine) if not v.online]
+        if offline:
+            for rev, verdict in offline:
+                click.echo(f"{rev}: not safe online: {'; '.join(verdict.reasons)}", err=True)
+            raise click.ClickException("Stop the app servers for these migrations.")
+    upgrade(engine, revision)
     click.echo(f"Database upgraded to {revision}.")
 
 
@@ -97,6 +122,19 @@ def downgrade_command(revision: str) -> None:
     """Revert migrations down to REVISION."""
     downgrade(current_app.extensions["db_engine"], revision)
     click.echo(f"Database downgraded to {revision}.")
+
+
+@db_commands.command("pending")
+@with_appcontext
+def pending_command() -> None:
+    """List the migrations not yet applied, and whether each is safe while the app serves."""
+    steps = pending(current_app.extensions["db_engine"])
+    for revision, verdict in steps:
+        marked = " (marked ONLINE_SAFE = False)" if verdict.declared is False else ""
+        how = "online" if verdict.online else f"offline{marked}: " + "; ".join(verdict.reasons)
+        click.echo(f"{revision}  {how}")
+    if not steps:
+        click.echo("Nothing pending: the database is at the newest migration.")
 
 
 @db_commands.command("revision")

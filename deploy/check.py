@@ -6,8 +6,10 @@
    killed with SIGKILL mid-way and started again. Every request that fails is retried as
    a browser would (after a second); the database is then checked: every answer the site
    confirmed (204 / 302) is stored as sent, and no learner has two submissions.
-3. The same cohort again (new attempts) while both app servers are restarted one after
-   the other (Gunicorn TERM, nginx moving on): zero failed requests expected.
+3. The same cohort again (new attempts). Mid-way the next release's migration (a column
+   on the table every autosave writes, a new table) is applied while the old code
+   serves, then both app servers are restarted onto the next release one after the
+   other (nginx drains each first, Gunicorn TERM): zero failed requests expected.
 
 Exit 1 on any lost or doubled answer, on an unrecovered request, or on a failed request
 during the rolling restart. Run by deploy/check (which starts and stops the layout).
@@ -32,7 +34,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from client import Browser, Recorder, location_path  # noqa: E402
 from quizday import CHOICE  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from targets import Targets, load_targets  # noqa: E402
 
@@ -200,6 +202,23 @@ def check_database(database_url: str, quiz_id: int, tally: Tally, since: dt.date
     return problems
 
 
+def check_migrated(database_url: str) -> list[str]:
+    """The next release's schema is in place and the database records its revision."""
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        columns = connection.execute(
+            text("SELECT column_name FROM information_schema.columns "
+                 "WHERE table_name = 'attempt_answers' AND column_name = 'reviewed_note'")
+        ).all()  # fmt: skip
+    engine.dispose()
+    print(f"schema after the roll: revision {version}, attempt_answers.reviewed_note "
+          f"{'present' if columns else 'MISSING'}", flush=True)  # fmt: skip
+    if version != "deploy_check" or not columns:
+        return [f"migration under load: database at {version}, column present: {bool(columns)}"]
+    return []
+
+
 async def journey(base_url: str, database_url: str, targets: Targets) -> list[str]:
     """One learner through every kind of page, through nginx."""
     problems: list[str] = []
@@ -268,6 +287,10 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=25, help="seconds into quiz day")
     parser.add_argument("--down-for", type=float, default=10, help="seconds before restarting")
     parser.add_argument(
+        "--next-release",
+        help="a code folder with one more (online) migration: applied under load, then rolled onto",
+    )
+    parser.add_argument(
         "--strict-rolling",
         action="store_true",
         help="fail on any request that failed (even if retried) during the rolling restart",
@@ -297,11 +320,18 @@ def main() -> None:
     if tally.unrecovered:
         problems.append(f"kill: {tally.unrecovered} requests failed even after retrying")
 
+    release = (args.next_release,) if args.next_release else ()
+
     async def rolling_restart() -> None:
         await asyncio.sleep(args.ramp / 2)
+        if release:
+            began = time.perf_counter()
+            await run_local("migrate", *release)
+            print(f"next release's migration applied under load in "
+                  f"{time.perf_counter() - began:.1f} s", flush=True)  # fmt: skip
         for server in ("1", "2"):
             began = time.perf_counter()
-            await run_local("restart-app", server)
+            await run_local("restart-app", server, *release)
             print(f"app server {server} restarted in {time.perf_counter() - began:.0f} s",
                   flush=True)  # fmt: skip
 
@@ -309,7 +339,10 @@ def main() -> None:
     tally, recorder, seconds = asyncio.run(
         crowd(args.base_url, emails, targets, args.ramp, think, rolling_restart)
     )
-    report("rolling restart of both app servers", tally, recorder, seconds)
+    report("migration + rolling restart of both app servers" if release else
+           "rolling restart of both app servers", tally, recorder, seconds)  # fmt: skip
+    if release:
+        problems += check_migrated(args.database_url)
     lost = check_database(args.database_url, targets.quiz_day_quiz, tally, since)
     print(f"lost or doubled answers: {len(lost)}", flush=True)
     problems += lost

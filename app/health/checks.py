@@ -18,14 +18,28 @@ def expected_heads() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-def database_problem(engine: Engine, heads: set[str]) -> str | None:
-    """Why the database cannot serve this code, or None: unreachable, or schema not at head."""
+def known_revisions() -> set[str]:
+    """Every migration this code has, old and new."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def database_problem(engine: Engine, heads: set[str], known: set[str] | None = None) -> str | None:
+    """Why the database cannot serve this code, or None: unreachable, or schema not at head.
+
+    A database at a revision this code does not know is ahead of it: the next release
+    applied its migrations, which must be safe online (app/migration_safety.py), before
+    its servers replace this one. This code keeps serving until then; refusing would take
+    every old server out of the load balancer at once in the middle of a rolling deploy.
+    """
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as error:  # any driver error means "not ready"
         return f"database unreachable ({type(error).__name__})"
+    if current and known is not None and not current & known:
+        return None  # ahead: a newer release's online migrations
     if current != heads:
         have = ", ".join(sorted(current)) or "none"
         want = ", ".join(sorted(heads))

@@ -33,8 +33,9 @@ def healthz() -> Response:
 def readyz() -> Response:
     """Readiness: database and Redis reachable and the schema at this code's head, else 503."""
     heads = current_app.extensions.setdefault("health_heads", checks.expected_heads())
+    known = current_app.extensions.setdefault("health_known", checks.known_revisions())
     problems = [
-        checks.database_problem(current_app.extensions["db_engine"], heads),
+        checks.database_problem(current_app.extensions["db_engine"], heads, known),
         checks.redis_problem(
             getattr(limiter, "storage", None), current_app.config["RATELIMIT_STORAGE_URI"]
         ),

@@ -15,6 +15,11 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: The first schema: no older release runs against it. Its op.execute() calls make the
+#: audit log's append-only trigger on the table made here.
+ONLINE_SAFE = True
+
 
 def upgrade() -> None:
     """Apply the change."""

@@ -18,6 +18,11 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: Builds an index and a foreign key on enrollments (blocking its writes while they
+#: build), and the running totals it fills are not kept by the older release's code.
+ONLINE_SAFE = False
+
 
 def upgrade() -> None:
     """Apply the change."""

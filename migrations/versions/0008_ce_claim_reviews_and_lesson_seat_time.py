@@ -23,6 +23,11 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: Makes lessons.min_seconds NOT NULL with check constraints: the older release's
+#: course import writes lessons without it.
+ONLINE_SAFE = False
+
 # Frozen copies of app.content.seattime's rule as it stood when this ran.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")

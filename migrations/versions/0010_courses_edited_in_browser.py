@@ -20,6 +20,11 @@ down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: Backfills courses.edited_in_browser_at, which the older release's editor does not
+#: set: a course edited on an old server during the roll would lose the mark.
+ONLINE_SAFE = False
+
 CONTENT_EVENTS = ("course.published", "course.created_from_files", "course.updated_from_files")
 
 

@@ -23,6 +23,11 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: Fills search_entries from the published content; courses the older release
+#: publishes during the roll would be missing from search.
+ONLINE_SAFE = False
+
 
 def _objectives(value: object) -> list[str]:
     """Objective texts from a JSON column, whichever way the driver returns it."""

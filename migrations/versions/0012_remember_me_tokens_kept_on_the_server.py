@@ -20,6 +20,11 @@ down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Whether it may run while the previous release serves (app/migration_safety.py).
+#: Bumps every session version to end the old remember-me cookies, which the older
+#: release would go on issuing until it stops.
+ONLINE_SAFE = False
+
 
 def upgrade() -> None:
     """Apply the change."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import text
 
 from app.migrate import downgrade, upgrade
 from tests.conftest import REDIS_URL, make_app
@@ -37,6 +38,24 @@ def test_readyz_refuses_while_migrations_are_behind(app: Flask, client) -> None:
     body = response.get_data(as_text=True)
     assert "migrations not current" in body
     assert "database at 0006" in body
+
+
+def test_readyz_serves_a_database_a_newer_release_migrated(app: Flask, client) -> None:
+    """Mid-deploy the schema is ahead (the next release's online migrations): keep serving.
+
+    Refusing would pull every old server out of the load balancer before a new one is up.
+    """
+    engine = app.extensions["db_engine"]
+    with engine.begin() as connection:
+        (current,) = connection.execute(text("SELECT version_num FROM alembic_version")).one()
+        connection.execute(text("UPDATE alembic_version SET version_num = 'next-release'"))
+    try:
+        response = client.get("/readyz")
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).strip() == "ready"
 
 
 def test_readyz_refuses_when_the_database_is_unreachable(tmp_path) -> None:
