@@ -61,6 +61,7 @@ def environment(database: Database, workdir: Path) -> dict[str, str]:
         DATABASE_URL=database.url,
         RATELIMIT_STORAGE_URI=RATELIMIT_STORAGE,
         PYTHONPATH=str(ROOT / "bench"),
+        BENCH_DIR=str(workdir),  # where the seed keeps its sign-in secret (seeding.credentials)
     )
     return env
 
@@ -121,12 +122,12 @@ def seed(database: Database, scale: float, workdir: Path) -> dict[str, Any]:
 
 
 def migrate(database: Database, workdir: Path) -> None:
-    """Bring a database seeded by an earlier commit up to this one's schema and password hash."""
+    """Bring a database seeded by an earlier commit up to this one's schema and passwords."""
     flask = [str(BIN / "flask"), "--app", str(ROOT / "bench" / "wsgi_bench.py")]
     env = environment(database, workdir)
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603
-    # The accounts' shared password hash, at this commit's kind and cost.
-    subprocess.run([*flask, "bench", "rehash"], env=env, check=True, capture_output=True)  # noqa: S603
+    # The signing accounts' passwords: a secret if the data has none, this commit's hash cost.
+    subprocess.run([*flask, "bench", "passwords"], env=env, check=True, capture_output=True)  # noqa: S603
 
 
 class Server:
