@@ -131,15 +131,20 @@ def migrate(database: Database, workdir: Path) -> None:
 
 
 class Server:
-    """Gunicorn with the production settings file, two workers, on a loopback port."""
+    """Gunicorn with the production settings file, two workers, on a loopback port.
 
-    def __init__(self, database: Database, workdir: Path, port: int, workers: int = 2) -> None:
+    ``threads`` above 1 switches Gunicorn to its threaded worker (``GUNICORN_THREADS``).
+    """
+
+    def __init__(
+        self, database: Database, workdir: Path, port: int, workers: int = 2, threads: int = 1
+    ) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.access_log = workdir / f"access-{database.kind}.log"
         self.access_log.unlink(missing_ok=True)
         command = [
             str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-            "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
             "--access-logfile", str(self.access_log), "wsgi_bench:app",
         ]  # fmt: skip
         self.log = (workdir / f"gunicorn-{database.kind}.log").open("w")
