@@ -141,10 +141,9 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``bench``, ``demo`` and ``mail`` groups."""
+    ``demo`` and ``mail`` groups (the ``bench`` group is the benchmark server's: bench/)."""
     from app.accounts.cli import users
     from app.backups.cli import backups
-    from app.benchdata.cli import bench
     from app.certificates.cli import certificates
     from app.content.cli import courses
     from app.demo import demo
@@ -152,7 +151,7 @@ def register_commands(app: Flask) -> None:
     from app.mail.cli import mail
     from app.migrate import db_commands
 
-    groups = (db_commands, users, courses, certificates, insight, backups, bench, demo, mail)
+    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail)
     for group in groups:
         app.cli.add_command(group)
     from app.questionbank.cli import questions

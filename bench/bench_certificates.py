@@ -21,12 +21,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
+from seeding.courses import course_spec
 
 from app import create_app
 from app.accounts.models import Role, User
 from app.accounts.passwords import Argon2Cost
 from app.accounts.services import Profile, create_account
-from app.benchdata.courses import course_spec
 from app.catalog.models import Course
 from app.certificates import services
 from app.certificates.credential import build_credential, sign_credential, verify_credential

@@ -24,8 +24,6 @@ import aiohttp
 from client import Browser, Recorder, location_path, summarise
 from targets import Targets
 
-from app.benchdata.seed import PASSWORD
-
 HERE = Path(__file__).resolve().parent
 #: Route name -> what its ratio is taken against.
 CEILING_OF = {"lesson": "template", "verify": "minimal"}
@@ -64,7 +62,7 @@ async def sign_in_readers(base_url: str, targets: Targets) -> dict[str, str]:
 
     async def one(email: str, path: str) -> None:
         browser = Browser(base_url, connector, recorder)
-        if await browser.sign_in(email, PASSWORD):
+        if await browser.sign_in(email, targets.password(email)):
             code, _, _ = await browser.request("lesson check", "GET", path, (200,))
             if code == 200:
                 cookies[email] = browser.cookie_header()
@@ -146,7 +144,7 @@ async def _submitter(
     With ``pause``, the learner waits about that many seconds before each action.
     """
     browser = Browser(base_url, connector, Recorder())  # sign-in is not what is measured
-    signed_in = await browser.sign_in(email, PASSWORD)
+    signed_in = await browser.sign_in(email, targets.password(email))
     await ready.wait()
     browser.recorder = recorder
     rng = random.Random(email)  # noqa: S311 (pauses, not secrets)

@@ -30,8 +30,6 @@ import aiohttp
 from client import Browser, Recorder, location_path
 from targets import Targets, load_targets
 
-from app.benchdata.seed import PASSWORD
-
 CHOICE = re.compile(r'name="q-(\d+)" id="q-\d+-\d+" value="(\d+)"')
 
 
@@ -69,7 +67,7 @@ async def learner(
     course = f"/courses/{targets.quiz_day_course}"
     quiz = f"{course}/quizzes/{targets.quiz_day_quiz}"
     try:
-        if not await browser.sign_in(email, PASSWORD):
+        if not await browser.sign_in(email, targets.password(email)):
             return
         await think(pace.page_seconds)
         await browser.request("enroll", "POST", f"{course}/enroll", (302,),

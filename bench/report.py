@@ -122,7 +122,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"# Groundwork benchmarks, {m['date']}",
         "",
         f"{m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB; Python {m['python']}, "
-        f"Gunicorn {m['gunicorn']} ({results.get('workers', 2)} sync workers), "
+        f"Gunicorn {m['gunicorn']} ({results.get('workers', 2)} workers, "
+        f"{results.get('threads', 1)} thread(s) each), "
         f"PostgreSQL {m['postgresql']}, SQLite {m['sqlite']}, wrk {m['wrk']}; "
         f"scale {results['scale']:g}; commit {m.get('commit', '?')}{dirty}.",
         "",

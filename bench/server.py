@@ -61,6 +61,7 @@ def environment(database: Database, workdir: Path) -> dict[str, str]:
         DATABASE_URL=database.url,
         RATELIMIT_STORAGE_URI=RATELIMIT_STORAGE,
         PYTHONPATH=str(ROOT / "bench"),
+        BENCH_DIR=str(workdir),  # where the seed keeps its sign-in secret (seeding.credentials)
     )
     return env
 
@@ -121,24 +122,29 @@ def seed(database: Database, scale: float, workdir: Path) -> dict[str, Any]:
 
 
 def migrate(database: Database, workdir: Path) -> None:
-    """Bring a database seeded by an earlier commit up to this one's schema and password hash."""
+    """Bring a database seeded by an earlier commit up to this one's schema and passwords."""
     flask = [str(BIN / "flask"), "--app", str(ROOT / "bench" / "wsgi_bench.py")]
     env = environment(database, workdir)
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603
-    # The accounts' shared password hash, at this commit's kind and cost.
-    subprocess.run([*flask, "bench", "rehash"], env=env, check=True, capture_output=True)  # noqa: S603
+    # The signing accounts' passwords: a secret if the data has none, this commit's hash cost.
+    subprocess.run([*flask, "bench", "passwords"], env=env, check=True, capture_output=True)  # noqa: S603
 
 
 class Server:
-    """Gunicorn with the production settings file, two workers, on a loopback port."""
+    """Gunicorn with the production settings file, two workers, on a loopback port.
 
-    def __init__(self, database: Database, workdir: Path, port: int, workers: int = 2) -> None:
+    ``threads`` above 1 switches Gunicorn to its threaded worker (``GUNICORN_THREADS``).
+    """
+
+    def __init__(
+        self, database: Database, workdir: Path, port: int, workers: int = 2, threads: int = 1
+    ) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.access_log = workdir / f"access-{database.kind}.log"
         self.access_log.unlink(missing_ok=True)
         command = [
             str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-            "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
             "--access-logfile", str(self.access_log), "wsgi_bench:app",
         ]  # fmt: skip
         self.log = (workdir / f"gunicorn-{database.kind}.log").open("w")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from seeding.courses import QUIZ_DAY_COURSE
+from seeding.credentials import password_for, read_secret, secret_path
+from seeding.journeys import EMAIL_DOMAIN, learner_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.benchdata.courses import QUIZ_DAY_COURSE
-from app.benchdata.journeys import EMAIL_DOMAIN, learner_email
 from app.catalog.models import Choice, Course, Lesson, Module, Question, Quiz
 from app.certificates.models import Certificate
 from app.db import make_engine
@@ -35,17 +36,26 @@ class Targets:
     #: The course with the most enrollments (the heaviest insight page).
     busiest_course: str
     learners: int
+    #: This data's sign-in secret (from beside the data, never from the repository).
+    secret: bytes = field(repr=False, default=b"")
+
+    def password(self, email: str) -> str:
+        """The password of the generated account ``email``."""
+        return password_for(self.secret, email)
 
 
 def load_targets(database_url: str, lesson_readers: int = 64, seed: int = 1) -> Targets:
     """Pick targets at random (repeatably) from the seeded database."""
     rng = random.Random(seed)  # noqa: S311 (choosing pages, not secrets)
+    secret = read_secret(secret_path(database_url))
     engine = make_engine(database_url)
     with Session(engine) as session:
         learners = session.scalar(
             select(func.count()).where(User.email.like(f"learner%@{EMAIL_DOMAIN}"))
         )
         cohort = _cohort(session)
+        # Learners after the cohort with a password (seeding.credentials.signing_learners).
+        readers = [learner_email(n) for n in range(len(cohort) + 1, 2 * len(cohort) + 1)]
         reading = session.execute(
             select(User.email, Course.slug, Module.slug, Lesson.slug, Lesson.id)
             .select_from(LessonProgress)
@@ -58,7 +68,7 @@ def load_targets(database_url: str, lesson_readers: int = 64, seed: int = 1) -> 
                 (Enrollment.user_id == User.id) & (Enrollment.course_id == Course.id),
             )
             .where(LessonProgress.completed_at.is_(None), Enrollment.completed_at.is_(None))
-            .where(User.email.not_in(cohort))
+            .where(User.email.in_(readers))
         ).all()
         by_learner: dict[str, tuple[str, str, int]] = {}
         for email, course, module, lesson, lesson_id in reading:
@@ -97,6 +107,7 @@ def load_targets(database_url: str, lesson_readers: int = 64, seed: int = 1) -> 
         cohort=cohort,
         busiest_course=busiest,
         learners=learners or 0,
+        secret=secret,
     )
 
 

@@ -10,6 +10,7 @@ only here, never in the app:
 
 Sign-in, verification and mail limits are raised so that thousands of simulated
 learners can sign in from one address; everything else is the production code path.
+The ``flask bench`` commands (seeding, sign-in passwords) are registered here only.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, render_template
 from jinja2 import ChoiceLoader, FileSystemLoader
+from seeding.cli import bench
 from sqlalchemy import select
 
 from app import create_app
-from app.benchdata.cli import bench
 from app.catalog.models import Course, Lesson, Module
 from app.db import db
 
@@ -76,8 +77,7 @@ def create_bench_app() -> Flask:
     app.jinja_loader = ChoiceLoader([FileSystemLoader(HERE / "templates"), app.jinja_loader])  # type: ignore[method-assign,list-item]
     app.add_url_rule("/_bench/minimal", view_func=minimal)
     app.add_url_rule("/_bench/template/<int:lesson_id>", view_func=template_ceiling)
-    if "bench" not in app.cli.commands:  # until the factory registers it
-        app.cli.add_command(bench)
+    app.cli.add_command(bench)  # only here: the production app has no bench commands
     return app
 
 

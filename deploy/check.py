@@ -34,12 +34,13 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from client import Browser, Recorder, location_path  # noqa: E402
 from quizday import CHOICE  # noqa: E402
+from seeding.credentials import signing_learners  # noqa: E402
+from seeding.journeys import learner_email  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from targets import Targets, load_targets  # noqa: E402
 
 from app.accounts.models import User  # noqa: E402
-from app.benchdata.seed import PASSWORD  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.quizzes.models import QuizAttempt  # noqa: E402
@@ -81,11 +82,11 @@ async def send(browser: Browser, tally: Tally, step: str, method: str, path: str
     return code, body, location
 
 
-async def sign_in(browser: Browser, tally: Tally, email: str) -> bool:
+async def sign_in(browser: Browser, tally: Tally, email: str, targets: Targets) -> bool:
     """The sign-in page, the form, the dashboard."""
     await send(browser, tally, "sign-in page", "GET", "/sign-in", (200,))
     code, _, location = await send(browser, tally, "sign in", "POST", "/sign-in", (302,),
-                                   data=[("email", email), ("password", PASSWORD),
+                                   data=[("email", email), ("password", targets.password(email)),
                                          ("csrf_token", browser.csrf)])  # fmt: skip
     if code != 302:
         return False
@@ -144,7 +145,7 @@ async def learner(base_url: str, connector: aiohttp.BaseConnector, recorder: Rec
     await asyncio.sleep(delay)
     browser = Browser(base_url, connector, recorder)
     try:
-        if await sign_in(browser, tally, email):
+        if await sign_in(browser, tally, email, targets):
             await take_quiz(browser, tally, email, targets, think, rng)
     finally:
         await browser.close()
@@ -226,7 +227,7 @@ async def journey(base_url: str, database_url: str, targets: Targets) -> list[st
     recorder, tally = Recorder(), Tally()
     email, lesson_path, _ = targets.lessons[0]
     browser = Browser(base_url, connector, recorder)
-    if not await sign_in(browser, tally, email):
+    if not await sign_in(browser, tally, email, targets):
         problems.append("journey: sign-in failed")
     code, body, _ = await send(browser, tally, "lesson", "GET", lesson_path, (200,))
     if code != 200 or "<h1" not in body:
@@ -235,21 +236,23 @@ async def journey(base_url: str, database_url: str, targets: Targets) -> list[st
     browser = Browser(base_url, connector, recorder)
     since = dt.datetime.now(dt.UTC)
     quiz_taker = targets.cohort[-1]
-    await sign_in(browser, tally, quiz_taker)
+    await sign_in(browser, tally, quiz_taker, targets)
     await take_quiz(browser, tally, quiz_taker, targets, (0, 0), random.Random(1))  # noqa: S311
     await browser.close()
     if quiz_taker not in tally.submitted:
         problems.append("journey: quiz submission not confirmed")
     problems += check_database(database_url, targets.quiz_day_quiz, tally, since)
+    # Only the seed's signing learners can sign in (seeding.credentials).
+    signers = [learner_email(n) for n in signing_learners(len(targets.cohort))]
     engine = make_engine(database_url)
     with Session(engine) as session:
         owner, public_id = session.execute(
             select(User.email, Certificate.public_id).join(User, User.id == Certificate.user_id)
-            .where(Certificate.revoked_at.is_(None)).limit(1)
+            .where(Certificate.revoked_at.is_(None), User.email.in_(signers)).limit(1)
         ).one()  # fmt: skip
     engine.dispose()
     browser = Browser(base_url, connector, recorder)
-    await sign_in(browser, tally, owner)
+    await sign_in(browser, tally, owner, targets)
     async with browser.session.get(
         f"{base_url}/certificates/{public_id}/certificate.pdf", allow_redirects=False
     ) as response:  # bytes, not text: Browser.request decodes bodies

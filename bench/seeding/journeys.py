@@ -20,8 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from app.accounts.models import LICENSE_STATES, PROFESSIONS
-from app.benchdata.answers import QuestionShape, fill_in, partial
 from app.certificates.identifiers import new_certificate_id
+
+from .answers import QuestionShape, fill_in, partial
 
 #: Courses per learner: 1 (half of them) up to 5.
 COURSES_PER_LEARNER = {1: 0.50, 2: 0.28, 3: 0.14, 4: 0.05, 5: 0.03}

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Connection, func, select, text, update
@@ -20,19 +21,8 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import passwords
 from app.accounts.models import Role, User
-from app.accounts.services import hash_password
+from app.audit.models import AuditEvent
 from app.audit.services import record
-from app.benchdata import courses as bench_courses
-from app.benchdata.answers import question_shapes
-from app.benchdata.bulk import TABLE_ORDER, BulkWriter, move_sequences_past
-from app.benchdata.journeys import (
-    EMAIL_DOMAIN,
-    CourseShape,
-    Ids,
-    ModuleShape,
-    Planner,
-    Rows,
-)
 from app.catalog.models import Course, CourseStaff, Module, Question, Quiz
 from app.certificates.services import approval_statement
 from app.content.importer import import_courses
@@ -40,15 +30,29 @@ from app.db import db, utcnow
 from app.insight.tallies import recount
 from app.models import metadata
 
+from . import courses as bench_courses
+from .answers import question_shapes
+from .bulk import TABLE_ORDER, BulkWriter, move_sequences_past
+from .credentials import NO_PASSWORD, new_secret, password_for, read_secret, signing_learners
+from .journeys import (
+    EMAIL_DOMAIN,
+    CourseShape,
+    Ids,
+    ModuleShape,
+    Planner,
+    Rows,
+    learner_email,
+)
+
 FULL_LEARNERS = 100_000
 #: Learners enrolled in the quiz-day course and ready for its quiz, at scale 1.
 FULL_QUIZ_DAY_COHORT = 2_000
-#: The password every generated account shares (benchmark databases only).
-PASSWORD = "bench-learner-pass"  # noqa: S105 (benchmark accounts only)  # nosec B105
 INSTRUCTOR_EMAIL = f"instructor@{EMAIL_DOMAIN}"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 #: Learners planned and written per transaction.
 LEARNERS_PER_CHUNK = 5_000
+#: Argon2id hashes computed at once while seeding (argon2-cffi releases the GIL).
+HASHING_THREADS = 2
 
 
 class SeedError(Exception):
@@ -78,34 +82,81 @@ def refuse_unless_safe() -> None:
         raise SeedError("This database already holds benchmark data; seed a fresh database.")
 
 
-def renew_password_hash() -> int:
-    """Give the generated accounts' shared hash the current kind and cost; rows changed.
+def seeded_cohort() -> int | None:
+    """The quiz-day cohort the seed recorded, or None if this database holds no bench data."""
+    details = db.session.scalar(
+        select(AuditEvent.details)
+        .where(AuditEvent.action == "bench.seeded")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return int(details["quiz_day_cohort"]) if details else None
 
-    A data set seeded by an earlier release keeps the hash it was seeded with. Real
-    accounts move to a new hash one sign-in at a time; the benchmark's accounts all share
-    one, so they move together, and a benchmark measures sign-ins as they are from then on.
+
+def signing_emails(cohort: int) -> list[str]:
+    """The accounts the load clients sign in as: the staff and the signing learners."""
+    return [INSTRUCTOR_EMAIL, ADMIN_EMAIL, *map(learner_email, signing_learners(cohort))]
+
+
+def set_passwords(secret: bytes, cohort: int) -> int:
+    """Hash each signing account's own password at the current kind and cost; rows changed.
+
+    Every other generated account is left unable to sign in (:data:`NO_PASSWORD`).
     """
     cost = current_app.config["PASSWORD_HASH_COST"]
-    stale = [
-        stored
-        for stored in db.session.scalars(
-            select(User.password_hash).where(User.email.like(f"%@{EMAIL_DOMAIN}")).distinct()
+    emails = signing_emails(cohort)
+    with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
+        hashes = dict(
+            zip(
+                emails,
+                pool.map(lambda e: passwords.hash_password(password_for(secret, e), cost), emails),
+                strict=True,
+            )
         )
-        if passwords.verify_password(stored, PASSWORD, cost).rehash
-    ]
-    changed = 0
-    for stored in stale:
-        result = db.session.execute(
-            update(User)
-            .where(User.password_hash == stored)
-            .values(password_hash=hash_password(PASSWORD))
-        )
-        changed += result.rowcount
+    db.session.execute(
+        update(User)
+        .where(User.email.like(f"%@{EMAIL_DOMAIN}"), User.password_hash != NO_PASSWORD)
+        .values(password_hash=NO_PASSWORD)
+    )
+    ids = {}
+    for start in range(0, len(emails), 1_000):
+        chunk = emails[start : start + 1_000]
+        found = db.session.execute(select(User.email, User.id).where(User.email.in_(chunk)))
+        ids.update((email, user_id) for email, user_id in found)
+    db.session.execute(
+        update(User), [{"id": ids[e], "password_hash": h} for e, h in hashes.items() if e in ids]
+    )
     db.session.commit()
-    return changed
+    return len(ids)
 
 
-def _staff(password_hash: str) -> tuple[User, User]:
+def renew_passwords(secret_file: Path) -> int:
+    """Bring the signing accounts' passwords to this commit's secret file, kind and cost.
+
+    A data set seeded by an earlier commit (or one whose secret is gone) gets a new secret;
+    one whose hashes are of an older kind or cost is hashed again, so a benchmark measures
+    sign-ins as they cost in production. Returns the accounts given a new hash (0: none due).
+    """
+    refuse_in_production()
+    cohort = seeded_cohort()
+    if cohort is None:
+        return 0
+    if secret_file.exists():
+        secret = read_secret(secret_file)
+        stored = db.session.scalar(select(User.password_hash).where(User.email == INSTRUCTOR_EMAIL))
+        verdict = passwords.verify_password(
+            stored or "",
+            password_for(secret, INSTRUCTOR_EMAIL),
+            current_app.config["PASSWORD_HASH_COST"],
+        )
+        if verdict.matches and not verdict.rehash:
+            return 0
+    else:
+        secret = new_secret(secret_file)
+    return set_passwords(secret, cohort)
+
+
+def _staff() -> tuple[User, User]:
     """The bench instructor (on every bench course's team) and the bench admin."""
     now = utcnow()
     people = []
@@ -115,7 +166,7 @@ def _staff(password_hash: str) -> tuple[User, User]:
     ):
         user = User(
             email=email,
-            password_hash=password_hash,
+            password_hash=NO_PASSWORD,  # until set_passwords
             legal_name=name,
             profession="Psychologist",
             role=role.value,
@@ -257,12 +308,16 @@ def _write_learners(
 
 
 def seed(
+    secret_file: Path,
     scale: float = 1.0,
     seed: int = 0,
     batch_size: int = 10_000,
     echo: Callable[[str], None] = print,
 ) -> SeedReport:
-    """Generate the benchmark data set at ``scale`` (1 = 100,000 learners)."""
+    """Generate the benchmark data set at ``scale`` (1 = 100,000 learners).
+
+    A new secret is drawn and stored at ``secret_file`` for the sign-in passwords.
+    """
     refuse_unless_safe()
     report = SeedReport(learners=max(1, round(FULL_LEARNERS * scale)))
     started = time.perf_counter()
@@ -273,8 +328,7 @@ def seed(
     echo(f"Imported {bench_courses.COURSE_COUNT} courses in {report.seconds['courses']:.1f} s.")
 
     phase = time.perf_counter()
-    password_hash = hash_password(PASSWORD)  # once, for every generated account
-    _instructor, admin = _staff(password_hash)
+    _instructor, admin = _staff()
     db.session.commit()
     shapes = course_shapes(seed)
     quiz_day = next(s for s in shapes if s.slug == bench_courses.QUIZ_DAY_COURSE)
@@ -282,7 +336,7 @@ def seed(
         shapes,
         _next_ids(),
         now=utcnow(),
-        password_hash=password_hash,
+        password_hash=NO_PASSWORD,  # set_passwords gives the signing accounts theirs
         provider_name=current_app.config["PROVIDER_NAME"],
         quiz_day_course_id=quiz_day.id,
         quiz_day_cohort=min(report.learners, max(1, round(FULL_QUIZ_DAY_COHORT * scale))),
@@ -314,6 +368,12 @@ def seed(
         quiz_day_cohort=planner.cohort,
     )
     db.session.commit()
+    hashing = time.perf_counter()
+    signers = set_passwords(new_secret(secret_file), planner.cohort)
+    echo(
+        f"Gave {signers:,} accounts their own password in {time.perf_counter() - hashing:.1f} s "
+        f"(secret: {secret_file})."
+    )
     report.seconds["finish"] = time.perf_counter() - phase
     report.seconds["total"] = time.perf_counter() - started
     return report
@@ -327,7 +387,7 @@ def describe(report: SeedReport) -> list[str]:
     timings = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     lines.append(f"Timings: {timings}.")
     lines.append(
-        f"Every generated account signs in with the password {PASSWORD!r}: "
-        f"learner000001@{EMAIL_DOMAIN} ..., {INSTRUCTOR_EMAIL}, {ADMIN_EMAIL}."
+        f"{INSTRUCTOR_EMAIL}, {ADMIN_EMAIL} and the first learners sign in with passwords "
+        "derived from this seed's secret (bench/seeding/credentials.py); no others can."
     )
     return lines

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,10 +14,6 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.passwords import Argon2Cost
-from app.benchdata import courses as bench_courses
-from app.benchdata.cli import bench
-from app.benchdata.journeys import EMAIL_DOMAIN, learner_email
-from app.benchdata.seed import PASSWORD
 from app.catalog.models import Course, Lesson, Module, Quiz
 from app.certificates.models import Certificate
 from app.content.reader import read_course
@@ -24,18 +23,37 @@ from app.evaluations.models import CourseEvaluation
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.quizzes.grading import grade
 from app.quizzes.models import AttemptAnswer, QuizAttempt
+from bench.seeding import courses as bench_courses
+from bench.seeding.cli import bench
+from bench.seeding.credentials import NO_PASSWORD, password_for, read_secret
+from bench.seeding.journeys import EMAIL_DOMAIN, learner_email
+from bench.seeding.seed import ADMIN_EMAIL, INSTRUCTOR_EMAIL
 from tests.conftest import make_app
 
 LEARNERS = 100  # 100,000 x 0.001
 
 
 @pytest.fixture
-def seeded(app: Flask) -> Flask:
+def secret_file(tmp_path: Path) -> Path:
+    """Where the seed keeps its sign-in secret (outside the repository)."""
+    return tmp_path / "bench-secret.key"
+
+
+@pytest.fixture
+def seeded(app: Flask, secret_file: Path) -> Flask:
     """The test database after ``flask bench seed --scale 0.001``."""
-    result = app.test_cli_runner().invoke(bench, ["seed", "--scale", "0.001"])
+    result = app.test_cli_runner().invoke(
+        bench, ["seed", "--scale", "0.001", "--secret-file", str(secret_file)]
+    )
     assert result.exit_code == 0, result.output
-    assert "certificates" in result.output and PASSWORD in result.output
+    assert "certificates" in result.output and str(secret_file) in result.output
     return app
+
+
+def sign_in(app: Flask, email: str, password: str) -> int:
+    """The status of a sign-in with ``password``."""
+    client = app.test_client()
+    return client.post("/sign-in", data={"email": email, "password": password}).status_code
 
 
 def count(model: type) -> int:
@@ -166,11 +184,12 @@ def assert_completions_follow_rules() -> None:
 
 
 def test_quiz_day_learners_reach_the_quiz_and_reseeding_is_refused(
-    seeded: Flask,
+    seeded: Flask, secret_file: Path
 ) -> None:
-    """The shared password works and the cohort's next step is the sixteen-question quiz."""
+    """A cohort learner signs in and their next step is the sixteen-question quiz."""
     client = seeded.test_client()
-    signed_in = client.post("/sign-in", data={"email": learner_email(1), "password": PASSWORD})
+    password = password_for(read_secret(secret_file), learner_email(1))
+    signed_in = client.post("/sign-in", data={"email": learner_email(1), "password": password})
     assert signed_in.status_code == 302
     resume = client.get(f"/courses/{bench_courses.QUIZ_DAY_COURSE}/continue")
     assert "/quizzes/" in resume.headers["Location"]
@@ -180,9 +199,12 @@ def test_quiz_day_learners_reach_the_quiz_and_reseeding_is_refused(
     assert page.count('<fieldset class="question"') == bench_courses.QUIZ_DAY_QUESTIONS
     # Seeding twice would mix two data sets: the second run is refused and changes nothing.
     before = count(Enrollment)
-    result = seeded.test_cli_runner().invoke(bench, ["seed", "--scale", "0.001"])
+    secret = secret_file.read_bytes()
+    result = seeded.test_cli_runner().invoke(
+        bench, ["seed", "--scale", "0.001", "--secret-file", str(secret_file)]
+    )
     assert result.exit_code != 0 and "already holds benchmark data" in result.output
-    assert count(Enrollment) == before
+    assert count(Enrollment) == before and secret_file.read_bytes() == secret
 
 
 def test_production_is_refused(database_url: str) -> None:
@@ -201,30 +223,79 @@ def test_scale_must_be_positive(app: Flask) -> None:
     assert result.exit_code == 2
 
 
-def test_rehash_moves_the_generated_accounts_only_and_only_once(seeded: Flask, make_user) -> None:
-    """A data set seeded under an older hash cost is brought to the current one."""
+def test_no_password_is_shared_and_only_signing_accounts_can_sign_in(
+    seeded: Flask, secret_file: Path
+) -> None:
+    """Each signing account has its own password from the secret; the others have none."""
+    secret = read_secret(secret_file)
+    assert secret_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+    cohort = 2  # 2,000 x 0.001
+    signing = [INSTRUCTOR_EMAIL, ADMIN_EMAIL, *map(learner_email, range(1, 2 * cohort + 1))]
+    stored = {e: h for e, h in db.session.execute(select(User.email, User.password_hash))}
+    assert len({stored[e] for e in signing}) == len(signing)  # own salt and own password
+    assert len({password_for(secret, e) for e in signing}) == len(signing)
+    assert all(stored[e] == NO_PASSWORD for e in stored if e not in signing)
+    for email in (INSTRUCTOR_EMAIL, learner_email(2 * cohort)):
+        assert sign_in(seeded, email, password_for(secret, email)) == 302
+    # Another account's password, another seed's secret, or any password for a learner
+    # outside the signing set: refused.
+    assert sign_in(seeded, learner_email(1), password_for(secret, learner_email(2))) == 200
+    assert sign_in(seeded, learner_email(1), password_for(b"x" * 32, learner_email(1))) == 200
+    outsider = learner_email(2 * cohort + 1)
+    assert sign_in(seeded, outsider, password_for(secret, outsider)) == 200
+    assert sign_in(seeded, outsider, NO_PASSWORD) == 200
+
+
+def test_the_production_cli_has_no_bench_commands(app: Flask) -> None:
+    """``flask --app wsgi`` lists no bench group; only the bench server registers it."""
+    assert "bench" not in app.cli.commands
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "GROUNDWORK_ENV": "development", "FLASK_APP": ""}
+    listed = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "users" in listed and "bench" not in listed
+    bench_app = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "bench/wsgi_bench.py", "bench", "--help"],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "seed" in bench_app and "passwords" in bench_app
+
+
+def test_passwords_follow_the_hash_cost_and_a_lost_secret(
+    seeded: Flask, secret_file: Path, make_user
+) -> None:
+    """A cost change rehashes the signing accounts once; a lost secret draws a new one."""
     someone_else = make_user()
     theirs = someone_else.password_hash
-    seeded.config["PASSWORD_HASH_COST"] = Argon2Cost(memory_kib=16, iterations=1)
     runner = seeded.test_cli_runner()
-    result = runner.invoke(bench, ["rehash"])
+    again = ["passwords", "--secret-file", str(secret_file)]
+    assert "0 benchmark accounts" in runner.invoke(bench, again).output
+    seeded.config["PASSWORD_HASH_COST"] = Argon2Cost(memory_kib=16, iterations=1)
+    result = runner.invoke(bench, again)
     assert result.exit_code == 0, result.output
-    generated = count(User) - 1
-    assert f"{generated:,} benchmark accounts given a new password hash" in result.output
+    assert "6 benchmark accounts given a new password hash" in result.output  # 2 staff, 4
     db.session.expire_all()
-    hashes = set(db.session.scalars(select(User.password_hash).where(User.id != someone_else.id)))
-    assert len(hashes) == 1 and hashes.pop().startswith("$argon2id$v=19$m=16,t=1,p=1$")
+    cheap = db.session.scalar(select(User.password_hash).where(User.email == INSTRUCTOR_EMAIL))
+    assert cheap is not None and cheap.startswith("$argon2id$v=19$m=16,t=1,p=1$")
     assert db.session.get(User, someone_else.id).password_hash == theirs
-    assert "0 benchmark accounts" in runner.invoke(bench, ["rehash"]).output
-    signed_in = seeded.test_client().post(
-        "/sign-in", data={"email": learner_email(1), "password": PASSWORD}
-    )
-    assert signed_in.status_code == 302
+    assert "0 benchmark accounts" in runner.invoke(bench, again).output
+    old = read_secret(secret_file)
+    secret_file.unlink()
+    assert "6 benchmark accounts" in runner.invoke(bench, again).output
+    new = read_secret(secret_file)
+    assert new != old
+    assert sign_in(seeded, learner_email(1), password_for(old, learner_email(1))) == 200
+    assert sign_in(seeded, learner_email(1), password_for(new, learner_email(1))) == 302
 
 
-def test_rehash_is_refused_in_production(database_url: str) -> None:
+def test_passwords_are_refused_in_production(database_url: str, tmp_path: Path) -> None:
     production = make_app(database_url, GROUNDWORK_ENV="production")
     with production.app_context():
-        result = production.test_cli_runner().invoke(bench, ["rehash"])
+        result = production.test_cli_runner().invoke(
+            bench, ["passwords", "--secret-file", str(tmp_path / "secret")]
+        )
         assert result.exit_code != 0 and "production" in result.output
+        assert not (tmp_path / "secret").exists()
     production.extensions["db_engine"].dispose()
