@@ -27,6 +27,7 @@ from app.ceclaims import services as claims
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.ceclaim import claim_changed
+from app.content.problems import Problem
 from app.content.spec import ApprovalPeriod, CourseSpec
 from app.forms import ConfirmForm
 
@@ -105,7 +106,8 @@ def settings(slug: str) -> tuple[str, int] | Response:
         except EditConflict as error:
             conflict = error
             form.base.data = edits.fingerprint(error.theirs)
-            theirs = _settings_data(error.theirs)  # type: ignore[arg-type]
+            if isinstance(error.theirs, CourseSpec):  # a settings edit conflicts on the course
+                theirs = _settings_data(error.theirs)
         else:
             flash("Settings saved to the draft.", "success")
             return overview(found)
@@ -281,7 +283,7 @@ def export_zip(slug: str) -> Response:
 def import_zip() -> str | Response:
     """Upload a course zip; it becomes a draft to review and publish, never live at once."""
     form = ImportForm()
-    problems = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         spec, problems = read_course_zip(form.archive.data.read())
         if spec is not None and not problems:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,7 +19,6 @@ from app.authoring.forms import (
     LessonForm,
     ModuleForm,
     QuestionForm,
-    decimal_or_none,
     objectives_text,
     parse_objectives,
 )
@@ -27,9 +28,13 @@ from app.catalog.models import Course
 from app.catalog.team import get_team_course
 from app.ceclaims.services import courses_waiting, latest_review
 from app.content.markdown import render_markdown
-from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
 bp = Blueprint("authoring", __name__, url_prefix="/teaching")
+
+T = TypeVar("T")
+#: An edit to the draft, as the pure functions of app.authoring.edits make them.
+Change = Callable[[CourseSpec], CourseSpec]
 STEPS = {"up": -1, "down": 1}
 
 
@@ -60,7 +65,7 @@ def new_course() -> str | Response:
                 form.slug.data,
                 form.title.data,
                 form.summary.data,
-                decimal_or_none(form.ce_hours.data),
+                form.ce_hours.data.normalize(),  # InputRequired: never None here
                 form.level.data,
                 form.delivery_format.data,
             )
@@ -92,7 +97,7 @@ def course(slug: str) -> str:
     )
 
 
-def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-untyped-def]
+def _edit(course: Course, change: Change, success: str) -> Response:
     """Save ``change`` to the draft and go back to the course; a conflict is the caller's
     to show, with the author's text still in the form."""
     try:
@@ -106,8 +111,8 @@ def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-
     return overview(course)
 
 
-def _save_item(  # type: ignore[no-untyped-def]
-    course: Course, form: FlaskForm, change, success: str
+def _save_item(
+    course: Course, form: FlaskForm, change: Change, success: str
 ) -> tuple[Response | None, EditConflict | None]:
     """Save an edit of one module, lesson or question: the redirect, or the stale save.
 
@@ -148,16 +153,17 @@ def module_action(slug: str, module_slug: str, action: str) -> Response:
 def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: str) -> Response:
     """Move a lesson or question up or down, or take it out of the draft."""
     found = get_team_course(slug)
-    operations = {
+    operations: dict[tuple[str, str], Change] = {
         ("lessons", "remove"): lambda s: edits.remove_lesson(s, module_slug, item_slug),
         ("questions", "remove"): lambda s: edits.remove_question(s, module_slug, item_slug),
     }
     for direction, step in STEPS.items():
-        operations[("lessons", direction)] = lambda s, step=step: edits.move_lesson(
-            s, module_slug, item_slug, step
+        # partial binds this step now; a lambda would see the loop's last one.
+        operations[("lessons", direction)] = partial(
+            edits.move_lesson, module_slug=module_slug, slug=item_slug, step=step
         )
-        operations[("questions", direction)] = lambda s, step=step: edits.move_question(
-            s, module_slug, item_slug, step
+        operations[("questions", direction)] = partial(
+            edits.move_question, module_slug=module_slug, slug=item_slug, step=step
         )
     operation = operations.get((kind, action))
     if operation is None:
@@ -213,7 +219,7 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
     return _item_page("authoring/module.html", conflict, course=found, module=current, form=form)
 
 
-def _find(lookup):  # type: ignore[no-untyped-def]
+def _find(lookup: Callable[[], T]) -> T:
     """Run a draft lookup, turning a missing item into a 404."""
     try:
         return lookup()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -224,6 +224,9 @@ class Quiz(Base):
     questions: Mapped[list[Question]] = relationship(
         back_populates="quiz", order_by="Question.position", cascade="all, delete-orphan"
     )
+    if TYPE_CHECKING:
+        #: Current questions, counted by the column property defined after Question.
+        question_count: Mapped[int]
 
     @property
     def active_questions(self) -> list[Question]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.catalog.models import Course, Question, Quiz
+from app.content.credit import canonical_ce_hours
 from app.content.spec import (
     ApprovalPeriod,
     ChoiceSpec,
@@ -15,7 +16,6 @@ from app.content.spec import (
     ObjectiveSpec,
     QuestionSpec,
     QuizSpec,
-    canonical_ce_hours,
 )
 from app.db import db
 

@@ -17,7 +17,8 @@ bp = Blueprint("insight", __name__, url_prefix="/teaching")
 def _drop_off_chart(insight: CourseInsight) -> Markup:
     """Learners who completed each lesson, in course order."""
     bars = [
-        charts.Bar(f"{step.number}. {step.title}", step.completed, str(step.completed))
+        # Lesson steps always carry a count; only quiz steps (not charted) have None.
+        charts.Bar(f"{step.number}. {step.title}", step.completed or 0, str(step.completed))
         for step in insight.lessons
     ]
     return charts.bar_chart(

@@ -103,10 +103,8 @@ def _read_block(block: str, where: str) -> ImportedQuestion | SkippedItem:
     general = ""
     if "####" in answers:
         answers, general = answers.split("####", 1)
-    default_html = bool(_FORMAT.match(before)) and _FORMAT.match(before).group(1).lower() in (
-        "html",
-        "moodle",
-    )
+    declared = _FORMAT.match(before)
+    default_html = declared is not None and declared.group(1).lower() in ("html", "moodle")
     prompt, notes = _field(before, default_html)
     explanation, more = _field(general, default_html)
     notes += more

@@ -176,7 +176,7 @@ def correct_from_fractions(
     Single answer: only a choice worth 100% is correct. Multiple answer: a choice is correct
     iff it is worth more than 0; negative grades (penalties) become plain wrong choices.
     """
-    notes = []
+    notes: list[str] = []
     if multiple:
         flags = [fraction > 0 for fraction in fractions]
         positive = [fraction for fraction in fractions if fraction > 0]

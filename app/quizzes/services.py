@@ -21,7 +21,7 @@ from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, Question, Quiz
-from app.db import FOR_CHANGE, db, utcnow
+from app.db import FOR_CHANGE, db, rows_matched, utcnow
 from app.learning.models import Enrollment
 from app.learning.queries import OPEN_COURSE, ROW_ONLY
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
@@ -251,7 +251,7 @@ def submit_attempt(
         )
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         db.session.rollback()
         raise QuizError("This attempt was already submitted; here is its result.")
     _write_answers(attempt, answers, result)
