@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.catalog.kinds import QuestionKind
 from app.content.spec import ChoiceSpec
 from app.questionbank.result import (
     ImportedQuestion,
@@ -121,7 +122,7 @@ def _read_block(block: str, where: str) -> ImportedQuestion | SkippedItem:
         right = _field(feedback[1], default_html)[0] if len(feedback) > 1 else ""
         choices = true_false_choices(truth, right if truth else wrong, wrong if truth else right)
         return ImportedQuestion(
-            where, title, "true_false", prompt, explanation, choices, tuple(notes)
+            where, title, QuestionKind.TRUE_FALSE, prompt, explanation, choices, tuple(notes)
         )
     return SkippedItem(where, "short answer", "a typed answer is not a choice")
 
