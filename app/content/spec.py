@@ -99,6 +99,10 @@ class QuestionSpec:
     explanation: str
     choices: tuple[ChoiceSpec, ...]
 
+    def __post_init__(self) -> None:
+        """Hold the kind as a QuestionKind even when given its string ("single")."""
+        object.__setattr__(self, "kind", QuestionKind(self.kind))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the question as plain JSON-friendly data."""
         return {
