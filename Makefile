@@ -71,6 +71,7 @@ bench: $(BENCHED)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Write the hashed locks from pyproject.toml, keeping every version requirements.lock pins
 # (edit a pin there to move it; a new dependency gets the newest release pyproject allows),

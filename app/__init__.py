@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 from app import config as settings
 from app.links import trusted_hosts
@@ -24,7 +24,7 @@ class DatabaseId(IntegerConverter):
     Anything else is a 404, never a database overflow error.
     """
 
-    def __init__(self, url_map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
@@ -61,6 +61,8 @@ def load_configuration(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         )
     hops = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
     if hops:
+        # Wrapping wsgi_app is how Flask documents adding middleware; mypy refuses any
+        # assignment to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Delete, MetaData, Update, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -129,9 +129,18 @@ def change_once(statement: Update | Delete, *, refuse: Exception | None = None) 
     returning False. The session's objects are not synchronised; refresh what you show.
     """
     result = db.session.execute(statement.execution_options(synchronize_session=False))
-    if result.rowcount == 1:
+    if rows_matched(result) == 1:
         return True
     if refuse is not None:
         db.session.rollback()
         raise refuse
     return False
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE, DELETE or INSERT touched: claims and compare-and-set checks."""
+    # Session.execute is typed to return Result whatever the statement; only its DML form,
+    # CursorResult, carries rowcount.
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_matched() needs the result of an UPDATE, DELETE or INSERT")
+    return result.rowcount

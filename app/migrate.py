@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,8 +46,10 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                 yield connection
             return
         driver = connection.connection.driver_connection
-        managed = driver.isolation_level  # type: ignore[union-attr]
-        driver.isolation_level = None  # type: ignore[union-attr]
+        if not isinstance(driver, sqlite3.Connection):
+            raise TypeError(f"expected the sqlite3 driver, not {type(driver).__name__}")
+        managed = driver.isolation_level
+        driver.isolation_level = None
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction
         connection.commit()
         try:
@@ -60,7 +63,7 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
             connection.rollback()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
-            driver.isolation_level = managed  # type: ignore[union-attr]
+            driver.isolation_level = managed
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

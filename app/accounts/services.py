@@ -196,7 +196,7 @@ def authenticate(email: str, password: str) -> User:
 
 
 def _decoy_hash() -> str:
-    cache = current_app.extensions.setdefault("decoy_password_hash", {})
+    cache: dict[int, str] = current_app.extensions.setdefault("decoy_password_hash", {})
     cost = current_app.config["PASSWORD_HASH_COST"]
     if cost not in cache:
         cache[cost] = passwords.hash_password("decoy-password", cost)
@@ -428,11 +428,11 @@ def is_anonymised(user: User) -> bool:
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(User)
         .where(User.role == Role.ADMIN.value, User.is_active.is_(True))
-    )
+    ).scalar_one()
 
 
 def anonymise(actor: User, user: User) -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, false, func, or_, select
 
 from app.accounts.models import User
 from app.accounts.services import ANONYMISED_EMAIL_SUFFIX
@@ -93,7 +93,7 @@ def _actor_condition(text: str) -> ColumnElement[bool]:
 def _course_condition(course_id: int) -> ColumnElement[bool]:
     """Events about the course or anything inside it (modules, quizzes, attempts, certificates)."""
 
-    def subject(kind: str, ids: object) -> ColumnElement[bool]:
+    def subject(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.subject_type == kind, AuditEvent.subject_id.in_(ids))
 
     modules = select(cast(Module.id, String)).where(Module.course_id == course_id)
@@ -113,7 +113,7 @@ def _course_condition(course_id: int) -> ColumnElement[bool]:
     )
 
 
-def _selection(filters: AuditFilter):  # type: ignore[no-untyped-def]
+def _selection(filters: AuditFilter) -> Select[AuditEvent]:
     statement = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if filters.start:
         statement = statement.where(AuditEvent.occurred_at >= _day_start(filters.start))
@@ -196,10 +196,11 @@ def describe(events: Iterable[AuditEvent]) -> list[EventView]:
         return f"{kind} #{event.subject_id}"
 
     def value(key: str, raw: object) -> str:
-        if key == "user" and _int(raw) is not None:
-            return person(_int(raw))
-        if key == "course" and _int(raw) is not None:
-            return course(_int(raw))  # type: ignore[arg-type]
+        ident = _int(raw)
+        if key == "user" and ident is not None:
+            return person(ident)
+        if key == "course" and ident is not None:
+            return course(ident)
         if key == "replaces" and isinstance(raw, str):
             return display_id(raw)
         if key == "fields" and isinstance(raw, list):

@@ -70,9 +70,9 @@ def _render(review: CeClaimReview, approve: ApproveForm, decline: DeclineForm) -
     )
 
 
-@bp.route("/<int:review_id>")
+@bp.route("/<int:review_id>", endpoint="review")
 @admin_required
-def review(review_id: int) -> str:
+def show_review(review_id: int) -> str:
     """One request: the claim as published and as proposed, and the decision forms."""
     return _render(get_review(review_id), ApproveForm(), DeclineForm())
 
@@ -81,12 +81,12 @@ def review(review_id: int) -> str:
 @admin_required
 def approve(review_id: int) -> str | Response:
     """Approve the claim: the course as submitted is published."""
-    found = get_review(review_id)
+    review = get_review(review_id)
     form = ApproveForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = authoring.approve_claim(found, current_user)
+        result = authoring.approve_claim(review, current_user)
     except AuthoringError as error:
         flash(str(error), "error")
         return redirect(url_for("ceclaims.review", review_id=review_id))
@@ -98,14 +98,14 @@ def approve(review_id: int) -> str | Response:
 @admin_required
 def decline(review_id: int) -> tuple[str, int] | Response:
     """Decline the claim with a reason; learners keep the published course."""
-    found = get_review(review_id)
+    review = get_review(review_id)
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            services.decline(found, current_user, form.reason.data or "")
+            services.decline(review, current_user, form.reason.data or "")
         except ClaimReviewError as error:
             form.reason.errors = [str(error)]
         else:
             flash("Declined. The instructor sees your reason; the course is unchanged.", "success")
             return redirect(url_for("ceclaims.index"))
-    return _render(found, ApproveForm(), form), 400
+    return _render(review, ApproveForm(), form), 400

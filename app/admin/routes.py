@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -160,17 +162,17 @@ def certificates() -> str:
     )
 
 
-@bp.route("/certificates/<public_id>")
+@bp.route("/certificates/<public_id>", endpoint="certificate")
 @admin_required
-def certificate(public_id: str) -> str:
+def show_certificate(public_id: str) -> str:
     """One certificate with its history and the revoke form."""
-    found = certificate_services.find_certificate(public_id)
-    if found is None:
+    certificate = certificate_services.find_certificate(public_id)
+    if certificate is None:
         abort(404)
     return render_template(
         "admin/certificate.html",
-        certificate=found,
-        display=display_id(found.public_id),
+        certificate=certificate,
+        display=display_id(certificate.public_id),
         form=RevokeForm(),
     )
 
@@ -179,28 +181,30 @@ def certificate(public_id: str) -> str:
 @admin_required
 def revoke_certificate(public_id: str) -> Response | str:
     """Revoke a certificate with a reason; without one, the form says so beside the field."""
-    found = certificate_services.find_certificate(public_id)
-    if found is None:
+    certificate = certificate_services.find_certificate(public_id)
+    if certificate is None:
         abort(404)
     form = RevokeForm()
-    display = display_id(found.public_id)
-    if form.validate_on_submit() and found.revoked_at is None:
+    display = display_id(certificate.public_id)
+    if form.validate_on_submit() and certificate.revoked_at is None:
         if not ConfirmForm().confirmed():
             # First step: say what revoking takes away; only that page's POST revokes.
             return render_template(
-                "admin/revoke.html", certificate=found, display=display, form=form
+                "admin/revoke.html", certificate=certificate, display=display, form=form
             )
         try:
-            certificate_services.revoke(current_user, found, form.reason.data)
+            certificate_services.revoke(current_user, certificate, form.reason.data)
         except CertificateError as error:
             form.reason.errors = [str(error)]
         else:
             flash("The certificate is revoked; its verification page now says so.", "success")
-            return redirect(url_for("admin.certificate", public_id=found.public_id))
-    elif found.revoked_at is not None:
+            return redirect(url_for("admin.certificate", public_id=certificate.public_id))
+    elif certificate.revoked_at is not None:
         flash("This certificate is already revoked.", "error")
-        return redirect(url_for("admin.certificate", public_id=found.public_id))
-    return render_template("admin/certificate.html", certificate=found, display=display, form=form)
+        return redirect(url_for("admin.certificate", public_id=certificate.public_id))
+    return render_template(
+        "admin/certificate.html", certificate=certificate, display=display, form=form
+    )
 
 
 @bp.route("/corrections")
@@ -212,12 +216,12 @@ def correction_requests() -> str:
 
 def _review_page(correction: CertificateCorrection, form: ReviewForm) -> str:
     """One request: the certificate's details and the requested ones side by side."""
-    found = db.session.get(Certificate, correction.certificate_id)
+    certificate = db.session.get(Certificate, correction.certificate_id)
     return render_template(
         "admin/correction.html",
         correction=correction,
-        certificate=found,
-        display=display_id(found.public_id) if found else "",
+        certificate=certificate,
+        display=display_id(certificate.public_id) if certificate else "",
         requester=db.session.get(User, correction.requested_by_id),
         form=form,
     )
@@ -274,7 +278,9 @@ def _decide(correction: CertificateCorrection, decision: str) -> Response | str:
     return _review_page(correction, form)
 
 
-def _audit_filters() -> tuple[AuditFilterForm, AuditFilter, list, list]:  # type: ignore[type-arg]
+def _audit_filters() -> tuple[
+    AuditFilterForm, AuditFilter, list[tuple[str, str]], list[tuple[int, str]]
+]:
     """The filter form read from the query string, and the filter it amounts to."""
     actions = auditlog.known_actions()
     courses = auditlog.course_choices()
@@ -320,7 +326,9 @@ def audit_csv() -> Response:
             "narrow the dates (or other filters) and download again.",
             "error",
         )
-        return redirect(url_for("admin.audit", **_filter_args(chosen)))
+        # As Any: url_for's own keywords (_external and others) are not str.
+        query: dict[str, Any] = _filter_args(chosen)
+        return redirect(url_for("admin.audit", **query))
     name = "audit-log-" + utcnow().strftime("%Y-%m-%d") + ".csv"
     return Response(
         auditlog.export_csv(chosen),

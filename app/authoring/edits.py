@@ -8,11 +8,21 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, ObjectiveSpec, QuestionSpec
 
-T = TypeVar("T", ModuleSpec, LessonSpec, QuestionSpec)
+
+class _Slugged(Protocol):
+    """A module, lesson or question: what a list of them is searched by."""
+
+    @property
+    def slug(self) -> str:
+        """The item's slug, unique among its siblings."""
+        ...
+
+
+T = TypeVar("T", bound=_Slugged)
 Editable = LessonSpec | QuestionSpec | ModuleSpec | CourseSpec
 
 
@@ -55,7 +65,7 @@ def fingerprint(item: Editable) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def _unchanged_since(current: T, base: str | None, new: T, kind: str) -> None:
+def _unchanged_since(current: Editable, base: str | None, new: Editable, kind: str) -> None:
     """Refuse to replace ``current`` unless it is still the version the form was loaded from.
 
     No base (an old form, a script) keeps last-writer-wins; a save that would store what is

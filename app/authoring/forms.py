@@ -134,7 +134,7 @@ class CreateCourseForm(WebForm):
 class CourseSettingsForm(CreateCourseForm):
     """Everything course.yml holds except the module list."""
 
-    slug = None  # type: ignore[assignment]  # slugs never change
+    slug = None  # slugs never change
     #: The fingerprint of the settings as the form was loaded (edits.fingerprint).
     base = HiddenField()
     description = TextAreaField(

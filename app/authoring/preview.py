@@ -14,37 +14,37 @@ from app.content.markdown import render_markdown
 bp = Blueprint("preview", __name__, url_prefix="/teaching")
 
 
-@bp.route("/<slug>/preview")
+@bp.route("/<slug>/preview", endpoint="course")
 @instructor_required
-def course(slug: str) -> str:
+def preview_course(slug: str) -> str:
     """The course page as learners will see it."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     description = Markup(render_markdown(spec.description, link_resolver=lesson_href))  # noqa: S704 (nh3 output)  # nosec B704
     return render_template(
-        "authoring/preview_course.html", course=found, spec=spec, description=description
+        "authoring/preview_course.html", course=course, spec=spec, description=description
     )
 
 
-@bp.route("/<slug>/preview/<module_slug>/quiz")
+@bp.route("/<slug>/preview/<module_slug>/quiz", endpoint="quiz")
 @instructor_required
-def quiz(slug: str, module_slug: str) -> str:
+def preview_quiz(slug: str, module_slug: str) -> str:
     """A module's quiz with the correct answers, feedback and explanations marked."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     try:
         module = edits.module(spec, module_slug)
     except edits.EditError:
         abort(404)
-    return render_template("authoring/preview_quiz.html", course=found, spec=spec, module=module)
+    return render_template("authoring/preview_quiz.html", course=course, spec=spec, module=module)
 
 
-@bp.route("/<slug>/preview/<module_slug>/<lesson_slug>")
+@bp.route("/<slug>/preview/<module_slug>/<lesson_slug>", endpoint="lesson")
 @instructor_required
-def lesson(slug: str, module_slug: str, lesson_slug: str) -> str:
+def preview_lesson(slug: str, module_slug: str, lesson_slug: str) -> str:
     """A lesson rendered by the same renderer and sanitiser learners get."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     try:
         module = edits.module(spec, module_slug)
     except edits.EditError:
@@ -55,7 +55,7 @@ def lesson(slug: str, module_slug: str, lesson_slug: str) -> str:
     body = Markup(render_markdown(current.body, link_resolver=lesson_href))  # noqa: S704 (nh3 output)  # nosec B704
     return render_template(
         "authoring/preview_lesson.html",
-        course=found,
+        course=course,
         spec=spec,
         module=module,
         lesson=current,

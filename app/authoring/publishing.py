@@ -27,6 +27,7 @@ from app.ceclaims import services as claims
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.ceclaim import claim_changed
+from app.content.problems import Problem
 from app.content.spec import ApprovalPeriod, CourseSpec
 from app.forms import ConfirmForm
 
@@ -63,12 +64,12 @@ def _settings_data(spec: CourseSpec) -> dict[str, Any]:
     }
 
 
-@bp.route("/<slug>/settings", methods=["GET", "POST"])
+@bp.route("/<slug>/settings", methods=["GET", "POST"], endpoint="settings")
 @instructor_required
-def settings(slug: str) -> tuple[str, int] | Response:
+def edit_settings(slug: str) -> tuple[str, int] | Response:
     """Everything the course file holds apart from its modules."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     data = None
     if request.method == "GET":
         data = _settings_data(spec) | {"base": edits.fingerprint(spec)}
@@ -100,17 +101,18 @@ def settings(slug: str) -> tuple[str, int] | Response:
         base = form.base.data or None
         try:
             services.edit_draft(
-                found, current_user, lambda current: edits.revise_settings(current, chosen, base)
+                course, current_user, lambda current: edits.revise_settings(current, chosen, base)
             )
         except EditConflict as error:
             conflict = error
             form.base.data = edits.fingerprint(error.theirs)
-            theirs = _settings_data(error.theirs)  # type: ignore[arg-type]
+            if isinstance(error.theirs, CourseSpec):  # a settings edit conflicts on the course
+                theirs = _settings_data(error.theirs)
         else:
             flash("Settings saved to the draft.", "success")
-            return overview(found)
+            return overview(course)
     return render_template(
-        "authoring/settings.html", course=found, form=form, conflict=conflict, theirs=theirs
+        "authoring/settings.html", course=course, form=form, conflict=conflict, theirs=theirs
     ), 409 if conflict else 200
 
 
@@ -118,14 +120,14 @@ def settings(slug: str) -> tuple[str, int] | Response:
 @instructor_required
 def publish(slug: str) -> str | Response:
     """Review what publishing changes (and any problem to fix), then publish."""
-    found = get_team_course(slug)
+    course = get_team_course(slug)
     problems = []
-    if services.find_draft(found) is None:
+    if services.find_draft(course) is None:
         flash("There are no unpublished changes.", "info")
-        return overview(found)
+        return overview(course)
     if request.method == "POST":
         try:
-            result = services.publish(found, current_user)
+            result = services.publish(course, current_user)
         except AuthoringError as error:
             flash(str(error), "error")
             problems = error.problems
@@ -134,29 +136,29 @@ def publish(slug: str) -> str | Response:
                 flash(
                     "Awaiting CE approval: this version changes the course's CE claim, so an "
                     "administrator approves it before learners see it. Learners keep "
-                    f"version {found.version} meanwhile.",
+                    f"version {course.version} meanwhile.",
                     "info",
                 )
             else:
                 flash(
-                    f"Published: {found.title} is now version {result.version}. Learners' "
+                    f"Published: {course.title} is now version {result.version}. Learners' "
                     "progress and certificates are kept.",
                     "success",
                 )
-            return overview(found)
+            return overview(course)
     else:
-        problems = services.check_spec(services.working_spec(found))
-    spec = services.working_spec(found)
+        problems = services.check_spec(services.working_spec(course))
+    spec = services.working_spec(course)
     return render_template(
         "authoring/publish.html",
-        course=found,
+        course=course,
         problems=problems,
-        changes=services.pending_changes(found),
+        changes=services.pending_changes(course),
         spec=spec,
         seat_hours=spec.seat_time_hours(),
-        needs_approval=claim_changed(services.published_spec(found), spec)
+        needs_approval=claim_changed(services.published_spec(course), spec)
         and not current_user.is_admin,
-        review=claims.pending_review(found),
+        review=claims.pending_review(course),
     )
 
 
@@ -164,52 +166,52 @@ def publish(slug: str) -> str | Response:
 @instructor_required
 def discard(slug: str) -> str | Response:
     """Say what discarding the draft loses; throw it away only once that page is confirmed."""
-    found = get_team_course(slug)
-    draft = services.find_draft(found)
+    course = get_team_course(slug)
+    draft = services.find_draft(course)
     if draft is None:
         flash("There is no draft to discard.", "info")
-        return overview(found)
+        return overview(course)
     form = DiscardForm()
     if form.confirmed():
         try:
-            services.discard(found, current_user, form.stamp.data or "")
+            services.discard(course, current_user, form.stamp.data or "")
         except AuthoringError as error:
             flash(str(error), "error")
             return redirect(url_for("publishing.discard", slug=slug))
         flash("The draft is discarded; the published course is unchanged.", "success")
-        return overview(found)
+        return overview(course)
     form.stamp.data = services.draft_stamp(draft)
     return render_template(
         "authoring/discard.html",
-        course=found,
+        course=course,
         draft=draft,
         form=form,
-        changes=services.pending_changes(found),
+        changes=services.pending_changes(course),
     )
 
 
-@bp.route("/<slug>/team", methods=["GET", "POST"])
+@bp.route("/<slug>/team", methods=["GET", "POST"], endpoint="team")
 @instructor_required
-def team(slug: str) -> str | Response:
+def manage_team(slug: str) -> str | Response:
     """The course's instructors; an owner adds co-instructors, makes them owners, removes them."""
-    found = get_team_course(slug)
+    course = get_team_course(slug)
     form = TeamForm()
     if form.validate_on_submit():
         try:
-            person = services.add_instructor(found, current_user, form.email.data)
+            person = services.add_instructor(course, current_user, form.email.data)
         except AuthoringError as error:
             form.email.errors = [str(error)]
         else:
             flash(f"{person.legal_name} now teaches this course.", "success")
             return redirect(url_for("publishing.team", slug=slug))
-    members = services.team(found)
+    members = services.team(course)
     return render_template(
         "authoring/team.html",
-        course=found,
+        course=course,
         form=form,
         members=members,
         owners=sum(1 for _, owns in members if owns),
-        owner=services.is_owner(current_user, found),
+        owner=services.is_owner(current_user, course),
     )
 
 
@@ -217,9 +219,9 @@ def team(slug: str) -> str | Response:
 @instructor_required
 def make_owner(slug: str, user_id: int) -> Response:
     """Make a co-instructor an owner of the course."""
-    found = get_team_course(slug)
+    course = get_team_course(slug)
     try:
-        person = services.make_owner(found, current_user, user_id)
+        person = services.make_owner(course, current_user, user_id)
     except AuthoringError as error:
         flash(str(error), "error")
     else:
@@ -231,31 +233,31 @@ def make_owner(slug: str, user_id: int) -> Response:
 @instructor_required
 def remove_member(slug: str, user_id: int) -> str | Response:
     """Say what removing someone (or leaving) takes away; do it once that page is confirmed."""
-    found = get_team_course(slug)
-    member = services.team_member(found, user_id)
+    course = get_team_course(slug)
+    member = services.team_member(course, user_id)
     if member is None:
         flash("That person is not on the team.", "error")
         return redirect(url_for("publishing.team", slug=slug))
-    if not services.is_owner(current_user, found):
+    if not services.is_owner(current_user, course):
         flash("Only the course's owner can change its team.", "error")
         return redirect(url_for("publishing.team", slug=slug))
     form = ConfirmForm()
     if form.confirmed():
         leaving = user_id == current_user.id
         try:
-            services.remove_instructor(found, current_user, user_id)
+            services.remove_instructor(course, current_user, user_id)
         except AuthoringError as error:
             flash(str(error), "error")
             return redirect(url_for("publishing.team", slug=slug))
         if leaving and not current_user.is_admin:
-            flash(f"You have left the team of {found.title}.", "success")
+            flash(f"You have left the team of {course.title}.", "success")
             return redirect(url_for("authoring.index"))
         flash(f"{member[0].legal_name} is no longer on the team.", "success")
         return redirect(url_for("publishing.team", slug=slug))
-    owners = sum(1 for _, owns in services.team(found) if owns)
+    owners = sum(1 for _, owns in services.team(course) if owns)
     return render_template(
         "authoring/remove_member.html",
-        course=found,
+        course=course,
         person=member[0],
         last_owner=member[1] and owners == 1,
         leaving=user_id == current_user.id,
@@ -267,8 +269,8 @@ def remove_member(slug: str, user_id: int) -> str | Response:
 @instructor_required
 def export_zip(slug: str) -> Response:
     """The working version of the course (draft if any) as a zip of the file format."""
-    found = get_team_course(slug)
-    body = course_to_zip(services.working_spec(found))
+    course = get_team_course(slug)
+    body = course_to_zip(services.working_spec(course))
     return Response(
         body,
         mimetype="application/zip",
@@ -281,7 +283,7 @@ def export_zip(slug: str) -> Response:
 def import_zip() -> str | Response:
     """Upload a course zip; it becomes a draft to review and publish, never live at once."""
     form = ImportForm()
-    problems = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         spec, problems = read_course_zip(form.archive.data.read())
         if spec is not None and not problems:
@@ -299,13 +301,13 @@ def import_zip() -> str | Response:
 @instructor_required
 def archive(slug: str) -> Response:
     """Close the course to new enrollments, or reopen it (the owner or an admin)."""
-    found = get_team_course(slug)
-    if not services.is_owner(current_user, found):
+    course = get_team_course(slug)
+    if not services.is_owner(current_user, course):
         flash("Only the course's owner can archive or reopen it.", "error")
-        return overview(found)
+        return overview(course)
     archived = request.form.get("archived") == "1"
     try:
-        services.set_archived(found, current_user, archived)
+        services.set_archived(course, current_user, archived)
     except AuthoringError as error:
         flash(str(error), "error")
     else:
@@ -315,4 +317,4 @@ def archive(slug: str) -> Response:
             else "The course is open for enrollment again.",
             "success",
         )
-    return overview(found)
+    return overview(course)

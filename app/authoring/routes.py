@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,19 +19,23 @@ from app.authoring.forms import (
     LessonForm,
     ModuleForm,
     QuestionForm,
-    decimal_or_none,
     objectives_text,
     parse_objectives,
 )
 from app.authoring.services import AuthoringError
 from app.catalog import services as catalog
+from app.catalog.kinds import QuestionKind
 from app.catalog.models import Course
 from app.catalog.team import get_team_course
 from app.ceclaims.services import courses_waiting, latest_review
 from app.content.markdown import render_markdown
-from app.content.spec import LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 
 bp = Blueprint("authoring", __name__, url_prefix="/teaching")
+
+T = TypeVar("T")
+#: An edit to the draft, as the pure functions of app.authoring.edits make them.
+Change = Callable[[CourseSpec], CourseSpec]
 STEPS = {"up": -1, "down": 1}
 
 
@@ -60,7 +66,7 @@ def new_course() -> str | Response:
                 form.slug.data,
                 form.title.data,
                 form.summary.data,
-                decimal_or_none(form.ce_hours.data),
+                form.ce_hours.data.normalize(),  # InputRequired: never None here
                 form.level.data,
                 form.delivery_format.data,
             )
@@ -75,24 +81,24 @@ def new_course() -> str | Response:
     return render_template("authoring/new.html", form=form)
 
 
-@bp.route("/<slug>")
+@bp.route("/<slug>", endpoint="course")
 @instructor_required
-def course(slug: str) -> str:
+def show_course(slug: str) -> str:
     """The working version of the course with everything an author can do."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     return render_template(
         "authoring/course.html",
-        course=found,
+        course=course,
         spec=spec,
-        draft=services.find_draft(found),
-        changes=services.pending_changes(found),
-        owner=services.is_owner(current_user, found),
-        review=latest_review(found),
+        draft=services.find_draft(course),
+        changes=services.pending_changes(course),
+        owner=services.is_owner(current_user, course),
+        review=latest_review(course),
     )
 
 
-def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-untyped-def]
+def _edit(course: Course, change: Change, success: str) -> Response:
     """Save ``change`` to the draft and go back to the course; a conflict is the caller's
     to show, with the author's text still in the form."""
     try:
@@ -106,8 +112,8 @@ def _edit(course: Course, change, success: str) -> Response:  # type: ignore[no-
     return overview(course)
 
 
-def _save_item(  # type: ignore[no-untyped-def]
-    course: Course, form: FlaskForm, change, success: str
+def _save_item(
+    course: Course, form: FlaskForm, change: Change, success: str
 ) -> tuple[Response | None, EditConflict | None]:
     """Save an edit of one module, lesson or question: the redirect, or the stale save.
 
@@ -131,48 +137,51 @@ def _item_page(template: str, conflict: EditConflict | None, **context: Any) -> 
 @instructor_required
 def module_action(slug: str, module_slug: str, action: str) -> Response:
     """Move a module up or down, or take it out of the draft."""
-    found = get_team_course(slug)
+    course = get_team_course(slug)
     if action == "remove":
         return _edit(
-            found,
+            course,
             lambda s: edits.remove_module(s, module_slug),
             "Module removed from the draft; learners' records of it are kept.",
         )
     if action not in STEPS:
         abort(404)
-    return _edit(found, lambda s: edits.move_module(s, module_slug, STEPS[action]), "Module moved.")
+    return _edit(
+        course, lambda s: edits.move_module(s, module_slug, STEPS[action]), "Module moved."
+    )
 
 
 @bp.route("/<slug>/modules/<module_slug>/<kind>/<item_slug>/<action>", methods=["POST"])
 @instructor_required
 def item_action(slug: str, module_slug: str, kind: str, item_slug: str, action: str) -> Response:
     """Move a lesson or question up or down, or take it out of the draft."""
-    found = get_team_course(slug)
-    operations = {
+    course = get_team_course(slug)
+    operations: dict[tuple[str, str], Change] = {
         ("lessons", "remove"): lambda s: edits.remove_lesson(s, module_slug, item_slug),
         ("questions", "remove"): lambda s: edits.remove_question(s, module_slug, item_slug),
     }
     for direction, step in STEPS.items():
-        operations[("lessons", direction)] = lambda s, step=step: edits.move_lesson(
-            s, module_slug, item_slug, step
+        # partial binds this step now; a lambda would see the loop's last one.
+        operations[("lessons", direction)] = partial(
+            edits.move_lesson, module_slug=module_slug, slug=item_slug, step=step
         )
-        operations[("questions", direction)] = lambda s, step=step: edits.move_question(
-            s, module_slug, item_slug, step
+        operations[("questions", direction)] = partial(
+            edits.move_question, module_slug=module_slug, slug=item_slug, step=step
         )
     operation = operations.get((kind, action))
     if operation is None:
         abort(404)
     done = "removed from the draft" if action == "remove" else "moved"
-    return _edit(found, operation, f"{kind[:-1].capitalize()} {done}.")
+    return _edit(course, operation, f"{kind[:-1].capitalize()} {done}.")
 
 
-@bp.route("/<slug>/modules/new", methods=["GET", "POST"])
-@bp.route("/<slug>/modules/<module_slug>", methods=["GET", "POST"])
+@bp.route("/<slug>/modules/new", methods=["GET", "POST"], endpoint="module")
+@bp.route("/<slug>/modules/<module_slug>", methods=["GET", "POST"], endpoint="module")
 @instructor_required
-def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Response:
+def edit_module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Response:
     """Add a module, or edit one's title, summary and objectives."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     current = _find(lambda: edits.module(spec, module_slug)) if module_slug else None
     form = ModuleForm(
         data={
@@ -190,7 +199,7 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
         title, summary, base = form.title.data, form.summary.data, form.base.data or None
         if module_slug:
             saved, conflict = _save_item(
-                found,
+                course,
                 form,
                 lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
                 "Module saved.",
@@ -209,11 +218,11 @@ def module(slug: str, module_slug: str | None = None) -> tuple[str, int] | Respo
                 lessons=(),
                 quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=()),
             )
-            return _edit(found, lambda s: edits.put_module(s, new), "Module saved.")
-    return _item_page("authoring/module.html", conflict, course=found, module=current, form=form)
+            return _edit(course, lambda s: edits.put_module(s, new), "Module saved.")
+    return _item_page("authoring/module.html", conflict, course=course, module=current, form=form)
 
 
-def _find(lookup):  # type: ignore[no-untyped-def]
+def _find(lookup: Callable[[], T]) -> T:
     """Run a draft lookup, turning a missing item into a 404."""
     try:
         return lookup()
@@ -221,15 +230,19 @@ def _find(lookup):  # type: ignore[no-untyped-def]
         abort(404)
 
 
-@bp.route("/<slug>/modules/<module_slug>/lessons/new", methods=["GET", "POST"])
-@bp.route("/<slug>/modules/<module_slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
+@bp.route("/<slug>/modules/<module_slug>/lessons/new", methods=["GET", "POST"], endpoint="lesson")
+@bp.route(
+    "/<slug>/modules/<module_slug>/lessons/<lesson_slug>",
+    methods=["GET", "POST"],
+    endpoint="lesson",
+)
 @instructor_required
-def lesson(
+def edit_lesson(
     slug: str, module_slug: str, lesson_slug: str | None = None
 ) -> tuple[str, int] | Response:
     """Write or revise a lesson in Markdown, with a preview rendered as learners will see it."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     owner = _find(lambda: edits.module(spec, module_slug))
     current = next((le for le in owner.lessons if le.slug == lesson_slug), None)
     if lesson_slug and current is None:
@@ -270,7 +283,7 @@ def lesson(
             )
             base = form.base.data or None
             saved, conflict = _save_item(
-                found,
+                course,
                 form,
                 lambda s: edits.put_lesson(s, module_slug, new, lesson_slug, base),
                 "Lesson saved to the draft.",
@@ -280,7 +293,7 @@ def lesson(
     return _item_page(
         "authoring/lesson.html",
         conflict,
-        course=found,
+        course=course,
         module=owner,
         lesson=current,
         form=form,
@@ -288,15 +301,21 @@ def lesson(
     )
 
 
-@bp.route("/<slug>/modules/<module_slug>/questions/new", methods=["GET", "POST"])
-@bp.route("/<slug>/modules/<module_slug>/questions/<question_slug>", methods=["GET", "POST"])
+@bp.route(
+    "/<slug>/modules/<module_slug>/questions/new", methods=["GET", "POST"], endpoint="question"
+)
+@bp.route(
+    "/<slug>/modules/<module_slug>/questions/<question_slug>",
+    methods=["GET", "POST"],
+    endpoint="question",
+)
 @instructor_required
-def question(
+def edit_question(
     slug: str, module_slug: str, question_slug: str | None = None
 ) -> tuple[str, int] | Response:
     """Write or revise a quiz question: kind, objective, prompt, choices, explanation."""
-    found = get_team_course(slug)
-    spec = services.working_spec(found)
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
     owner = _find(lambda: edits.module(spec, module_slug))
     current = next((q for q in owner.quiz.questions if q.slug == question_slug), None)
     if question_slug and current is None:
@@ -327,7 +346,7 @@ def question(
         )
         new = QuestionSpec(
             slug=new_slug,
-            kind=form.kind.data,
+            kind=QuestionKind(form.kind.data),  # one of the form's choices
             objective=form.objective.data,
             prompt=form.prompt.data.strip(),
             explanation=form.explanation.data.strip(),
@@ -335,7 +354,7 @@ def question(
         )
         base = form.base.data or None
         saved, conflict = _save_item(
-            found,
+            course,
             form,
             lambda s: edits.put_question(s, module_slug, new, question_slug, base),
             "Question saved to the draft.",
@@ -345,7 +364,7 @@ def question(
     return _item_page(
         "authoring/question.html",
         conflict,
-        course=found,
+        course=course,
         module=owner,
         question=current,
         form=form,

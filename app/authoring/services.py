@@ -33,7 +33,7 @@ from app.content.problems import Problem
 from app.content.reader import read_course
 from app.content.spec import CourseSpec, InstructorSpec, ObjectiveSpec
 from app.content.writer import write_course
-from app.db import FOR_CHANGE, db, utcnow
+from app.db import FOR_CHANGE, db, rows_matched, utcnow
 
 
 class AuthoringError(Exception):
@@ -145,7 +145,7 @@ def publish(course: Course, user: User) -> ImportResult | CeClaimReview:
             CourseDraft.course_id == course.id, CourseDraft.updated_at == draft.updated_at
         )
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         db.session.rollback()
         raise AuthoringError("The draft changed or was published a moment ago. Reload the page.")
     db.session.expunge(draft)
@@ -229,7 +229,7 @@ def approve_claim(review: CeClaimReview, admin: User) -> ImportResult:
         .values(status=ReviewStatus.APPROVED.value, decided_by_id=admin.id, decided_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if decided.rowcount != 1:
+    if rows_matched(decided) != 1:
         db.session.rollback()
         raise AuthoringError("This request was already decided or replaced. Reload the page.")
     try:
@@ -282,7 +282,7 @@ def discard(course: Course, user: User, seen: str) -> None:
             CourseDraft.course_id == course.id, CourseDraft.updated_at == draft.updated_at
         )
     )
-    if gone.rowcount != 1:
+    if rows_matched(gone) != 1:
         db.session.rollback()
         raise stale
     record("course.draft_discarded", "course", course.id, actor_id=user.id)

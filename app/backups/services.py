@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.backups import postgres, sqlite
 from app.backups.errors import BackupError
@@ -91,9 +91,9 @@ def holds_records(database_url: str) -> bool:
                 if connection.execute(probe).first():
                     return True
     except SQLAlchemyError as error:
-        raise BackupError(
-            f"The target database could not be read: {error.orig or error}"
-        ) from error
+        # The driver's own message, when there is one, without SQLAlchemy's wrapping.
+        reason = error.orig if isinstance(error, DBAPIError) else error
+        raise BackupError(f"The target database could not be read: {reason}") from error
     finally:
         engine.dispose()
     return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -224,6 +224,9 @@ class Quiz(Base):
     questions: Mapped[list[Question]] = relationship(
         back_populates="quiz", order_by="Question.position", cascade="all, delete-orphan"
     )
+    if TYPE_CHECKING:
+        #: Current questions, counted by the column property defined after Question.
+        question_count: Mapped[int]
 
     @property
     def active_questions(self) -> list[Question]:
@@ -231,20 +234,13 @@ class Quiz(Base):
         return [q for q in self.questions if q.retired_at is None]
 
 
-class QuestionKind(enum.StrEnum):
-    """How a question is answered."""
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-
-
 class Question(Base):
-    """A quiz question; past attempts keep their own snapshot of it."""
+    """A quiz question; past attempts keep their own snapshot of it (app.quizzes.snapshot)."""
 
     __tablename__ = "questions"
     __table_args__ = (
         UniqueConstraint("quiz_id", "slug"),
+        # The values of app.catalog.kinds.QuestionKind; a new kind needs a migration.
         CheckConstraint("kind IN ('single', 'multiple', 'true_false')", name="kind_known"),
     )
 
@@ -252,6 +248,7 @@ class Question(Base):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(80))
     position: Mapped[int]
+    #: A QuestionKind's value.
     kind: Mapped[str] = mapped_column(String(20))
     prompt: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)
@@ -263,21 +260,6 @@ class Question(Base):
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
     )
-
-    def as_snapshot(self) -> dict[str, Any]:
-        """The question as asked, frozen into an attempt."""
-        return {
-            "id": self.id,
-            "slug": self.slug,
-            "kind": self.kind,
-            "prompt": self.prompt,
-            "explanation": self.explanation,
-            "objective": self.objective,
-            "choices": [
-                {"key": c.position, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
-                for c in self.choices
-            ],
-        }
 
 
 class Choice(Base):

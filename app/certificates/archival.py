@@ -51,7 +51,7 @@ class Element(StructElem):
         #: Attributes, e.g. a table heading's scope (written as /A).
         self.a: str | None = None
 
-    @property  # type: ignore[override]
+    @property
     def pg(self) -> Any:
         """The page: fpdf2 sets it on top-level elements; nested ones share their ancestor's."""
         return self._pg if self._top is None else self._top.pg
@@ -71,10 +71,10 @@ class Structure(StructureTreeBuilder):
 
     def element(self, role: str, page: int, parent: Element | None = None) -> Element:
         """A new element at the end of `parent` (or of the document)."""
-        holder: PDFObject = parent if parent is not None else self.doc_struct_elem
+        holder: StructElem = parent if parent is not None else self.doc_struct_elem
         top = None if parent is None else (parent._top or parent)
         element = Element(role, holder, top, page)
-        holder.k.append(element)  # type: ignore[attr-defined]
+        holder.k.append(element)
         return element
 
     def mark(self, element: Element, page: int) -> int:
@@ -218,7 +218,7 @@ def new_archival_pdf(
     pdf.set_title(title)
     pdf.set_subject(subject)
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    pdf.xmp_metadata = _xmp(title, author, subject, created)
+    pdf.set_xmp_metadata(_xmp(title, author, subject, created))
     pdf.add_output_intent(
         OutputIntentSubType.PDFA,
         output_condition_identifier=SRGB,
@@ -228,6 +228,14 @@ def new_archival_pdf(
         info=SRGB,
     )
     return pdf
+
+
+def structure_of(pdf: FPDF) -> Structure:
+    """The nesting structure tree that archival_pdf() gave `pdf`."""
+    structure = pdf.struct_builder
+    if not isinstance(structure, Structure):
+        raise TypeError("tagging needs a PDF made by archival_pdf()")
+    return structure
 
 
 def needs_actual_text(text: str) -> bool:
@@ -245,7 +253,7 @@ def tagged(
     parent: Element | None = None,
 ) -> Iterator[Element]:
     """Mark what is drawn inside as one `role` element; `text` is what it says, in order."""
-    structure: Structure = pdf.struct_builder
+    structure = structure_of(pdf)
     element = structure.element(role, pdf.page, parent)
     mcid = structure.mark(element, pdf.page)
     pdf._set_min_pdf_version("1.4")  # /MarkInfo
@@ -268,7 +276,7 @@ def tagged(
 @contextmanager
 def group(pdf: FPDF, role: str, parent: Element | None = None) -> Iterator[Element]:
     """A structure element holding others (Table, TR) with no content of its own."""
-    yield pdf.struct_builder.element(role, pdf.page, parent)
+    yield structure_of(pdf).element(role, pdf.page, parent)
 
 
 @contextmanager

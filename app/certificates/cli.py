@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.certificates import services, storage
 from app.certificates.catchup import catch_up_command
+from app.certificates.credential import verify_credential
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.issuer import KeyRing
 from app.certificates.keys import public_key_from_multibase, rotate_signing_key
@@ -39,7 +40,7 @@ def verify(file: Path, multibase: str | None) -> None:
         except ValueError as error:
             raise click.ClickException(f"--key: {error}") from error
         ring = KeyRing(site.issuer, key, legacy_issuer=site.legacy_issuer)
-        result = services.verify_credential(signed, ring, services.standing_of_credential)
+        result = verify_credential(signed, ring, services.standing_of_credential)
     else:
         result = services.check_credential(signed)
     click.echo(f"{result.status}: {result.reason}")

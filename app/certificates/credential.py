@@ -63,7 +63,7 @@ class VerificationResult:
         """invalid (signature), else the certificate's state: valid, replaced, revoked, unknown."""
         if not self.signature.verified:
             return "invalid"
-        return self.standing.state.value if self.standing else "unknown"  # type: ignore[return-value]
+        return self.standing.state.value if self.standing else "unknown"
 
     @property
     def valid(self) -> bool:

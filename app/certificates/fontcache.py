@@ -88,5 +88,7 @@ def _fresh_font(face: _Face) -> TTFont:
 def write_pdf(pdf: FPDF) -> bytes:
     """Write `pdf`, first giving every borrowed font its own copy to subset."""
     for key, face in getattr(pdf, _BORROWED, {}).items():
-        pdf.fonts[key].ttfont = _fresh_font(face)
+        font = pdf.fonts[key]
+        assert isinstance(font, TTFFont)  # add_font() borrows TrueType and OpenType faces only
+        font.ttfont = _fresh_font(face)
     return bytes(pdf.output())

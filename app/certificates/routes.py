@@ -24,6 +24,7 @@ from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.catchup import announce, catch_up
 from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
+from app.certificates.gate import missing_conditions
 from app.certificates.identifiers import display_id, parse_certificate_id
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
@@ -69,7 +70,7 @@ def claim(slug: str) -> str | Response:
         course=course,
         enrollment=enrollment,
         state=state,
-        missing=services.missing_conditions(state),
+        missing=missing_conditions(state),
         form=AttestationForm(),
         evaluation=find_evaluation(current_user, course),
         seconds=services.seconds_on_task(current_user, course),

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 
-from app.certificates.archival import Element, artifact, group, new_archival_pdf, tagged
+from app.certificates.archival import (
+    Element,
+    artifact,
+    group,
+    new_archival_pdf,
+    structure_of,
+    tagged,
+)
 from app.certificates.document import written_date
 from app.certificates.fontcache import write_pdf
 from app.certificates.identifiers import display_id
@@ -190,7 +197,7 @@ class _Writer:
 
     def _headings(self) -> Element:
         """Start a table (on this page) with its heading row."""
-        table = self.pdf.struct_builder.element("Table", self.pdf.page)
+        table = structure_of(self.pdf).element("Table", self.pdf.page)
         self._row(COLUMNS, self._wrapped(COLUMNS, heading=True), table, heading=True)
         return table
 

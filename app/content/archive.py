@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from app.content.modulefile import LESSON_SUFFIX, MODULE_FILE, QUIZ_FILE
 from app.content.problems import Problem
@@ -230,7 +230,7 @@ def _unpack_entry(
     return None if complete else "holds more data than the zip declares"
 
 
-def _copy_limited(source: BinaryIO, sink: BinaryIO, limit: int) -> bool:
+def _copy_limited(source: IO[bytes], sink: IO[bytes], limit: int) -> bool:
     """Copy `source` to `sink`; stop and return False as soon as it passes `limit` bytes."""
     copied = 0
     while chunk := source.read(min(_CHUNK, limit - copied + 1)):

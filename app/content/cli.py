@@ -15,6 +15,7 @@ from app.catalog.services import teaches
 from app.config import PROJECT_ROOT
 from app.content.exporter import course_spec
 from app.content.importer import BrowserWork, browser_work, import_courses
+from app.content.problems import Problem
 from app.content.reader import read_catalog
 from app.content.spec import CourseSpec
 from app.content.writer import write_course
@@ -25,7 +26,7 @@ DEFAULT_PATH = PROJECT_ROOT / "courses"
 APPROVED_BY = "operator command: flask courses import"
 
 
-def _report(problems: list) -> None:  # type: ignore[type-arg]
+def _report(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     count = len(problems)
@@ -90,7 +91,7 @@ def _show_loss(work: BrowserWork) -> None:
         )
 
 
-def _confirm_replacement(specs: list, person: User | None, yes: bool) -> None:  # type: ignore[type-arg]
+def _confirm_replacement(specs: list[CourseSpec], person: User | None, yes: bool) -> None:
     """Show what replacing browser edits loses, check who asks, and ask before going on."""
     if person is None:
         raise click.ClickException(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.catalog.kinds import QuestionKind
 from app.catalog.models import Course, Question, Quiz
+from app.content.credit import canonical_ce_hours
 from app.content.spec import (
     ApprovalPeriod,
     ChoiceSpec,
@@ -15,7 +17,6 @@ from app.content.spec import (
     ObjectiveSpec,
     QuestionSpec,
     QuizSpec,
-    canonical_ce_hours,
 )
 from app.db import db
 
@@ -23,7 +24,7 @@ from app.db import db
 def _question_spec(question: Question) -> QuestionSpec:
     return QuestionSpec(
         slug=question.slug,
-        kind=question.kind,
+        kind=QuestionKind(question.kind),
         objective=question.objective,
         prompt=question.prompt,
         explanation=question.explanation,

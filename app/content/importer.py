@@ -185,7 +185,7 @@ def apply_course(
         return ImportResult(spec.slug, "unchanged", course.version)
     now = utcnow()
     created = course is None
-    previous = None if created or course.published_at is None else CeClaim.of_course(course)
+    previous = None if course is None or course.published_at is None else CeClaim.of_course(course)
     if course is None:
         course = Course(
             slug=spec.slug,

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from functools import partial
 from pathlib import Path
 
+from app.catalog.kinds import QuestionKind
 from app.content.fields import Field, read_fields, read_list
 from app.content.problems import FileProblems
 from app.content.rules import (
@@ -106,7 +107,7 @@ class _QuizReader:
             return None
         return QuestionSpec(
             slug=values["slug"],
-            kind=values["kind"],
+            kind=QuestionKind(values["kind"]),  # check_kind has accepted it
             objective=values["objective"],
             prompt=values["prompt"],
             explanation=values["explanation"],

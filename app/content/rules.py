@@ -11,6 +11,7 @@ from collections.abc import Collection, Hashable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from app.catalog.kinds import QuestionKind
 from app.content.credit import (
     CE_HOURS_STEP,
     MINUTES_PER_QUESTION,
@@ -228,13 +229,13 @@ def check_choices(kind: str, choices: Sequence[ChoiceSpec]) -> list[tuple[int | 
         for index in find_duplicates([_same_text(choice.text) for choice in choices])
     ]
     correct = sum(choice.correct for choice in choices)
-    if kind == "single" and correct != 1:
+    if kind == QuestionKind.SINGLE and correct != 1:
         found.append(
             (None, f"a single question needs exactly one correct choice (it has {correct})")
         )
-    elif kind == "multiple" and correct == 0:
+    elif kind == QuestionKind.MULTIPLE and correct == 0:
         found.append((None, "a multiple question needs at least one correct choice"))
-    elif kind == "true_false":
+    elif kind == QuestionKind.TRUE_FALSE:
         if sorted(choice.text for choice in choices) != ["False", "True"]:
             found.append((None, "a true_false question needs exactly two choices, True and False"))
         elif correct != 1:

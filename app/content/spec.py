@@ -9,12 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.catalog.kinds import QuestionKind
 from app.content.credit import MINUTES_PER_QUESTION, canonical_ce_hours, ce_hours_ceiling
 from app.content.seattime import lesson_min_seconds, required_seconds, seat_time_hours
 
 LEVELS = ("beginning", "intermediate", "advanced")
 ANSWER_FEEDBACK = ("always", "after_passing")
-QUESTION_KINDS = ("single", "multiple", "true_false")
+QUESTION_KINDS: tuple[str, ...] = tuple(QuestionKind)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,17 +93,21 @@ class QuestionSpec:
     """A quiz question: its slug, kind, the objective it assesses, texts and choices."""
 
     slug: str
-    kind: str
+    kind: QuestionKind
     objective: str
     prompt: str
     explanation: str
     choices: tuple[ChoiceSpec, ...]
 
+    def __post_init__(self) -> None:
+        """Hold the kind as a QuestionKind even when given its string ("single")."""
+        object.__setattr__(self, "kind", QuestionKind(self.kind))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the question as plain JSON-friendly data."""
         return {
             "slug": self.slug,
-            "kind": self.kind,
+            "kind": self.kind.value,  # a plain string, as YAML and JSON write it
             "objective": self.objective,
             "prompt": self.prompt,
             "explanation": self.explanation,
@@ -114,7 +119,7 @@ class QuestionSpec:
         """Build a question from `to_dict` output."""
         return cls(
             slug=data["slug"],
-            kind=data["kind"],
+            kind=QuestionKind(data["kind"]),
             objective=data["objective"],
             prompt=data["prompt"],
             explanation=data["explanation"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -111,7 +112,8 @@ def summarise(course: Course, comments_limit: int | None = None) -> EvaluationSu
         ).where(where)
     ).one()
     bias = {"yes": int(yes), "no": int(no), "unsure": int(unsure)}
-    averages = dict(
+    # PostgreSQL averages to Decimal, SQLite to float.
+    averages: dict[str, Decimal | float] = dict(
         db.session.execute(
             select(ObjectiveRating.objective_id, func.avg(ObjectiveRating.rating))
             .join(CourseEvaluation)

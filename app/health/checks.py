@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from limits.storage import Storage
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -47,12 +48,12 @@ def database_problem(engine: Engine, heads: set[str], known: set[str] | None = N
     return None
 
 
-def redis_problem(storage: object | None, storage_uri: str) -> str | None:
+def redis_problem(storage: Storage | None, storage_uri: str) -> str | None:
     """Why the shared rate-limit store cannot be used, or None (memory storage needs nothing)."""
     if not storage_uri.startswith(("redis://", "rediss://", "redis+")):
         return None
     try:
-        healthy = bool(storage is not None and storage.check())  # type: ignore[attr-defined]
+        healthy = bool(storage is not None and storage.check())
     except Exception as error:  # any client error means "not ready"
         return f"redis unreachable ({type(error).__name__})"
     return None if healthy else "redis unreachable"

@@ -38,23 +38,23 @@ def index() -> str:
     )
 
 
-@bp.route("/courses/<slug>")
-def course(slug: str) -> str:
+@bp.route("/courses/<slug>", endpoint="course")
+def show_course(slug: str) -> str:
     """A course's description, objectives, syllabus, CE information, and Enroll or Continue."""
-    found = learning.course_with_content(slug, described=True)
-    if found is None:
+    course = learning.course_with_content(slug, described=True)
+    if course is None:
         abort(404)
     enrollment = progress = None
     if current_user.is_authenticated:
-        enrollment = learning.find_enrollment(current_user, found)
+        enrollment = learning.find_enrollment(current_user, course)
         if enrollment is not None:
-            progress = progress_for(current_user, found, enrollment)
+            progress = progress_for(current_user, course, enrollment)
     return render_template(
         "catalog/course.html",
-        course=found,
+        course=course,
         enrollment=enrollment,
         progress=progress,
-        minutes=services.course_minutes(found),
+        minutes=services.course_minutes(course),
     )
 
 

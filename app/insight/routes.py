@@ -17,7 +17,8 @@ bp = Blueprint("insight", __name__, url_prefix="/teaching")
 def _drop_off_chart(insight: CourseInsight) -> Markup:
     """Learners who completed each lesson, in course order."""
     bars = [
-        charts.Bar(f"{step.number}. {step.title}", step.completed, str(step.completed))
+        # Lesson steps always carry a count; only quiz steps (not charted) have None.
+        charts.Bar(f"{step.number}. {step.title}", step.completed or 0, str(step.completed))
         for step in insight.lessons
     ]
     return charts.bar_chart(
@@ -53,15 +54,15 @@ def _facility_chart(insight: CourseInsight) -> Markup:
     )
 
 
-@bp.route("/<slug>/insight")
+@bp.route("/<slug>/insight", endpoint="course")
 @instructor_required
-def course(slug: str) -> str:
+def show_course(slug: str) -> str:
     """Completion, drop-off by lesson, quiz item statistics and the evaluation summary."""
-    found = get_team_course(slug)
-    insight = course_insight(found)
+    course = get_team_course(slug)
+    insight = course_insight(course)
     return render_template(
         "insight/course.html",
-        course=found,
+        course=course,
         insight=insight,
         drop_off_chart=_drop_off_chart(insight) if insight.enrollments else None,
         facility_chart=_facility_chart(insight) if insight.answered else None,

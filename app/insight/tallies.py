@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
-    Table,
     Text,
     and_,
     case,
@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.catalog.models import Course, Lesson, Module
-from app.db import db
+from app.db import Base, db, rows_matched
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress
 from app.learning.progress import CourseOutline
@@ -71,12 +71,13 @@ def choice_rows(result: Grade) -> list[dict[str, int]]:
     ]
 
 
-def _add(table: Table, keys: Sequence[str], counts: Sequence[str], rows: list[Any]) -> None:
+def _add(model: type[Base], keys: Sequence[str], counts: Sequence[str], rows: list[Any]) -> None:
     """Insert ``rows``, or add their counts to the rows already there."""
     if not rows:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows)
+    statement = dialect.insert(model).values(rows)
+    table = statement.table
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + statement.excluded[name] for name in counts},
@@ -92,8 +93,8 @@ def count_first_attempt(attempt: QuizAttempt, result: Grade) -> None:
     """
     if attempt.number != 1:
         return
-    _add(QuestionTally.__table__, ["question_id"], ITEM_SUMS, item_rows(result))  # type: ignore[arg-type]
-    _add(ChoiceTally.__table__, ["question_id", "choice_key"], ["picked"], choice_rows(result))  # type: ignore[arg-type]
+    _add(QuestionTally, ["question_id"], ITEM_SUMS, item_rows(result))
+    _add(ChoiceTally, ["question_id", "choice_key"], ["picked"], choice_rows(result))
 
 
 def count_lesson_completed(enrollment: Enrollment, lesson_id: int, outline: CourseOutline) -> None:
@@ -103,17 +104,12 @@ def count_lesson_completed(enrollment: Enrollment, lesson_id: int, outline: Cour
     forward: the update is conditional, so two tabs completing lessons at once keep the
     further one. The caller commits (with the completion).
     """
-    _add(
-        LessonTally.__table__,
-        ["lesson_id"],
-        ["completed"],
-        [{"lesson_id": lesson_id, "completed": 1}],
-    )  # type: ignore[arg-type]
+    _add(LessonTally, ["lesson_id"], ["completed"], [{"lesson_id": lesson_id, "completed": 1}])
     order = [lesson.id for module in outline.modules for lesson in module.lessons]
     if lesson_id not in order:
         return
     earlier = order[: order.index(lesson_id)]
-    behind = Enrollment.furthest_lesson_id.is_(None)
+    behind: ColumnElement[bool] = Enrollment.furthest_lesson_id.is_(None)
     if earlier:
         behind = or_(behind, Enrollment.furthest_lesson_id.in_(earlier))
     db.session.execute(
@@ -234,12 +230,14 @@ def recount_answers() -> tuple[int, int]:
     )
     db.session.execute(delete(ChoiceTally))
     db.session.execute(delete(QuestionTally))
-    questions = db.session.execute(
-        insert(QuestionTally).from_select(["question_id", *ITEM_SUMS], items)
-    ).rowcount
-    choices = db.session.execute(
-        insert(ChoiceTally).from_select(["question_id", "choice_key", "picked"], picks)
-    ).rowcount
+    questions = rows_matched(
+        db.session.execute(insert(QuestionTally).from_select(["question_id", *ITEM_SUMS], items))
+    )
+    choices = rows_matched(
+        db.session.execute(
+            insert(ChoiceTally).from_select(["question_id", "choice_key", "picked"], picks)
+        )
+    )
     return questions, choices
 
 

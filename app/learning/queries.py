@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, literal, select, union_all
+from sqlalchemy import BindParameter, CompoundSelect, Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from app.accounts.models import User
@@ -77,6 +77,7 @@ def course_with_content(
 
     Archived courses are closed to new enrollments but stay open to enrolled learners.
     """
+    key: str | int
     if slug:
         statement, key = _STRUCTURE[described, "slug"], slug
     elif course_id is not None:
@@ -133,18 +134,18 @@ def find_enrollment(user: User, course: Course) -> Enrollment | None:
 
 
 #: The learner-records query's parameters; every part of its union, supplied ones too, uses them.
-USER_ID = bindparam("user_id")
-COURSE_IDS = bindparam("course_ids", expanding=True)
+USER_ID: BindParameter[int] = bindparam("user_id")
+COURSE_IDS: BindParameter[list[int]] = bindparam("course_ids", expanding=True)
 
 #: Parts of the learner-records union that other domains supply by kind: a select of
 #: (kind, course id, item id, done) rows for ``USER_ID`` in ``COURSE_IDS``. Quiz attempts
 #: belong to the quizzes domain, which stands above learning (its pages need enrollments
 #: and outlines), so it hands in its "quiz" part when the app starts (quizzes.listeners)
 #: rather than learning importing its models.
-_SUPPLIED: dict[str, Select[Any]] = {}
+_SUPPLIED: dict[str, Select[str, int, int, bool]] = {}
 
 
-def supply_records(kind: str, statement: Select[Any]) -> None:
+def supply_records(kind: str, statement: Select[str, int, int, bool]) -> None:
     """Add (or replace) the part of the learner-records query that lists ``kind`` rows."""
     global _LEARNER_RECORDS
     _SUPPLIED[kind] = statement
@@ -177,6 +178,10 @@ def _learner_records_statement() -> CompoundSelect:
 _LEARNER_RECORDS = _learner_records_statement()
 
 
+def _completed(enrollment: Enrollment | None) -> bool:
+    return enrollment is not None and enrollment.completed_at is not None
+
+
 def learner_records(
     user: User, enrollments: Mapping[int, Enrollment | None]
 ) -> dict[int, LearnerRecord]:
@@ -200,7 +205,7 @@ def learner_records(
             completed_lessons=frozenset(bucket["lessons"]),
             passed_quizzes=frozenset(bucket["quizzes"]),
             completed_modules=frozenset(bucket["modules"]),
-            course_completed=bool(enrollments[course_id] and enrollments[course_id].completed_at),
+            course_completed=_completed(enrollments[course_id]),
             visited_lessons=frozenset(bucket["visited"]),
         )
         for course_id, bucket in found.items()

@@ -76,18 +76,18 @@ def _render_lesson(
     ), status
 
 
-@bp.route("/courses/<course_slug>/<module_slug>/<lesson_slug>")
+@bp.route("/courses/<course_slug>/<module_slug>/<lesson_slug>", endpoint="lesson")
 @login_required
-def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, int]:
+def read_lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, int]:
     """Read a lesson; a locked one says why and links to what comes first."""
     course = get_open_course(course_slug)
-    module, found = find_lesson(outline(course), module_slug, lesson_slug)
+    module, lesson = find_lesson(outline(course), module_slug, lesson_slug)
     enrollment = require_enrollment(course)
     progress = progress_for(current_user, course, enrollment)
     if not progress.module_unlocked(module):
-        return _render_lesson(course, module, found, progress, status=403)
-    services.open_lesson(current_user, enrollment, found.id, progress.record)
-    return _render_lesson(course, module, found, progress)
+        return _render_lesson(course, module, lesson, progress, status=403)
+    services.open_lesson(current_user, enrollment, lesson.id, progress.record)
+    return _render_lesson(course, module, lesson, progress)
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/<lesson_slug>/complete", methods=["POST"])
@@ -95,7 +95,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[str, i
 def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
     """Mark a lesson complete and move on."""
     course = get_open_course(course_slug)
-    module, found = find_lesson(outline(course), module_slug, lesson_slug)
+    module, lesson = find_lesson(outline(course), module_slug, lesson_slug)
     enrollment = require_enrollment(course)
     progress = progress_for(current_user, course, enrollment)
     here = url_for(
@@ -105,7 +105,7 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
         flash("This lesson is locked until the module before it is complete.", "error")
         return redirect(here)
     try:
-        services.complete_lesson(current_user, enrollment, course, found.id, progress)
+        services.complete_lesson(current_user, enrollment, course, lesson.id, progress)
     except LearningError as error:
         flash(str(error), "warning")
         return redirect(here)
@@ -113,5 +113,5 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
     if progress.course_complete:
         flash(f"You have completed {course.title}.", "success")
     else:
-        flash(f"Lesson complete: {found.title}.", "success")
+        flash(f"Lesson complete: {lesson.title}.", "success")
     return redirect(step_url(course, progress.next_step()))

@@ -48,7 +48,10 @@ def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a message in the caller's transaction: it leaves only if the caller commits."""
     db.session.add(OutboundMail(recipient=to, subject=subject, body=body))
     if has_request_context() and delivery_mode(current_app.config) == AFTER_RESPONSE:
-        _deliver_after_this_response(current_app._get_current_object())  # type: ignore[attr-defined]
+        # The app itself, not the proxy, outlives the request; Flask types current_app as
+        # the Flask app, hiding the proxy's _get_current_object.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        _deliver_after_this_response(app)
 
 
 def _deliver_after_this_response(app: Flask) -> None:

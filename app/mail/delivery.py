@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.audit.services import record
-from app.db import db, utcnow
+from app.db import db, rows_matched, utcnow
 from app.mail import retry
 from app.mail.models import MailStatus, OutboundMail
 from app.mail.text import links_on_their_own_lines
@@ -137,7 +137,7 @@ def purge_sent(now: dt.datetime | None = None) -> int:
         )
     )
     db.session.commit()
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def _finish(message: OutboundMail, token: str, **values: object) -> bool:
@@ -148,7 +148,7 @@ def _finish(message: OutboundMail, token: str, **values: object) -> bool:
         .values(claimed_at=None, claim_token=None, **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_matched(result) == 1
 
 
 def _record_failure(

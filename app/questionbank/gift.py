@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.catalog.kinds import QuestionKind
 from app.content.spec import ChoiceSpec
 from app.questionbank.result import (
     ImportedQuestion,
@@ -103,10 +104,8 @@ def _read_block(block: str, where: str) -> ImportedQuestion | SkippedItem:
     general = ""
     if "####" in answers:
         answers, general = answers.split("####", 1)
-    default_html = bool(_FORMAT.match(before)) and _FORMAT.match(before).group(1).lower() in (
-        "html",
-        "moodle",
-    )
+    declared = _FORMAT.match(before)
+    default_html = declared is not None and declared.group(1).lower() in ("html", "moodle")
     prompt, notes = _field(before, default_html)
     explanation, more = _field(general, default_html)
     notes += more
@@ -123,7 +122,7 @@ def _read_block(block: str, where: str) -> ImportedQuestion | SkippedItem:
         right = _field(feedback[1], default_html)[0] if len(feedback) > 1 else ""
         choices = true_false_choices(truth, right if truth else wrong, wrong if truth else right)
         return ImportedQuestion(
-            where, title, "true_false", prompt, explanation, choices, tuple(notes)
+            where, title, QuestionKind.TRUE_FALSE, prompt, explanation, choices, tuple(notes)
         )
     return SkippedItem(where, "short answer", "a typed answer is not a choice")
 

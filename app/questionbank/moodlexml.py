@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # nosec B405
 
+from app.catalog.kinds import QuestionKind
 from app.content.spec import ChoiceSpec
 from app.questionbank.result import (
     ImportedQuestion,
@@ -120,4 +121,6 @@ def _truefalse(question: ET.Element, where: str) -> ImportedQuestion | SkippedIt
     if true_is_correct == (by_word["false"][0] == 100):
         return SkippedItem(where, "true/false", "exactly one of true and false must be worth 100%")
     choices = true_false_choices(true_is_correct, by_word["true"][1], by_word["false"][1])
-    return ImportedQuestion(where, name, "true_false", prompt, explanation, choices, tuple(notes))
+    return ImportedQuestion(
+        where, name, QuestionKind.TRUE_FALSE, prompt, explanation, choices, tuple(notes)
+    )

@@ -164,7 +164,10 @@ def parse_qti_package(data: bytes, name: str = "package.zip") -> ParseResult:
             except ImportRefused as error:
                 result.skipped.append(SkippedItem(href, "item", str(error)))
                 continue
-            (result.skipped if isinstance(item, SkippedItem) else result.questions).append(item)
+            if isinstance(item, SkippedItem):
+                result.skipped.append(item)
+            else:
+                result.questions.append(item)
         return result
 
 

@@ -14,6 +14,7 @@ from xml.sax.saxutils import quoteattr  # nosec B406
 
 from markdown_it import MarkdownIt
 
+from app.catalog.kinds import QuestionKind
 from app.content.spec import QuestionSpec, QuizSpec
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -39,7 +40,7 @@ def _inline(markdown: str) -> str:
 
 def item_xml(question: QuestionSpec) -> str:
     """Return one question as a QTI 3.0 assessment item."""
-    multiple = question.kind == "multiple"
+    multiple = question.kind == QuestionKind.MULTIPLE
     ids = [f"choice-{index}" for index in range(1, len(question.choices) + 1)]
     correct = "".join(
         f"<qti-value>{ident}</qti-value>"

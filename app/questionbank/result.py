@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from app.catalog.kinds import QuestionKind
 from app.content.spec import ChoiceSpec
 
 MAX_TEXT_FILE_BYTES = 2 * 1024 * 1024
@@ -28,7 +29,7 @@ class ImportedQuestion:
 
     where: str
     name: str
-    kind: str
+    kind: QuestionKind
     prompt: str
     explanation: str
     choices: tuple[ChoiceSpec, ...]
@@ -159,13 +160,13 @@ def true_false_choices(
     )
 
 
-def kind_for_choices(choices: tuple[ChoiceSpec, ...], multiple: bool) -> str:
+def kind_for_choices(choices: tuple[ChoiceSpec, ...], multiple: bool) -> QuestionKind:
     """Return true_false for a single-answer True/False pair, else single or multiple."""
     if multiple:
-        return "multiple"
+        return QuestionKind.MULTIPLE
     if sorted(choice.text for choice in choices) == ["False", "True"]:
-        return "true_false"
-    return "single"
+        return QuestionKind.TRUE_FALSE
+    return QuestionKind.SINGLE
 
 
 def correct_from_fractions(
@@ -176,7 +177,7 @@ def correct_from_fractions(
     Single answer: only a choice worth 100% is correct. Multiple answer: a choice is correct
     iff it is worth more than 0; negative grades (penalties) become plain wrong choices.
     """
-    notes = []
+    notes: list[str] = []
     if multiple:
         flags = [fraction > 0 for fraction in fractions]
         positive = [fraction for fraction in fractions if fraction > 0]
@@ -202,7 +203,7 @@ def question_to_dict(question: ImportedQuestion) -> dict[str, object]:
     return {
         "where": question.where,
         "name": question.name,
-        "kind": question.kind,
+        "kind": question.kind.value,
         "prompt": question.prompt,
         "explanation": question.explanation,
         "choices": [choice.to_dict() for choice in question.choices],
@@ -215,7 +216,7 @@ def question_from_dict(data: dict[str, Any]) -> ImportedQuestion:
     return ImportedQuestion(
         where=str(data["where"]),
         name=str(data["name"]),
-        kind=str(data["kind"]),
+        kind=QuestionKind(data["kind"]),  # signed: only what question_to_dict wrote
         prompt=str(data["prompt"]),
         explanation=str(data["explanation"]),
         choices=tuple(ChoiceSpec.from_dict(choice) for choice in data["choices"]),

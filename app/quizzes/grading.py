@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+
+from app.catalog.kinds import QuestionKind
+from app.quizzes.snapshot import QuestionSnapshot
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Grade:
 
 
 def grade(
-    asked: Sequence[Mapping[str, Any]], answers: Mapping[int, frozenset[int]], pass_mark: int
+    asked: Sequence[QuestionSnapshot], answers: Mapping[int, frozenset[int]], pass_mark: int
 ) -> Grade:
     """Grade ``answers`` (question id -> chosen choice keys) against the ``asked`` snapshot."""
     results = []
@@ -92,7 +94,7 @@ def _is_number(text: str) -> bool:
 
 
 def parse_answers(
-    asked: Sequence[Mapping[str, Any]], form: Mapping[str, list[str]]
+    asked: Sequence[QuestionSnapshot], form: Mapping[str, list[str]]
 ) -> dict[int, frozenset[int]]:
     """Read answers from form fields ``q-<question id>`` = choice keys; refuse anything else.
 
@@ -115,13 +117,13 @@ def parse_answers(
             if not _is_number(value) or int(value) not in keys:
                 raise AnswerError("The answers named a choice that is not in this attempt.")
             chosen.add(int(value))
-        if question["kind"] != "multiple" and len(chosen) > 1:
+        if question["kind"] != QuestionKind.MULTIPLE and len(chosen) > 1:
             raise AnswerError("A single-choice question can only have one answer.")
         if chosen:
             answers[question["id"]] = frozenset(chosen)
     return answers
 
 
-def unanswered(asked: Sequence[Mapping[str, Any]], answers: Mapping[int, frozenset[int]]) -> int:
+def unanswered(asked: Sequence[QuestionSnapshot], answers: Mapping[int, frozenset[int]]) -> int:
     """How many questions have no answer yet."""
     return sum(1 for q in asked if not answers.get(q["id"]))

@@ -14,7 +14,7 @@ from app.learning.queries import COURSE_IDS, USER_ID, supply_records
 from app.quizzes.models import QuizAttempt
 
 
-def passed_quizzes() -> Select[tuple[str, int, int, bool]]:
+def passed_quizzes() -> Select[str, int, int, bool]:
     """(kind, course id, quiz id, done) rows: each quiz the learner passed in the courses."""
     return (
         select(literal("quiz"), Quiz.course_id, QuizAttempt.quiz_id, literal(True))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
+from app.quizzes.snapshot import QuestionSnapshot
 
 
 class AttemptState(enum.StrEnum):
@@ -67,7 +67,7 @@ class QuizAttempt(Base):
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     passed: Mapped[bool | None]
     #: The questions as asked, in the order shown, with choices and which were correct.
-    snapshot: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    snapshot: Mapped[list[QuestionSnapshot]] = mapped_column(JSON)
 
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"

@@ -95,25 +95,25 @@ def start(course_slug: str, quiz_id: int) -> Response:
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"], endpoint="attempt")
 @login_required
-def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
+def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     """Answer the questions; save to finish later, or submit to be graded (once)."""
     # The course's row is enough: grading and completion read its outline, which each
     # worker keeps per version, and an autosave needs nothing more than that it is open.
     own = services.own_attempt(current_user, attempt_id, to_write=request.method == "POST")
     if own is None:
         abort(404)
-    found, quiz, course = own
-    if not found.is_open:
+    attempt, quiz, course = own
+    if not attempt.is_open:
         return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     if request.method == "POST":
         form = {key: request.form.getlist(key) for key in request.form}
         answers: dict[int, frozenset[int]] | None = None
         try:
-            answers = parse_answers(found.snapshot, form)
+            answers = parse_answers(attempt.snapshot, form)
             if request.form.get("action") == "save":
-                services.save_answers(found, answers)
+                services.save_answers(attempt, answers)
                 if request.headers.get("X-Autosave") == "1":
                     return Response(status=204)
                 flash(
@@ -123,31 +123,35 @@ def attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             enrollment = queries.find_enrollment(current_user, course)
             if enrollment is None:
                 abort(404)
-            services.submit_attempt(current_user, found, answers, course, enrollment)
+            services.submit_attempt(current_user, attempt, answers, course, enrollment)
             return redirect(url_for("quizzes.result", attempt_id=attempt_id))
         except AnswerError as error:
             flash(str(error), "error")
             # A refused form changed nothing: show what is saved, or what was just saved.
-            shown = found.answer_map() if answers is None else answers
+            shown = attempt.answer_map() if answers is None else answers
             return render_template(
-                "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=shown
+                "quizzes/attempt.html", attempt=attempt, quiz=quiz, course=course, answers=shown
             ), 400
         except QuizError as error:
             flash(str(error), "info")
             return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     return render_template(
-        "quizzes/attempt.html", attempt=found, quiz=quiz, course=course, answers=found.answer_map()
+        "quizzes/attempt.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=course,
+        answers=attempt.answer_map(),
     )
 
 
-@bp.route("/attempts/<int:attempt_id>/result")
+@bp.route("/attempts/<int:attempt_id>/result", endpoint="result")
 @login_required
-def result(attempt_id: int) -> str | Response:
+def show_result(attempt_id: int) -> str | Response:
     """Score, pass or fail, and feedback per question as the course allows."""
-    found = get_own_attempt(attempt_id)
-    if found.is_open:
+    attempt = get_own_attempt(attempt_id)
+    if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    quiz = db.session.get(Quiz, found.quiz_id)
+    quiz = db.session.get(Quiz, attempt.quiz_id)
     course = queries.course_with_content(course_id=quiz.course_id) if quiz else None
     if quiz is None or course is None:
         abort(404)
@@ -157,11 +161,11 @@ def result(attempt_id: int) -> str | Response:
     reveal = course.answer_feedback == "always" or current.passed
     return render_template(
         "quizzes/result.html",
-        attempt=found,
+        attempt=attempt,
         quiz=quiz,
         course=course,
-        answers=found.answer_map(),
-        correct={a.question_id: bool(a.is_correct) for a in found.answers},
+        answers=attempt.answer_map(),
+        correct={a.question_id: bool(a.is_correct) for a in attempt.answers},
         reveal=reveal,
         standing=current,
         progress=progress,

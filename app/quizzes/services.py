@@ -20,12 +20,14 @@ from sqlalchemy.orm import selectinload
 from app import events
 from app.accounts.models import User
 from app.audit.services import record
+from app.catalog.kinds import QuestionKind
 from app.catalog.models import Course, Question, Quiz
-from app.db import FOR_CHANGE, db, utcnow
+from app.db import FOR_CHANGE, db, rows_matched, utcnow
 from app.learning.models import Enrollment
 from app.learning.queries import OPEN_COURSE, ROW_ONLY
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
 from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
+from app.quizzes.snapshot import QuestionSnapshot, snapshot_of
 
 
 class QuizError(Exception):
@@ -86,14 +88,14 @@ def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
     return QuizStanding(attempts=attempts, limit=course.attempt_limit)
 
 
-def _snapshot(quiz: Quiz, course: Course) -> list[dict]:  # type: ignore[type-arg]
-    asked = [q.as_snapshot() for q in quiz.active_questions]
+def _snapshot(quiz: Quiz, course: Course) -> list[QuestionSnapshot]:
+    asked = [snapshot_of(q) for q in quiz.active_questions]
     rng = random.SystemRandom()
     if course.shuffle_questions:
         rng.shuffle(asked)
     if course.shuffle_choices:
         for question in asked:
-            if question["kind"] != "true_false":
+            if question["kind"] != QuestionKind.TRUE_FALSE:
                 rng.shuffle(question["choices"])
     return asked
 
@@ -251,7 +253,7 @@ def submit_attempt(
         )
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rows_matched(claimed) != 1:
         db.session.rollback()
         raise QuizError("This attempt was already submitted; here is its result.")
     _write_answers(attempt, answers, result)

@@ -43,20 +43,20 @@ def index() -> str:
     return render_template("records/index.html", courses=catalog.taught_courses(current_user))
 
 
-@bp.route("/<slug>")
+@bp.route("/<slug>", endpoint="course")
 @instructor_required
-def course(slug: str) -> str:
+def show_course(slug: str) -> str:
     """A course's records for a period: counts, exports and the evaluation summary."""
-    found = get_team_course(slug)
+    course = get_team_course(slug)
     start, end = _period()
     return render_template(
         "records/course.html",
-        course=found,
+        course=course,
         start=start,
         end=end,
-        participants=len(services.participants(found, start, end)),
-        completions=len(services.completions(found, start, end)),
-        summary=summarise(found),
+        participants=len(services.participants(course, start, end)),
+        completions=len(services.completions(course, start, end)),
+        summary=summarise(course),
     )
 
 
@@ -64,32 +64,32 @@ def course(slug: str) -> str:
 @instructor_required
 def completions_csv(slug: str) -> Response:
     """Completions with name, email, profession, license, date, CE hours and certificate ID."""
-    found = get_team_course(slug)
-    return _csv(services.completions_csv(found, *_period()), f"{slug}-completions.csv")
+    course = get_team_course(slug)
+    return _csv(services.completions_csv(course, *_period()), f"{slug}-completions.csv")
 
 
 @bp.route("/<slug>/participants.csv")
 @instructor_required
 def participants_csv(slug: str) -> Response:
     """Everyone who enrolled in the period."""
-    found = get_team_course(slug)
-    return _csv(services.participants_csv(found, *_period()), f"{slug}-participants.csv")
+    course = get_team_course(slug)
+    return _csv(services.participants_csv(course, *_period()), f"{slug}-participants.csv")
 
 
 @bp.route("/<slug>/time-on-task.csv")
 @instructor_required
 def time_on_task_csv(slug: str) -> Response:
     """Each participant's time on each lesson and module, beside the lessons' minimums."""
-    found = get_team_course(slug)
-    return _csv(services.time_on_task_csv(found, *_period()), f"{slug}-time-on-task.csv")
+    course = get_team_course(slug)
+    return _csv(services.time_on_task_csv(course, *_period()), f"{slug}-time-on-task.csv")
 
 
 @bp.route("/<slug>/evaluations.csv")
 @instructor_required
 def evaluations_csv(slug: str) -> Response:
     """The evaluation summary: averages per objective and overall, bias answers, comments."""
-    found = get_team_course(slug)
-    summary = summarise(found)
+    course = get_team_course(slug)
+    summary = summarise(course)
     rows: list[tuple[object, ...]] = [("Evaluations filed", summary.count)]
     rows += [
         (f"Objective met: {text}", f"{avg:.2f}" if avg is not None else "")

@@ -25,7 +25,9 @@ def _day_bounds(
     return low, high
 
 
-def participants(course: Course, start: dt.date | None, end: dt.date | None) -> list[tuple]:  # type: ignore[type-arg]
+def participants(
+    course: Course, start: dt.date | None, end: dt.date | None
+) -> list[tuple[User, Enrollment, Certificate | None]]:
     """Everyone who enrolled in the period, with their completion and certificate if any."""
     low, high = _day_bounds(start, end)
     statement = (
@@ -42,7 +44,10 @@ def participants(course: Course, start: dt.date | None, end: dt.date | None) -> 
         statement = statement.where(Enrollment.enrolled_at >= low)
     if high:
         statement = statement.where(Enrollment.enrolled_at < high)
-    return [tuple(row) for row in db.session.execute(statement)]
+    return [
+        (user, enrollment, certificate)
+        for user, enrollment, certificate in db.session.execute(statement)
+    ]
 
 
 def completions(course: Course, start: dt.date | None, end: dt.date | None) -> list[Certificate]:

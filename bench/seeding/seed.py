@@ -29,6 +29,7 @@ from app.content.importer import import_courses
 from app.db import db, utcnow
 from app.insight.tallies import recount
 from app.models import metadata
+from app.quizzes.snapshot import snapshot_of
 
 from . import courses as bench_courses
 from .answers import question_shapes
@@ -218,7 +219,7 @@ def course_shapes(seed: int) -> list[CourseShape]:
         modules = []
         for module in course.active_modules:
             assert module.quiz is not None
-            snapshot = [q.as_snapshot() for q in module.quiz.active_questions]
+            snapshot = [snapshot_of(q) for q in module.quiz.active_questions]
             modules.append(
                 ModuleShape(
                     id=module.id,

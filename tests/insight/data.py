@@ -16,6 +16,7 @@ from app.db import db
 from app.insight.tallies import recount
 from app.learning.models import Enrollment, LessonProgress
 from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
+from app.quizzes.snapshot import snapshot_of
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
@@ -62,7 +63,7 @@ def attempt(
         pass_mark=80,
         score=Decimal(100 * points / len(picks)).quantize(Decimal("0.01")) if submitted else None,
         passed=points == len(picks) if submitted else None,
-        snapshot=[q.as_snapshot() for q in quiz.active_questions],
+        snapshot=[snapshot_of(q) for q in quiz.active_questions],
         answers=[
             AttemptAnswer(
                 question_id=q.id,
