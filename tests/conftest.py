@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +236,8 @@ def app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Flask]:
         application.extensions["db_engine"].dispose()
 
 
+#: How long the test client reuses a CSRF token read under an unchanged session cookie.
+_TOKEN_REUSE_SECONDS = 60
 _CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -252,8 +255,8 @@ class FormClient(FlaskClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: The last token read, and the session (and key) it was read under.
-        self._token: tuple[tuple[str, Any], str] | None = None
+        #: The last token read, the session (and key) it was read under, and when.
+        self._token: tuple[tuple[str, Any], str, float] | None = None
 
     def _session_state(self) -> tuple[str, Any] | None:
         """The session cookie's value and the signing key, or None without a session."""
@@ -269,16 +272,19 @@ class FormClient(FlaskClient):
         A token is bound to the session and does not expire (``WTF_CSRF_TIME_LIMIT`` is
         None), so while the session cookie is unchanged the last token read is still the
         form's token; reading it again cost a page render per POST, a sixth of the suite.
+        The session cookie itself expires, though (a test may move the clock a month on),
+        so a token is reused only within a minute of reading it, by the clock the test sees.
         """
-        state = self._session_state()
-        if state is not None and self._token is not None and self._token[0] == state:
-            return self._token[1]
+        state, now, last = self._session_state(), time.time(), self._token
+        same_session = last is not None and state is not None and last[0] == state
+        if last is not None and same_session and 0 <= now - last[2] < _TOKEN_REUSE_SECONDS:
+            return last[1]
         for path in ("/", "/sign-in"):
             page = super().get(path, headers={"Accept": "text/html"})
             match = _CSRF_FIELD.search(page.get_data(as_text=True))
             if match:
                 state = self._session_state()
-                self._token = None if state is None else (state, match.group(1))
+                self._token = None if state is None else (state, match.group(1), now)
                 return match.group(1)
         raise AssertionError("neither the catalog nor the sign-in page has a form with a token")
 
