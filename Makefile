@@ -52,15 +52,21 @@ run: export FLASK_RUN_PORT = $(PORT)
 run: seed
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+# Test processes (pytest-xdist): two, one per core here; WORKERS=0 runs in one process
+# (for pdb, or -x). Each worker builds its own app and database (tests/conftest.py).
+WORKERS ?= 2
 
+test: $(STAMP)
+	$(BIN)/pytest -m "not browser" -n $(WORKERS) $(PYTEST_ARGS)
+
+# One database per worker, named groundwork_test_<worker>_<random>, dropped at the end.
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
-		$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+		$(BIN)/pytest -m "not browser" -n $(WORKERS) $(PYTEST_ARGS)
 
+# One Chromium and one live server, so one process.
 test-browser: $(STAMP)
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser -n 0 $(PYTEST_ARGS)
 
 # Load benchmarks under Gunicorn on SQLite and PostgreSQL (bench/README.md); about an hour
 # the first time (seeding 100,000 learners per database), BENCH_ARGS=--quick for a smoke run.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from email.utils import parsedate_to_datetime
 
+import pytest
+
 
 def test_headers_on_pages(client):
     response = client.get("/")
@@ -63,6 +65,7 @@ def test_wrong_method_is_friendly(client):
     assert "That action is not available here" in response.get_data(as_text=True)
 
 
+@pytest.mark.fresh_app  # adds a route, which an app that has served requests refuses
 def test_an_unexpected_error_shows_a_calm_500_page(app, client):
     @app.route("/boom")
     def boom() -> str:
