@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _declared() -> dict[str, list[str]]:
     """pyproject's package-data: package name -> glob patterns relative to that package."""
     with (ROOT / "pyproject.toml").open("rb") as file:
-        return tomllib.load(file)["tool"]["setuptools"]["package-data"]
+        declared: dict[str, list[str]] = tomllib.load(file)["tool"]["setuptools"]["package-data"]
+    return declared
 
 
 def _shipped(path: Path, declared: dict[str, list[str]]) -> bool:

@@ -16,7 +16,6 @@ Pure: no database, no Flask.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -30,11 +29,18 @@ from app.content.credit import canonical_ce_hours
 T = TypeVar("T")
 
 
-@functools.cache
-def _field_types(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
+#: Fields and resolved types per spec class, worked out once (a dict write is atomic).
+_FIELD_TYPES: dict[type[Any], tuple[tuple[dataclasses.Field[Any], Any], ...]] = {}
+
+
+def _field_types(cls: type[Any]) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
     """The dataclass fields of `cls` with their resolved types (annotations are strings)."""
-    hints = typing.get_type_hints(cls)
-    return tuple((field, hints[field.name]) for field in dataclasses.fields(cls))
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = tuple((field, hints[field.name]) for field in dataclasses.fields(cls))
+        _FIELD_TYPES[cls] = found
+    return found
 
 
 def to_data(value: Any) -> Any:
@@ -67,7 +73,7 @@ def _from_value(kind: Any, raw: Any) -> Any:
     if origin is tuple:
         item_kind = get_args(kind)[0]
         return tuple(_from_value(item_kind, item) for item in raw)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return from_data(kind, raw)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(raw)

@@ -43,8 +43,8 @@ def _imports(tree: ast.AST) -> list[tuple[str, bool]]:
             found.append((node.module, type_only))
             # `from app.certificates import services` imports the module `services`.
             found.extend((f"{node.module}.{alias.name}", type_only) for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child, type_only)
+        for inner in ast.iter_child_nodes(node):
+            visit(inner, type_only)
 
     visit(tree, False)
     return found
