@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.ceclaims.claim import CeClaim
 from app.content import spec as specs
+from app.content.ceclaim import CeClaim
 from app.content.credit import canonical_ce_hours
 from app.content.reader import read_course
 from app.content.spec import (
