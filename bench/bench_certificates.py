@@ -29,13 +29,17 @@ from app.accounts.passwords import Argon2Cost
 from app.accounts.services import Profile, create_account
 from app.catalog.models import Course
 from app.certificates import services
-from app.certificates.credential import build_credential, sign_credential, verify_credential
 from app.certificates.document import CertificateDocument, verification_url_for
 from app.certificates.identifiers import new_certificate_id
 from app.certificates.identifiers import new_certificate_id as _new_id
-from app.certificates.issuer import KeyRing, did_web
-from app.certificates.pdf import render_certificate_pdf
-from app.certificates.transcript import TranscriptRow, transcript_pdf
+from app.certificates.openbadges.credential import (
+    build_credential,
+    sign_credential,
+    verify_credential,
+)
+from app.certificates.openbadges.issuer import KeyRing, did_web
+from app.certificates.printing.pdf import render_certificate_pdf
+from app.certificates.printing.transcript import TranscriptRow, transcript_pdf
 from app.content.importer import import_courses
 from app.db import db, utcnow
 from app.evaluations.services import EvaluationAnswers, file_evaluation

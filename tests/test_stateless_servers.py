@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from app.certificates.keys import SIGNING_KEY_FILENAME, load_or_create_signing_key
+from app.certificates.openbadges.keys import SIGNING_KEY_FILENAME, load_or_create_signing_key
 from app.config import PROJECT_ROOT
 from tests.conftest import REDIS_URL
 from tests.factories import make_course

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.access import instructor_required
 from app.authoring import edits, services
+from app.authoring.coursesettings import chosen_settings, form_data
 from app.authoring.edits import EditConflict
 from app.authoring.forms import (
     CourseSettingsForm,
     DiscardForm,
     ImportForm,
     TeamForm,
-    decimal_or_none,
-    objectives_text,
-    parse_objectives,
 )
 from app.authoring.routes import overview
 from app.authoring.services import AuthoringError
@@ -28,40 +24,10 @@ from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.ceclaim import claim_changed
 from app.content.problems import Problem
-from app.content.spec import ApprovalPeriod, CourseSpec
+from app.content.spec import CourseSpec
 from app.forms import ConfirmForm
 
 bp = Blueprint("publishing", __name__, url_prefix="/teaching")
-
-
-def _settings_data(spec: CourseSpec) -> dict[str, Any]:
-    """The settings form's fields as ``spec`` holds them."""
-    period = spec.approval_period
-    return {
-        "title": spec.title,
-        "summary": spec.summary,
-        "description": spec.description,
-        "ce_hours": spec.ce_hours,
-        "level": spec.level,
-        "delivery_format": spec.delivery_format,
-        "topics": ", ".join(spec.topics),
-        "objectives": objectives_text(spec.objectives),
-        "instructors": "\n".join(
-            " | ".join(p for p in (i.name, i.credentials, i.bio or "") if p)
-            for i in spec.instructors
-        ),
-        "references": "\n".join(spec.references),
-        "pass_mark": spec.pass_mark,
-        "attempt_limit": spec.attempt_limit,
-        "modules_unlock_in_order": spec.modules_unlock_in_order,
-        "min_seconds_per_lesson": spec.min_seconds_per_lesson,
-        "answer_feedback": spec.answer_feedback,
-        "shuffle_questions": spec.shuffle_questions,
-        "shuffle_choices": spec.shuffle_choices,
-        "approval_statement": spec.approval_statement or "",
-        "approval_start": period.start if period else None,
-        "approval_end": period.end if period else None,
-    }
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"], endpoint="settings")
@@ -72,32 +38,11 @@ def edit_settings(slug: str) -> tuple[str, int] | Response:
     spec = services.working_spec(course)
     data = None
     if request.method == "GET":
-        data = _settings_data(spec) | {"base": edits.fingerprint(spec)}
+        data = form_data(spec) | {"base": edits.fingerprint(spec)}
     form = CourseSettingsForm(data=data)
     conflict, theirs = None, None
     if form.validate_on_submit():
-        start, end = form.approval_start.data, form.approval_end.data
-        chosen = {
-            "title": form.title.data,
-            "summary": form.summary.data,
-            "description": form.description.data.replace("\r\n", "\n").strip(),
-            "ce_hours": decimal_or_none(form.ce_hours.data),
-            "level": form.level.data,
-            "delivery_format": form.delivery_format.data,
-            "topics": form.parsed_topics(),
-            "objectives": parse_objectives(form.objectives.data),
-            "instructors": form.parsed_instructors(),
-            "references": form.parsed_references(),
-            "pass_mark": form.pass_mark.data,
-            "attempt_limit": form.attempt_limit.data,
-            "modules_unlock_in_order": form.modules_unlock_in_order.data,
-            "min_seconds_per_lesson": form.min_seconds_per_lesson.data,
-            "answer_feedback": form.answer_feedback.data,
-            "shuffle_questions": form.shuffle_questions.data,
-            "shuffle_choices": form.shuffle_choices.data,
-            "approval_statement": (form.approval_statement.data or "").strip() or None,
-            "approval_period": ApprovalPeriod(start=start, end=end) if start and end else None,
-        }
+        chosen = chosen_settings(form)
         base = form.base.data or None
         try:
             services.edit_draft(
@@ -107,7 +52,7 @@ def edit_settings(slug: str) -> tuple[str, int] | Response:
             conflict = error
             form.base.data = edits.fingerprint(error.theirs)
             if isinstance(error.theirs, CourseSpec):  # a settings edit conflicts on the course
-                theirs = _settings_data(error.theirs)
+                theirs = form_data(error.theirs)
         else:
             flash("Settings saved to the draft.", "success")
             return overview(course)

@@ -10,10 +10,10 @@ from flask.cli import with_appcontext
 
 from app.certificates import services, storage
 from app.certificates.catchup import catch_up_command
-from app.certificates.credential import verify_credential
 from app.certificates.intake import UnreadableCredential, parse_credential
-from app.certificates.issuer import KeyRing
-from app.certificates.keys import public_key_from_multibase, rotate_signing_key
+from app.certificates.openbadges.credential import verify_credential
+from app.certificates.openbadges.issuer import KeyRing
+from app.certificates.openbadges.keys import public_key_from_multibase, rotate_signing_key
 
 
 @click.group("certificates")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app import events
 from app.accounts.forms import supply_unprintable_check
+from app.certificates.printing.typefaces import unprintable_characters
 from app.certificates.services import issue_if_ready
-from app.certificates.typefaces import unprintable_characters
 
 
 def issue_after_evaluation(moment: events.EvaluationFiled) -> None:

@@ -147,6 +147,6 @@ class CertificatePdf(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     #: SHA-256 of `body` in hex: the download's strong ETag, and a check the bytes are whole.
     sha256: Mapped[str] = mapped_column(String(64))
-    #: The renderer's layout version (`app.certificates.pdf.LAYOUT`) that made the bytes.
+    #: The renderer's layout version (`app.certificates.printing.pdf.LAYOUT`) that made the bytes.
     layout: Mapped[str] = mapped_column(String(40))
     rendered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

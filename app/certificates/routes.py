@@ -20,22 +20,22 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.certificates import corrections, services, storage
-from app.certificates.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
 from app.certificates.catchup import announce, catch_up
-from app.certificates.credential import VerificationResult, credential_json
 from app.certificates.forms import AttestationForm, CorrectionForm, CredentialCheckForm
 from app.certificates.gate import missing_conditions
 from app.certificates.identifiers import display_id, parse_certificate_id
 from app.certificates.intake import UnreadableCredential, parse_credential
 from app.certificates.models import Certificate
-from app.certificates.services import CertificateError
-from app.certificates.standing import State
-from app.certificates.transcript import (
+from app.certificates.openbadges.canonical import BUNDLED_CONTEXTS, CONTEXTS_DIR
+from app.certificates.openbadges.credential import VerificationResult, credential_json
+from app.certificates.printing.transcript import (
     TranscriptRow,
     total_hours,
     transcript_csv,
     transcript_pdf,
 )
+from app.certificates.services import CertificateError
+from app.certificates.standing import State
 from app.db import utcnow
 from app.evaluations.services import find_evaluation
 from app.extensions import csrf, limiter

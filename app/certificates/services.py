@@ -22,22 +22,22 @@ from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module
-from app.certificates.credential import (
+from app.certificates.document import CertificateDocument, verification_url_for
+from app.certificates.gate import GateState, missing_conditions
+from app.certificates.identifiers import display_id, new_certificate_id, parse_certificate_id
+from app.certificates.models import Certificate
+from app.certificates.openbadges.credential import (
     VerificationResult,
     build_credential,
     sign_credential,
     verify_credential,
 )
-from app.certificates.document import CertificateDocument, verification_url_for
-from app.certificates.gate import GateState, missing_conditions
-from app.certificates.identifiers import display_id, new_certificate_id, parse_certificate_id
-from app.certificates.issuer import KeyRing, did_web
-from app.certificates.keys import (
+from app.certificates.openbadges.issuer import KeyRing, did_web
+from app.certificates.openbadges.keys import (
     load_or_create_signing_key,
     load_retired_public_keys,
     public_key_of,
 )
-from app.certificates.models import Certificate
 from app.certificates.standing import Standing, State, state_of
 from app.db import FOR_CHANGE, change_once, db, utcnow
 from app.evaluations.services import find_evaluation

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.certificates import services
 from app.certificates.models import Certificate, CertificatePdf
-from app.certificates.pdf import LAYOUT, render_certificate_pdf
+from app.certificates.printing.pdf import LAYOUT, render_certificate_pdf
 from app.db import db
 
 

@@ -14,11 +14,15 @@ from typing import Any
 
 from app.content.credit import canonical_ce_hours
 from app.content.spec import CourseSpec
+from app.content.specdata import SpecData
 
 
 @dataclass(frozen=True)
-class CeClaim:
-    """A course's CE claim: hours, approval statement (None: the site's), approval period."""
+class CeClaim(SpecData):
+    """A course's CE claim: hours, approval statement (None: the site's), approval period.
+
+    The review keeps it as `to_dict` data (specdata.py writes and reads it).
+    """
 
     ce_hours: Decimal
     approval_statement: str | None
@@ -46,25 +50,6 @@ class CeClaim:
             approval_ends_on=course.approval_ends_on,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The claim as JSON-friendly data, as the review keeps it."""
-        return {
-            "ce_hours": str(self.ce_hours),
-            "approval_statement": self.approval_statement,
-            "approval_starts_on": _iso(self.approval_starts_on),
-            "approval_ends_on": _iso(self.approval_ends_on),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CeClaim:
-        """Build a claim from ``to_dict`` output."""
-        return cls(
-            ce_hours=canonical_ce_hours(data["ce_hours"]),
-            approval_statement=data["approval_statement"],
-            approval_starts_on=_date(data["approval_starts_on"]),
-            approval_ends_on=_date(data["approval_ends_on"]),
-        )
-
     def rows(self, site_statement: str) -> list[tuple[str, str]]:
         """The claim as (label, value) lines a reviewer reads."""
         period = "none: credit is issued at any date"
@@ -81,11 +66,3 @@ class CeClaim:
 def claim_changed(published: CourseSpec | None, proposed: CourseSpec) -> bool:
     """Whether publishing ``proposed`` changes what learners are told about credit."""
     return published is None or CeClaim.of_spec(published) != CeClaim.of_spec(proposed)
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

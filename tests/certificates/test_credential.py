@@ -14,16 +14,16 @@ import jsonschema
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.certificates.canonical import LossyDocument
-from app.certificates.credential import (
+from app.certificates.document import CertificateDocument
+from app.certificates.openbadges.canonical import LossyDocument
+from app.certificates.openbadges.credential import (
     build_credential,
     credential_json,
     sign_credential,
     verify_credential,
 )
-from app.certificates.document import CertificateDocument
-from app.certificates.issuer import KeyRing, did_web
-from app.certificates.keys import did_key_verification_method
+from app.certificates.openbadges.issuer import KeyRing, did_web
+from app.certificates.openbadges.keys import did_key_verification_method
 from app.certificates.standing import Standing, State
 from tests.certificates.conftest import SITE_URL, MakeDocument
 
@@ -32,7 +32,7 @@ ISSUER = "did:web:groundwork.example"
 SCHEMA = json.loads(
     (
         Path(__file__).parents[2]
-        / "app/certificates/contexts/ob-v3p0-achievementcredential.schema.json"
+        / "app/certificates/openbadges/contexts/ob-v3p0-achievementcredential.schema.json"
     ).read_text()
 )
 VALIDATOR = jsonschema.Draft201909Validator(

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from app.certificates.canonical import canonical_nquads
-from app.certificates.dataintegrity import create_proof, hash_data, verify_proof
-from app.certificates.keys import private_key_from_multibase
+from app.certificates.openbadges.canonical import canonical_nquads
+from app.certificates.openbadges.dataintegrity import create_proof, hash_data, verify_proof
+from app.certificates.openbadges.keys import private_key_from_multibase
 
 VECTOR: dict[str, Any] = json.loads(
     (Path(__file__).parent / "vectors" / "eddsa-rdfc-2022-alumni.json").read_text()

@@ -10,14 +10,14 @@ from pathlib import Path
 import jsonschema
 from pypdf import PdfReader
 
-from app.certificates.credential import verify_credential
 from app.certificates.identifiers import display_id
-from app.certificates.issuer import KeyRing
-from app.certificates.keys import public_key_from_multibase
+from app.certificates.openbadges.credential import verify_credential
+from app.certificates.openbadges.issuer import KeyRing
+from app.certificates.openbadges.keys import public_key_from_multibase
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
 
-SCHEMA = Path(__file__).resolve().parents[2] / "app/certificates/contexts"
+SCHEMA = Path(__file__).resolve().parents[2] / "app/certificates/openbadges/contexts"
 
 
 def schema() -> dict:  # type: ignore[type-arg]

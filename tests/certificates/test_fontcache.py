@@ -10,12 +10,12 @@ import pikepdf
 import pytest
 from fpdf import FPDF
 
-from app.certificates import fontcache
-from app.certificates.archival import ArchivalPDF, all_left_to_right
 from app.certificates.identifiers import new_certificate_id
-from app.certificates.pdf import render_certificate_pdf
-from app.certificates.transcript import TranscriptRow, transcript_pdf
-from app.certificates.typefaces import FALLBACKS, FONTS_DIR
+from app.certificates.printing import fontcache
+from app.certificates.printing.archival import ArchivalPDF, all_left_to_right
+from app.certificates.printing.pdf import render_certificate_pdf
+from app.certificates.printing.transcript import TranscriptRow, transcript_pdf
+from app.certificates.printing.typefaces import FALLBACKS, FONTS_DIR
 from tests.certificates.conftest import MakeDocument
 
 SERIF = FONTS_DIR / "DejaVuSerif.ttf"

@@ -7,9 +7,13 @@ import json
 import pytest
 
 from app.certificates import services
-from app.certificates.credential import build_credential, credential_json, sign_credential
 from app.certificates.document import CertificateDocument
-from app.certificates.keys import (
+from app.certificates.openbadges.credential import (
+    build_credential,
+    credential_json,
+    sign_credential,
+)
+from app.certificates.openbadges.keys import (
     load_or_create_signing_key,
     load_retired_public_keys,
     public_key_multibase,

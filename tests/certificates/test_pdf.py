@@ -11,9 +11,9 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from app.certificates.document import LONGEST, CertificateDocument
-from app.certificates.pdf import QR_BOX, render_certificate_pdf
-from app.certificates.qr import qr_matrix
-from app.certificates.typefaces import unprintable_characters
+from app.certificates.printing.pdf import QR_BOX, render_certificate_pdf
+from app.certificates.printing.qr import qr_matrix
+from app.certificates.printing.typefaces import unprintable_characters
 from tests.certificates.conftest import CERTIFICATE_ID, MakeDocument
 from tests.certificates.pdftools import MM, page_text, render, squashed, words
 

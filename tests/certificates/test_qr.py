@@ -5,7 +5,7 @@ from __future__ import annotations
 import segno
 
 from app.certificates.identifiers import new_certificate_id
-from app.certificates.qr import dark_rectangles, dark_runs, qr_matrix
+from app.certificates.printing.qr import dark_rectangles, dark_runs, qr_matrix
 
 URL = "https://groundwork.example/verify/0pj115pnc4ysvfa9x0ggp83rpsqk"
 

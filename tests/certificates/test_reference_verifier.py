@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.certificates.canonical import BUNDLED_CONTEXTS, bundled_context
-from app.certificates.credential import sign_credential
-from app.certificates.keys import did_key_verification_method, public_key_multibase
+from app.certificates.openbadges.canonical import BUNDLED_CONTEXTS, bundled_context
+from app.certificates.openbadges.credential import sign_credential
+from app.certificates.openbadges.keys import did_key_verification_method, public_key_multibase
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
 

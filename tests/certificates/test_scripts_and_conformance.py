@@ -19,10 +19,10 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from app.certificates.archival import needs_actual_text
 from app.certificates.identifiers import display_id
-from app.certificates.pdf import QR_BOX, render_certificate_pdf
-from app.certificates.transcript import TranscriptRow, transcript_pdf
+from app.certificates.printing.archival import needs_actual_text
+from app.certificates.printing.pdf import QR_BOX, render_certificate_pdf
+from app.certificates.printing.transcript import TranscriptRow, transcript_pdf
 from tests.certificates.conftest import CERTIFICATE_ID, MakeDocument
 from tests.certificates.helpers import earn_certificate
 from tests.certificates.pdftools import _poppler, page_text

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Role
 from app.certificates import services, storage
 from app.certificates.models import CertificatePdf
-from app.certificates.pdf import LAYOUT
+from app.certificates.printing.pdf import LAYOUT
 from app.db import db
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course

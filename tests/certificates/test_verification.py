@@ -10,12 +10,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld.jsonld import JsonLdProcessor
 
-from app.certificates.canonical import _loader
-from app.certificates.credential import build_credential, sign_credential, verify_credential
 from app.certificates.document import CertificateDocument
 from app.certificates.intake import UnreadableCredential, parse_credential
-from app.certificates.issuer import KeyRing, did_web
-from app.certificates.keys import did_key_verification_method, public_key_multibase
+from app.certificates.openbadges.canonical import _loader
+from app.certificates.openbadges.credential import (
+    build_credential,
+    sign_credential,
+    verify_credential,
+)
+from app.certificates.openbadges.issuer import KeyRing, did_web
+from app.certificates.openbadges.keys import did_key_verification_method, public_key_multibase
 from app.certificates.standing import Standing, State
 from tests.certificates.conftest import SITE_URL
 

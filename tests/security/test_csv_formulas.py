@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.certificates.transcript import TranscriptRow, transcript_csv
+from app.certificates.printing.transcript import TranscriptRow, transcript_csv
 from app.csvcells import to_csv
 from tests.security.hostile import hostile_text
 

@@ -19,7 +19,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import hash_password, verify_password
 from app.catalog.models import Course, CourseStaff
 from app.certificates import services as certificates
-from app.certificates.credential import credential_json
+from app.certificates.openbadges.credential import credential_json
 from app.db import db
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import start_attempt

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 
-from app.certificates.archival import (
+from app.certificates.document import written_date
+from app.certificates.identifiers import display_id
+from app.certificates.printing.archival import (
     Element,
     artifact,
     group,
@@ -18,11 +20,9 @@ from app.certificates.archival import (
     structure_of,
     tagged,
 )
-from app.certificates.document import written_date
-from app.certificates.fontcache import write_pdf
-from app.certificates.identifiers import display_id
-from app.certificates.textfit import LEADING, PT, width_of, wrap
-from app.certificates.typefaces import Typefaces, choose_typefaces, printable
+from app.certificates.printing.fontcache import write_pdf
+from app.certificates.printing.textfit import LEADING, PT, width_of, wrap
+from app.certificates.printing.typefaces import Typefaces, choose_typefaces, printable
 from app.csvcells import to_csv
 
 if TYPE_CHECKING:  # the transcript only reads what the caller measured

@@ -11,7 +11,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from app.certificates.multibase import (
+from app.certificates.openbadges.multibase import (
     ED25519_PRIVATE_PREFIX,
     ED25519_PUBLIC_PREFIX,
     decode_multibase,

@@ -12,8 +12,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
-from app.certificates.canonical import LossyDocument, canonical_nquads
-from app.certificates.multibase import decode_multibase, encode_multibase
+from app.certificates.openbadges.canonical import LossyDocument, canonical_nquads
+from app.certificates.openbadges.multibase import decode_multibase, encode_multibase
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"

@@ -10,12 +10,12 @@ from datetime import UTC
 
 from fpdf import FPDF
 
-from app.certificates.archival import artifact, new_archival_pdf, tagged
 from app.certificates.document import CertificateDocument
-from app.certificates.fontcache import write_pdf
-from app.certificates.qr import QUIET_ZONE, dark_rectangles, qr_matrix
-from app.certificates.textfit import FittedText, fit
-from app.certificates.typefaces import Typefaces, choose_typefaces, printable
+from app.certificates.printing.archival import artifact, new_archival_pdf, tagged
+from app.certificates.printing.fontcache import write_pdf
+from app.certificates.printing.qr import QUIET_ZONE, dark_rectangles, qr_matrix
+from app.certificates.printing.textfit import FittedText, fit
+from app.certificates.printing.typefaces import Typefaces, choose_typefaces, printable
 
 PAGE_WIDTH, PAGE_HEIGHT = 279.4, 215.9  # US Letter, landscape, in mm
 MARGIN = 24.0

@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from app.certificates.fontcache import add_font
+from app.certificates.printing.fontcache import add_font
 from app.safetext import hidden_characters
 
 FONTS_DIR = Path(__file__).parent / "fonts"

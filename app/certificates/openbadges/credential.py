@@ -13,15 +13,15 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld.jsonld import JsonLdError
 
-from app.certificates.canonical import (
+from app.certificates.document import CertificateDocument
+from app.certificates.openbadges.canonical import (
     OB_V3_CONTEXT,
     VC_V2_CONTEXT,
     LossyDocument,
     expand_document,
 )
-from app.certificates.dataintegrity import create_proof, verify_proof
-from app.certificates.document import CertificateDocument
-from app.certificates.issuer import KeyRing, did_web
+from app.certificates.openbadges.dataintegrity import create_proof, verify_proof
+from app.certificates.openbadges.issuer import KeyRing, did_web
 from app.certificates.standing import Standing, State
 
 CONTEXT = [VC_V2_CONTEXT, OB_V3_CONTEXT]

@@ -15,8 +15,12 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from app.certificates.canonical import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT
-from app.certificates.keys import AnyKey, did_key_verification_method, public_key_multibase
+from app.certificates.openbadges.canonical import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT
+from app.certificates.openbadges.keys import (
+    AnyKey,
+    did_key_verification_method,
+    public_key_multibase,
+)
 
 
 def did_web(site_url: str) -> str:
