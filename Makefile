@@ -56,13 +56,20 @@ run: seed
 # (for pdb, or -x). Each worker builds its own app and database (tests/conftest.py).
 WORKERS ?= 2
 
+# Timing tests run afterwards in one process with the machine to themselves; exit code 5
+# (none selected, e.g. PYTEST_ARGS naming other files) is not a failure.
+ALONE = || [ $$? -eq 5 ]
+
 test: $(STAMP)
-	$(BIN)/pytest -m "not browser" -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -m timing -n 0 $(PYTEST_ARGS) $(ALONE)
 
 # One database per worker, named groundwork_test_<worker>_<random>, dropped at the end.
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
-		$(BIN)/pytest -m "not browser" -n $(WORKERS) $(PYTEST_ARGS)
+		$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
+		$(BIN)/pytest -m timing -n 0 $(PYTEST_ARGS) $(ALONE)
 
 # One Chromium and one live server, so one process.
 test-browser: $(STAMP)
