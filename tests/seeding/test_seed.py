@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -30,7 +30,7 @@ from bench.seeding.cli import bench
 from bench.seeding.credentials import NO_PASSWORD, password_for, read_secret
 from bench.seeding.journeys import EMAIL_DOMAIN, learner_email
 from bench.seeding.seed import ADMIN_EMAIL, INSTRUCTOR_EMAIL
-from tests.conftest import ON_POSTGRES, make_app
+from tests.conftest import make_app
 
 LEARNERS = 100  # 100,000 x 0.001
 
@@ -41,56 +41,36 @@ def secret_file(tmp_path: Path) -> Path:
     return tmp_path / "bench-secret.key"
 
 
-@pytest.fixture(scope="module")
-def seeded_copy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Where the module keeps its first seed on SQLite: the database file and its secret."""
-    return {"folder": tmp_path_factory.mktemp("seeded")}
+@pytest.fixture(scope="session")
+def seed_secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the worker's one seed on SQLite keeps its secret, for later tests to copy."""
+    return tmp_path_factory.mktemp("seed") / "bench-secret.key"
 
 
 @pytest.fixture
 def seeded(
-    app: Flask, secret_file: Path, test_database_path: Path, seeded_copy: dict[str, Path]
+    app: Flask,
+    secret_file: Path,
+    seed_secret: Path,
+    built_database: Callable[[str, Callable[[], None]], bool],
 ) -> Flask:
     """The test database after ``flask bench seed --scale 0.001``.
 
-    On SQLite the module seeds once (about a second of CPU) and each later test gets a
-    file copy of that database and its secret, as conftest does for the empty schema;
-    every test still starts from the seed's own output. PostgreSQL seeds every test.
+    On SQLite the worker seeds once (seconds of CPU) and later tests get copies of that
+    database and its secret; every test still starts from the seed's own output.
     """
-    if "database" in seeded_copy:
-        _close_connections(app)
-        for leftover in (f"{test_database_path}-wal", f"{test_database_path}-shm"):
-            Path(leftover).unlink(missing_ok=True)
-        fresh = test_database_path.with_suffix(".new")
-        shutil.copyfile(seeded_copy["database"], fresh)
-        fresh.replace(test_database_path)
-        shutil.copy(seeded_copy["secret"], secret_file)  # keeps its owner-only mode
-        return app
-    result = app.test_cli_runner().invoke(
-        bench, ["seed", "--scale", "0.001", "--secret-file", str(secret_file)]
-    )
-    assert result.exit_code == 0, result.output
-    assert "certificates" in result.output and str(secret_file) in result.output
-    if not ON_POSTGRES:
-        _close_connections(app)
-        kept = seeded_copy["folder"]
-        # SQLite's backup API copies the committed pages, WAL included, into one file.
-        source = sqlite3.connect(test_database_path)
-        target = sqlite3.connect(kept / "seeded.sqlite3")
-        source.backup(target)
-        target.close()
-        source.close()
-        seeded_copy["secret"] = Path(shutil.copy(secret_file, kept / "secret.key"))
-        seeded_copy["database"] = kept / "seeded.sqlite3"
+
+    def seed() -> None:
+        result = app.test_cli_runner().invoke(
+            bench, ["seed", "--scale", "0.001", "--secret-file", str(secret_file)]
+        )
+        assert result.exit_code == 0, result.output
+        assert "certificates" in result.output and str(secret_file) in result.output
+        shutil.copy(secret_file, seed_secret)  # keeps its owner-only mode
+
+    if not built_database("bench-seed", seed):
+        shutil.copy(seed_secret, secret_file)
     return app
-
-
-def _close_connections(app: Flask) -> None:
-    """End the session and close pooled connections before the database file is swapped."""
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
-    app.extensions["db_engine"].dispose()
 
 
 def sign_in(app: Flask, email: str, password: str) -> int:
