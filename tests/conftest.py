@@ -15,20 +15,21 @@ a reset cannot undo (adding a route) are marked ``fresh_app`` and get an app of 
 from __future__ import annotations
 
 import copy
+import filecmp
 import os
 import re
 import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -119,15 +120,9 @@ def test_database_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def database_url(template_database: str, test_database_path: Path) -> Iterator[str]:
     """A database with the full schema and no rows, for one test."""
     if not ON_POSTGRES:
-        for leftover in (f"{test_database_path}-wal", f"{test_database_path}-shm"):
-            Path(leftover).unlink(missing_ok=True)
         # The template is closed and checkpointed (no -wal file), so its bytes are the
-        # whole database: a file copy takes well under a millisecond, a backup ~15 ms. The
-        # copy replaces the last test's file (a new inode): a connection that test left
-        # open keeps the old file and cannot touch this one.
-        fresh = test_database_path.with_suffix(".new")
-        shutil.copyfile(template_database, fresh)
-        fresh.replace(test_database_path)
+        # whole database: a file copy takes well under a millisecond, a backup ~15 ms.
+        _replace_file(template_database, test_database_path)
         yield f"sqlite:///{test_database_path}"
         return
     yield template_database
@@ -234,6 +229,78 @@ def app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Flask]:
         # Closes its connections (the next test's file replaces this one); the engine,
         # and its statement cache, stay for the next test.
         application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def _built_databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The SQLite files `built_database` kept this session, by name."""
+    return {"folder": tmp_path_factory.mktemp("built")}
+
+
+#: Builds rows into the current test's database (an app context is pushed).
+Build = Callable[[], None]
+
+
+@pytest.fixture
+def built_database(
+    app: Flask,
+    template_database: str,
+    test_database_path: Path,
+    _built_databases: dict[str, Path],
+) -> Callable[[str, Build], bool]:
+    """Give this test the database `build` makes, building it once per worker on SQLite.
+
+    ``built_database(name, build)`` runs ``build`` the first time a worker asks for
+    ``name`` and keeps a copy of the file it leaves; later tests get a file copy (well
+    under a millisecond where building took seconds: a seed, the shipped curriculum), as
+    the empty schema is copied for every test. It returns True when ``build`` ran, so a
+    test can check what only the build's output shows. On PostgreSQL ``build`` runs each
+    time. The build must depend only on ``name``, never on the test.
+    """
+
+    def give(name: str, build: Build) -> bool:
+        kept = _built_databases.get(name)
+        if kept is not None:
+            _close_connections(app)
+            # Replacing the file would lose any row the test wrote before asking.
+            assert filecmp.cmp(test_database_path, template_database, shallow=False), (
+                "ask built_database for a database before the test writes to it"
+            )
+            _replace_file(kept, test_database_path)
+            return False
+        build()
+        if not ON_POSTGRES:
+            _close_connections(app)
+            kept = _built_databases["folder"] / f"{name}.sqlite3"
+            # SQLite's backup API copies every committed page, WAL included, into one file.
+            source, target = sqlite3.connect(test_database_path), sqlite3.connect(kept)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+                source.close()
+            _built_databases[name] = kept
+        return True
+
+    return give
+
+
+def _close_connections(app: Flask) -> None:
+    """End the app context's session and close the pool before the file is replaced."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+    app.extensions["db_engine"].dispose()
+
+
+def _replace_file(source: Path | str, database: Path) -> None:
+    """Put a copy of `source` at `database` as a new file, with no WAL of the old one."""
+    for leftover in (f"{database}-wal", f"{database}-shm"):
+        Path(leftover).unlink(missing_ok=True)
+    # A new inode: a connection a test left open keeps the old file, never this one.
+    fresh = database.with_suffix(".new")
+    shutil.copyfile(source, fresh)
+    fresh.replace(database)
 
 
 #: How long the test client reuses a CSRF token read under an unchanged session cookie.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import struct
 import warnings
@@ -340,8 +341,9 @@ def test_the_default_limits() -> None:
     assert (limits.max_files, limits.max_entry_bytes) == (500, 2 * MIB)
 
 
+@functools.cache
 def _valid_zip() -> bytes:
-    """The example course as an exported zip."""
+    """The example course as an exported zip (built once: every fuzz example damages a copy)."""
     return course_to_zip(_read(EXAMPLE_COURSE))
 
 

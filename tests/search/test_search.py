@@ -26,11 +26,15 @@ SHIPPED = Path(__file__).resolve().parents[2] / "courses"
 
 
 @pytest.fixture
-def curriculum(app):  # type: ignore[no-untyped-def]
-    """The courses `make run` imports."""
-    specs, problems = read_catalog(SHIPPED)
-    assert not problems
-    import_courses(specs)
+def curriculum(app, built_database):  # type: ignore[no-untyped-def]
+    """The courses `make run` imports (imported once per worker, then a copy per test)."""
+
+    def import_shipped() -> None:
+        specs, problems = read_catalog(SHIPPED)
+        assert not problems
+        import_courses(specs)
+
+    built_database("shipped-curriculum", import_shipped)
 
 
 def result_titles(page: str) -> list[str]:

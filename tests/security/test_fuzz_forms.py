@@ -29,7 +29,7 @@ from tests.conftest import make_app
 from tests.security.cases import CASES, Case
 from tests.security.databases import scratch_database
 from tests.security.hostile import Form, Upload, hostile_form, tampered_path
-from tests.security.snapshot import changed_tables, snapshot
+from tests.security.snapshot import Snapshots, changed_tables
 from tests.security.world import World, restore_accounts, sign_in
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -65,8 +65,11 @@ def test_hostile_input_is_refused_without_a_trace(
         try:
             with app.app_context():
                 poster = Poster(app, world, CASES[rule])
-                poster.probe()
-                fuzz(poster)
+                try:
+                    poster.probe()
+                    fuzz(poster)
+                finally:
+                    poster.snapshots.close()
         finally:
             app.extensions["db_engine"].dispose()
 
@@ -77,7 +80,7 @@ class Poster:
     def __init__(self, app: Flask, world: World, case: Case) -> None:
         """Nothing is signed in until the first post."""
         self.app, self.world, self.case = app, world, case
-        self.engine = app.extensions["db_engine"]
+        self.snapshots = Snapshots(app.extensions["db_engine"])
         self.client: Any = None
         self.token = ""
 
@@ -103,13 +106,13 @@ class Poster:
 
     def post(self, path: str, form: Form) -> None:
         """Post the form and check the outcome; an accepted post spoils the session."""
-        before = snapshot(self.engine)
+        before = self.snapshots.take()
         response = self.client.post(path, data=_encode(form), csrf=False)
         assert response.status_code < 500, f"{response.status_code} for {path} {form!r:.500}"
         if not _refused(self.client, response):
             self.client = None
             return
-        after = snapshot(self.engine)
+        after = self.snapshots.take()
         changed = changed_tables(before, after)
         kept = self.case.kept_message
         if kept and kept in response.get_data(as_text=True):
