@@ -59,20 +59,21 @@ WORKERS ?= 2
 # the end leaves the other core idle for less (98 s against 106 s, one run each, 2026-12-07).
 DIST ?= worksteal
 
-# Timing tests run afterwards in one process with the machine to themselves; exit code 5
-# (none selected, e.g. PYTEST_ARGS naming other files) is not a failure.
-ALONE = || [ $$? -eq 5 ]
+# Timing tests (tests/timing/) run afterwards in one process with the machine to
+# themselves, collecting only their folder unless PYTEST_ARGS names what to run (collecting
+# the whole suite to pick five cost 5 s); exit code 5 (none selected) is not a failure.
+TIMING = -m timing -n 0 $(or $(PYTEST_ARGS),tests/timing) || [ $$? -eq 5 ]
 
 test: $(STAMP)
 	$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) --dist $(DIST) $(PYTEST_ARGS)
-	$(BIN)/pytest -m timing -n 0 $(PYTEST_ARGS) $(ALONE)
+	$(BIN)/pytest $(TIMING)
 
 # One database per worker, named groundwork_test_<worker>_<random>, dropped at the end.
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) --dist $(DIST) $(PYTEST_ARGS)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
-		$(BIN)/pytest -m timing -n 0 $(PYTEST_ARGS) $(ALONE)
+		$(BIN)/pytest $(TIMING)
 
 # One Chromium and one live server, so one process.
 test-browser: $(STAMP)
