@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from app.config import PROJECT_ROOT
@@ -130,6 +130,18 @@ def screenshot(page: Page, name: str, **kwargs: Any) -> None:
         page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True, **kwargs)
     if original:
         page.set_viewport_size(original)
+
+
+def sign_up(page: Page, name: str, email: str, profession: str) -> None:
+    """Create an account through the form, as a newcomer does, and see "Check your email"."""
+    page.goto("/sign-up")
+    page.get_by_label("Legal name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Profession").select_option(profession)
+    page.get_by_label("Password", exact=True).fill("a long steady password")
+    page.get_by_label("Repeat the password").fill("a long steady password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

@@ -6,20 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in, sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_newcomer_confirms_from_the_development_mail_page(page: Page, live_server, axe):
-    page.goto("/sign-up")
-    page.get_by_label("Legal name").fill("Ari Chen")
-    page.get_by_label("Email").fill("ari.chen@example.com")
-    page.get_by_label("Profession").select_option("Registered nurse")
-    page.get_by_label("Password", exact=True).fill("a long steady password")
-    page.get_by_label("Repeat the password").fill("a long steady password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    sign_up(page, "Ari Chen", "ari.chen@example.com", "Registered nurse")
 
     page.goto("/dev/mail")
     message = page.get_by_role("article").filter(has_text="To ari.chen@example.com")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.accounts.models import Role
 from app.db import db
 from app.quizzes.models import QuizAttempt
-from tests.browser.conftest import LiveServer, assert_accessible, screenshot, sign_in
+from tests.browser.conftest import LiveServer, assert_accessible, screenshot, sign_in, sign_up
 from tests.certificates.pdftools import page_text, render
 from tests.conftest import UserFactory
 
@@ -55,14 +55,7 @@ def finish_lessons_until_quiz(page: Page) -> None:
 def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe):
     """The newcomer's whole first hour: sign up, confirm from the development mail page,
     enroll, finish every module, and leave with a certificate a board can verify."""
-    page.goto("/sign-up")
-    page.get_by_label("Legal name").fill("Robin Achebe")
-    page.get_by_label("Email").fill("robin.achebe@example.com")
-    page.get_by_label("Profession").select_option("Licensed clinical social worker")
-    page.get_by_label("Password", exact=True).fill("a long steady password")
-    page.get_by_label("Repeat the password").fill("a long steady password")
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    sign_up(page, "Robin Achebe", "robin.achebe@example.com", "Licensed clinical social worker")
     page.goto("/dev/mail")
     page.get_by_role("article").filter(has_text="To robin.achebe@example.com").get_by_role(
         "link", name="/confirm/"
