@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach each domain's routes."""
     from app.accounts.routes import bp as accounts
     from app.admin.claims import bp as ceclaims
+    from app.admin.deliveries import bp as deliveries
     from app.admin.outbox import bp as mail
     from app.admin.outbox import dev as dev_mail
     from app.admin.routes import bp as admin
@@ -117,7 +118,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin, mail, ceclaims, health,
+        authoring, publishing, preview, insight, admin, mail, deliveries, ceclaims, health,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -143,7 +144,7 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``demo`` and ``mail`` groups (the ``bench`` group is the benchmark server's: bench/)."""
+    ``demo``, ``mail`` and ``outbound`` groups (``bench`` is the benchmark server's: bench/)."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.certificates.cli import certificates
@@ -152,8 +153,9 @@ def register_commands(app: Flask) -> None:
     from app.insight.cli import insight
     from app.mail.cli import mail
     from app.migrate import db_commands
+    from app.outbound.cli import outbound
 
-    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail)
+    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail, outbound)
     for group in groups:
         app.cli.add_command(group)
     from app.questionbank.cli import questions

@@ -11,6 +11,7 @@ from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.mail.models import OutboundMail
+from app.outbound.models import OutboundDelivery
 from app.quizzes.models import AttemptAnswer, QuizAttempt
 from app.search.models import SearchEntry
 
@@ -34,6 +35,7 @@ __all__ = [
     "Module",
     "ModuleCompletion",
     "ObjectiveRating",
+    "OutboundDelivery",
     "OutboundMail",
     "Question",
     "QuestionTally",

@@ -45,6 +45,8 @@ ACTION_LABELS: dict[str, str] = {
     "certificate.correction_declined": "Certificate correction declined",
     "mail.failed": "Mail delivery failed",
     "mail.retried": "Mail delivery retried",
+    "outbound.failed": "Delivery to another system failed",
+    "outbound.retried": "Delivery to another system retried",
     "ce_claim.requested": "CE claim change sent for approval",
     "ce_claim.approved": "CE claim approved",
     "ce_claim.declined": "CE claim declined",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
-
 import click
 from flask.cli import AppGroup
 
 from app.mail.delivery import Report, deliver_due
+from app.outboxes import work_until_stopped
 
 mail = AppGroup("mail", help="Deliver queued mail.")
 
@@ -46,17 +43,12 @@ def send_pending(batch: int) -> None:
 @click.option("--batch", default=50, show_default=True, help="Messages claimed at a time.")
 def work(interval: float, batch: int) -> None:
     """Deliver mail until stopped (SIGTERM or Ctrl-C finish the current message first)."""
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
     click.echo(f"Delivering mail every {interval:g} s; stop with Ctrl-C or SIGTERM.")
-    while not stop.is_set():
+
+    def one_pass() -> None:
         report = _drain(batch)
         if report.handled or report.purged:
             _say(report)
-        stop.wait(interval)
+
+    work_until_stopped(one_pass, interval)
     click.echo("Mail worker stopped.")

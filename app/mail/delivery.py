@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 import smtplib
 import sys
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import Flask, current_app
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import delete
 
+from app import outboxes
 from app.audit.services import record
 from app.db import db, rows_matched, utcnow
 from app.mail import retry
@@ -46,58 +45,9 @@ class Report:
         return self.sent + self.retrying + self.failed
 
 
-def _due(now: dt.datetime) -> ColumnElement[bool]:
-    """Pending and due, or claimed by a worker so long ago that it must have died."""
-    return or_(
-        and_(OutboundMail.status == MailStatus.PENDING.value, OutboundMail.next_attempt_at <= now),
-        and_(
-            OutboundMail.status == MailStatus.SENDING.value,
-            OutboundMail.claimed_at < now - retry.CLAIM_LEASE,
-        ),
-    )
-
-
 def claim(limit: int, now: dt.datetime | None = None) -> tuple[str, list[OutboundMail]]:
-    """Mark up to ``limit`` due messages as this worker's and commit, so no other takes them.
-
-    One UPDATE whose common table expression picks the rows: PostgreSQL locks them with
-    FOR UPDATE SKIP LOCKED so concurrent workers take different rows without waiting;
-    SQLite runs one writer at a time, so the statement is atomic there as it stands.
-    """
-    now = now or utcnow()
-    token = secrets.token_hex(16)
-    # MATERIALIZED: PostgreSQL may otherwise run a plain subquery once per row it updates,
-    # locking a new batch each time and claiming more than ``limit`` messages.
-    chosen = (
-        select(OutboundMail.id)
-        .where(_due(now))
-        .order_by(OutboundMail.next_attempt_at, OutboundMail.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("chosen")
-        .prefix_with("MATERIALIZED")
-    )
-    db.session.execute(
-        update(OutboundMail)
-        .add_cte(chosen)
-        .where(OutboundMail.id.in_(select(chosen.c.id)), _due(now))
-        .values(
-            status=MailStatus.SENDING.value,
-            claimed_at=now,
-            claim_token=token,
-            attempts=OutboundMail.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    rows = db.session.scalars(
-        select(OutboundMail)
-        .where(OutboundMail.claim_token == token)
-        .order_by(OutboundMail.id)
-        # The UPDATE bypassed the session: reload rows it may already hold from an earlier pass.
-        .execution_options(populate_existing=True)
-    )
-    return token, list(rows)
+    """Mark up to ``limit`` due messages as this worker's and commit, so no other takes them."""
+    return outboxes.claim(OutboundMail, limit, now)
 
 
 def deliver_due(limit: int = 50) -> Report:
@@ -142,13 +92,7 @@ def purge_sent(now: dt.datetime | None = None) -> int:
 
 def _finish(message: OutboundMail, token: str, **values: object) -> bool:
     """Release this worker's claim with ``values``; False if another worker took it over."""
-    result = db.session.execute(
-        update(OutboundMail)
-        .where(OutboundMail.id == message.id, OutboundMail.claim_token == token)
-        .values(claimed_at=None, claim_token=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    return rows_matched(result) == 1
+    return outboxes.release(OutboundMail, message.id, token, **values)
 
 
 def _record_failure(
