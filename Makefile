@@ -64,14 +64,19 @@ DIST ?= worksteal
 # the whole suite to pick five cost 5 s); exit code 5 (none selected) is not a failure.
 TIMING = -m timing -n 0 $(or $(PYTEST_ARGS),tests/timing) || [ $$? -eq 5 ]
 
+# The parallel run leaves out the folders whose every test it would deselect: collecting
+# tests/browser imports Playwright in each process for nothing.
+PARALLEL = -m "not browser and not timing" --ignore=tests/browser --ignore=tests/timing \
+	-n $(WORKERS) --dist $(DIST)
+
 test: $(STAMP)
-	$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) --dist $(DIST) $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 	$(BIN)/pytest $(TIMING)
 
 # One database per worker, named groundwork_test_<worker>_<random>, dropped at the end.
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
-		$(BIN)/pytest -m "not browser and not timing" -n $(WORKERS) --dist $(DIST) $(PYTEST_ARGS)
+		$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/pytest $(TIMING)
 
