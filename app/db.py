@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Delete, MetaData, Update, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -144,3 +145,14 @@ def rows_matched(result: Result[Any]) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError("rows_matched() needs the result of an UPDATE, DELETE or INSERT")
     return result.rowcount
+
+
+def upsert_insert(model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT for ``model`` that takes ON CONFLICT clauses, in the current database's dialect.
+
+    PostgreSQL and SQLite spell ``ON CONFLICT`` alike, but SQLAlchemy builds the clause
+    from each dialect's own ``insert``; this picks the one the app's engine speaks.
+    """
+    if db.engine.dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)

@@ -36,10 +36,10 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 from app.catalog.models import Course, Lesson, Module
-from app.db import Base, db, rows_matched
+from app.db import Base, db, rows_matched, upsert_insert
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress
 from app.learning.progress import CourseOutline
@@ -75,8 +75,7 @@ def _add(model: type[Base], keys: Sequence[str], counts: Sequence[str], rows: li
     """Insert ``rows``, or add their counts to the rows already there."""
     if not rows:
         return
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(rows)
+    statement = upsert_insert(model).values(rows)
     table = statement.table
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),

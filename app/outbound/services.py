@@ -10,12 +10,11 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import outboxes
 from app.audit.services import record
 from app.backoff import after_failure
-from app.db import db, rows_matched, utcnow
+from app.db import db, rows_matched, upsert_insert, utcnow
 from app.outbound.models import DeliveryStatus, OutboundDelivery
 from app.pagination import Page, paginate
 
@@ -74,10 +73,8 @@ def enqueue(
         "created_at": utcnow(),
         "next_attempt_at": utcnow(),
     }
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(OutboundDelivery)
+        upsert_insert(OutboundDelivery)
         .values(**values)
         .on_conflict_do_nothing()
         .returning(OutboundDelivery.id)

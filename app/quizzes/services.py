@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +22,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.kinds import QuestionKind
 from app.catalog.models import Course, Question, Quiz
-from app.db import FOR_CHANGE, db, rows_matched, utcnow
+from app.db import FOR_CHANGE, db, rows_matched, upsert_insert, utcnow
 from app.learning.models import Enrollment
 from app.learning.queries import OPEN_COURSE, ROW_ONLY
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
@@ -184,12 +184,14 @@ def own_attempt(
 def _write_answers(
     attempt: QuizAttempt, answers: Mapping[int, frozenset[int]], result: Grade | None = None
 ) -> None:
-    """Replace the attempt's answers: one delete, then one multi-row insert (an autosave
-    on quiz day writes a whole quiz's answers, so row-by-row inserts would dominate it).
+    """Make the stored answers these: rows of cleared questions deleted, the rest upserted.
 
-    Graded, every question gets a row, an unanswered one with no choices and marked wrong.
+    An autosave sends the whole form but usually changes one answer. One INSERT ... ON
+    CONFLICT DO UPDATE writes only the rows whose choices (or grade) differ, in place, so a
+    save costs one small update instead of deleting and re-inserting every answer with its
+    index entries (on quiz day the old way was the busiest statement in PostgreSQL). Graded,
+    every question gets a row, an unanswered one with no choices and marked wrong.
     """
-    db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
     correct = {q.question_id: q.is_correct for q in result.questions} if result else {}
     rows = [
         {
@@ -211,8 +213,27 @@ def _write_answers(
             for question in result.questions
             if question.question_id not in answers
         ]
-    if rows:
-        db.session.execute(insert(AttemptAnswer), rows)
+    kept = [row["question_id"] for row in rows]
+    cleared = delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+    if kept:
+        cleared = cleared.where(AttemptAnswer.question_id.not_in(kept))
+    db.session.execute(cleared)
+    if not rows:
+        return
+    statement = upsert_insert(AttemptAnswer).values(rows)
+    new = statement.excluded
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={"selected": new.selected, "is_correct": new.is_correct},
+            # JSON has no equality operator in PostgreSQL; its text, written by one
+            # serialiser from a sorted list, is the same exactly when the choices are.
+            where=or_(
+                cast(AttemptAnswer.selected, Text) != cast(new.selected, Text),
+                AttemptAnswer.is_correct.is_distinct_from(new.is_correct),
+            ),
+        )
+    )
 
 
 def save_answers(attempt: QuizAttempt, answers: Mapping[int, frozenset[int]]) -> None:
