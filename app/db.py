@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Delete, MetaData, Update, create_engine, event
+from sqlalchemy import DateTime, Delete, MetaData, Table, Update, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -147,8 +147,8 @@ def rows_matched(result: Result[Any]) -> int:
     return result.rowcount
 
 
-def upsert_insert(model: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT for ``model`` that takes ON CONFLICT clauses, in the current database's dialect.
+def upsert_insert(model: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``model`` (a class or a table) that takes ON CONFLICT clauses.
 
     PostgreSQL and SQLite spell ``ON CONFLICT`` alike, but SQLAlchemy builds the clause
     from each dialect's own ``insert``; this picks the one the app's engine speaks.

@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy import Insert, Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -220,20 +220,36 @@ def _write_answers(
     db.session.execute(cleared)
     if not rows:
         return
-    statement = upsert_insert(AttemptAnswer).values(rows)
-    new = statement.excluded
-    db.session.execute(
-        statement.on_conflict_do_update(
+    db.session.execute(_upsert_answers(), rows)
+
+
+def _upsert_answers() -> Insert:
+    """INSERT one answer, or update its row in place when its choices or grade differ.
+
+    Run with a list of rows it is one prepared statement executed many times (one round
+    trip with psycopg's pipeline), built once per dialect: a multi-row VALUES would be
+    compiled afresh on every save. JSON has no equality operator in PostgreSQL; its
+    text, written by one serialiser from a sorted list, is equal exactly when the
+    choices are.
+    """
+    dialect = db.engine.dialect.name
+    if dialect not in _UPSERTS:
+        answers = AttemptAnswer.metadata.tables[AttemptAnswer.__tablename__]
+        statement = upsert_insert(answers)
+        new = statement.excluded
+        table = answers.c
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
             index_elements=["attempt_id", "question_id"],
             set_={"selected": new.selected, "is_correct": new.is_correct},
-            # JSON has no equality operator in PostgreSQL; its text, written by one
-            # serialiser from a sorted list, is the same exactly when the choices are.
             where=or_(
-                cast(AttemptAnswer.selected, Text) != cast(new.selected, Text),
-                AttemptAnswer.is_correct.is_distinct_from(new.is_correct),
+                cast(table.selected, Text) != cast(new.selected, Text),
+                table.is_correct.is_distinct_from(new.is_correct),
             ),
         )
-    )
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, Insert] = {}
 
 
 def save_answers(attempt: QuizAttempt, answers: Mapping[int, frozenset[int]]) -> None:
