@@ -34,8 +34,8 @@ NOT_AUTHORS = frozenset(
 COMMON_ABBREVIATIONS = frozenset(
     {
         *("ASWB", "BLS", "CE", "DEA", "DID", "HHS", "HIPAA", "IFS", "II", "III", "IM", "IV"),
-        *("KAP", "LCSW", "LPC", "MAOI", "MAOIs", "MD", "NBCC", "NJ", "OSDD", "PSYPACT"),
-        *("PTSD", "RN", "SMA", "US", "VA"),
+        *("KAP", "LCSW", "LGBTQ", "LPC", "MAOI", "MAOIs", "MD", "NBCC", "NJ", "OSDD"),
+        *("PSYPACT", "PTSD", "RN", "SMA", "US", "VA"),
         # headings of the hand-off templates in communication-protocols.md
         *("PRE-SESSION", "POST-SESSION", "HAND-OFF", "SUMMARY"),
     }
