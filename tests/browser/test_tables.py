@@ -125,3 +125,29 @@ def test_admin_and_instructor_table_pages_keep_words_whole(
     check(page, "/teaching/", "teaching", axe)
     check(page, f"/teaching/{table_pages.course}/insight", "insight", axe)
     check(page, f"/records/{table_pages.course}", "records", axe)
+
+
+PREP = "kap-preparation-and-integration"
+#: The lessons with tables in the preparation course's settings and somatic modules.
+NEW_LESSON_TABLES = (
+    ("settings-and-models", "office-and-clinic-kap"),
+    ("settings-and-models", "at-home-and-telehealth-kap"),
+    ("settings-and-models", "lower-and-higher-dose-stances"),
+    ("settings-and-models", "the-room-music-and-the-clients-choices"),
+    ("somatic-attachment-and-parts-informed-integration", "frameworks-and-humility"),
+    ("somatic-attachment-and-parts-informed-integration", "somatic-resourcing-and-pendulation"),
+    ("somatic-attachment-and-parts-informed-integration", "parts-informed-work-and-its-limits"),
+    ("somatic-attachment-and-parts-informed-integration", "access-identity-and-the-kap-plan"),
+)
+
+
+def test_the_settings_and_somatic_lesson_tables_keep_words_whole(
+    page: Page, table_pages: TablePages, live_server: LiveServer, axe
+):
+    """Their two- to five-column tables read on a phone and pass axe, like the first lesson."""
+    client = live_server.app.test_client()
+    client.post("/sign-in", data={"email": table_pages.learner, "password": PASSWORD})
+    client.post(f"/courses/{PREP}/enroll")
+    sign_in(page, table_pages.learner, PASSWORD)
+    for module, lesson in NEW_LESSON_TABLES:
+        check(page, f"/courses/{PREP}/{module}/{lesson}", f"lesson-{lesson}", axe)

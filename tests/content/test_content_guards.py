@@ -34,8 +34,8 @@ NOT_AUTHORS = frozenset(
 COMMON_ABBREVIATIONS = frozenset(
     {
         *("ASWB", "BLS", "CE", "DEA", "DID", "HHS", "HIPAA", "IFS", "II", "III", "IM", "IV"),
-        *("KAP", "LCSW", "LPC", "MAOI", "MAOIs", "MD", "NBCC", "NJ", "OSDD", "PSYPACT"),
-        *("PTSD", "RN", "SMA", "US", "VA"),
+        *("KAP", "LCSW", "LGBTQ", "LPC", "MAOI", "MAOIs", "MD", "NBCC", "NJ", "OSDD"),
+        *("PSYPACT", "PTSD", "RN", "SMA", "US", "VA"),
         # headings of the hand-off templates in communication-protocols.md
         *("PRE-SESSION", "POST-SESSION", "HAND-OFF", "SUMMARY"),
     }
@@ -209,6 +209,16 @@ def quiz_problems(course) -> list[str]:
                     f"the key is choice {'ABCD'[position]} in {positions[position]} of "
                     f"{len(singles)} single-choice questions (keep each between 15% and 35%)"
                 )
+    longest = sum(  # strictly longer than every wrong choice
+        min(len(c.text) for c in q.choices if c.correct)
+        > max(len(c.text) for c in q.choices if not c.correct)
+        for q in singles
+    )
+    if len(singles) >= 8 and longest > 0.4 * len(singles):
+        problems.append(
+            f"the key is the longest choice in {longest} of {len(singles)} single-choice "
+            "questions (at most 40%: a test-wise learner picks the longest answer)"
+        )
     multiples = [q for q in questions if q.kind == "multiple"]
     counts = Counter(sum(c.correct for c in q.choices) for q in multiples)
     if len(multiples) >= 3 and max(counts.values()) > 0.6 * len(multiples):
@@ -514,6 +524,32 @@ def test_keys_piled_on_one_position_are_caught():
     assert any("choice B" in p for p in quiz_problems(_course(skewed)))
     spread = [_question("single", [i % 4 == j for j in range(4)], f"s{i}") for i in range(12)]
     assert quiz_problems(_course(spread)) == []
+
+
+def test_keys_that_are_mostly_the_longest_choice_are_caught():
+    def single(i, key_longest):
+        from types import SimpleNamespace
+
+        texts = ["a much longer and more qualified answer", "short", "brief", "terse"]
+        if not key_longest:
+            texts = ["short", "a much longer and more qualified answer", "brief", "terse"]
+        choices = tuple(
+            SimpleNamespace(text=t, correct=j == 0, feedback=None if j == 0 else "why")
+            for j, t in enumerate(texts)
+        )
+        return SimpleNamespace(slug=f"s{i}", kind="single", choices=choices, objective="o")
+
+    # keys spread over the four positions, so only the length cue is at fault
+    cued = [single(i, True) for i in range(10)]
+    for i, question in enumerate(cued):
+        shift = i % 4
+        question.choices = question.choices[-shift:] + question.choices[:-shift]
+    assert any("longest choice" in p for p in quiz_problems(_course(cued)))
+    mixed = [single(i, i % 3 == 0) for i in range(12)]
+    for i, question in enumerate(mixed):
+        shift = i % 4
+        question.choices = question.choices[-shift:] + question.choices[:-shift]
+    assert not any("longest choice" in p for p in quiz_problems(_course(mixed)))
 
 
 def test_every_multiple_select_with_the_same_count_is_caught():
