@@ -21,6 +21,7 @@ from app.content.archive import course_to_zip
 from app.db import db
 from app.evaluations.models import CourseEvaluation
 from app.mail.models import OutboundMail
+from app.outbound.models import OutboundDelivery
 from tests.certificates.helpers import EVALUATION
 from tests.factories import REFERENCES, course_spec
 from tests.learning.helpers import answers_for
@@ -108,6 +109,24 @@ def _failed_mail() -> int:
     message.status, message.attempts, message.last_error = "failed", 6, "550 no such user"
     db.session.commit()
     return message.id
+
+
+def _failed_delivery() -> int:
+    """A delivery to another system that the worker gave up on, to send again."""
+    delivery = db.session.scalar(
+        select(OutboundDelivery).where(OutboundDelivery.dedupe_key == "security-walk")
+    )
+    if delivery is None:
+        delivery = OutboundDelivery(
+            channel="webhook",
+            destination="https://x.test/in",
+            dedupe_key="security-walk",
+            payload={"event": "walk"},
+        )
+        db.session.add(delivery)
+    delivery.status, delivery.attempts, delivery.last_error = "failed", 12, "HTTP 410"
+    db.session.commit()
+    return delivery.id
 
 
 def _course() -> Course:
@@ -289,6 +308,11 @@ CASES: dict[str, Case] = {
     ),
     "/admin/mail/<int:message_id>/retry": Case(
         "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
+    ),
+    "/admin/deliveries/<int:delivery_id>/retry": Case(
+        "admin",
+        "/admin/deliveries/{delivery_id}/retry",
+        params=lambda w: {"delivery_id": _failed_delivery()},
     ),
     "/admin/ce-claims/<int:review_id>/approve": Case(
         "admin",

@@ -63,6 +63,7 @@ NOT_OWNED = {
     "/admin/certificates/<public_id>": "role",
     "/admin/certificates/<public_id>/revoke": "role",
     "/admin/mail/<int:message_id>/retry": "role",
+    "/admin/deliveries/<int:delivery_id>/retry": "role",
     "/admin/ce-claims/<int:review_id>": "role",
     "/admin/ce-claims/<int:review_id>/approve": "role",
     "/admin/ce-claims/<int:review_id>/decline": "role",
