@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from app.accounts.models import Role
+from app.catalog.models import Course
 from app.certificates import services as certificates
 from app.db import db, utcnow
 from app.outbound.models import DeliveryStatus, OutboundDelivery
@@ -194,3 +195,27 @@ def test_a_wrong_password_is_given_up_at_once_for_the_administrator(app, client,
     assert report.failed == 1
     failed = db.session.scalars(select(OutboundDelivery)).one()
     assert failed.status == DeliveryStatus.FAILED.value and "HTTP 401" in (failed.last_error or "")
+
+
+def test_a_moment_the_lrs_already_holds_in_other_words_is_not_sent_again_or_failed(
+    app, client, sign_in, lrs: Ralph
+):
+    course, _learner, certificate = journey(client, sign_in)
+    assert drain().delivered == 10
+    db.session.execute(delete(OutboundDelivery))  # purged, as after 30 days
+    db.session.get_one(Course, course.id).title = "Renamed since"
+    db.session.commit()
+    assert xapi.backfill(dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).queued == 10
+    report = drain()
+    # Ralph answers 409 Conflict (a different statement under a known id): the LRS holds
+    # the moment, so nothing is left to retry or for the administrator to resend.
+    assert report.delivered == 10 and report.failed == report.retrying == 0
+    with app.app_context():
+        site = xapi.site()
+    found = lrs.statements(registration=xs.registration(site, certificate.enrollment_id))
+    assert len(found) == 10
+    titles = {
+        s["context"]["contextActivities"]["grouping"][0]["definition"]["name"]["en-US"]
+        for s in found
+    }
+    assert titles == {"Course test-course"}  # as first sent
