@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import httpx
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.accounts.models import User
 from app.catalog.models import Course, Lesson, Module, Quiz
@@ -184,9 +184,11 @@ def for_certificate(certificate: Certificate) -> list[Statement]:
     user = db.session.get_one(User, certificate.user_id)
     course = db.session.get_one(Course, certificate.course_id)
     moment = _moment(user, course, certificate.enrollment_id, certificate.course_version)
-    found = [xs.certificate_earned(moment, certificate.id, certificate.issued_at)]
+    found = [xs.certificate_earned(moment, certificate.issued_at)]
     if certificate.revoked_at is not None:
-        found.append(xs.certificate_voided(moment.site, certificate.id, certificate.revoked_at))
+        found.append(
+            xs.certificate_voided(moment.site, certificate.enrollment_id, certificate.revoked_at)
+        )
     return found
 
 
@@ -259,8 +261,11 @@ def backfill(since: dt.datetime) -> Backfill:
     _backfill_lessons(since, enrollment_of, report)
     _backfill_modules(since, enrollment_of, report)
     _backfill_attempts(since, enrollment_of, report)
+    # Oldest first: a corrected re-issue names the same "earned" statement as the original.
     for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.issued_at >= since).order_by(Certificate.id)
+        select(Certificate)
+        .where(or_(Certificate.issued_at >= since, Certificate.revoked_at >= since))
+        .order_by(Certificate.id)
     ):
         report.add("certificate", for_certificate(certificate))
     db.session.commit()

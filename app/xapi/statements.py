@@ -371,13 +371,17 @@ def course_completed(moment: Moment, at: dt.datetime) -> Statement:
     )
 
 
-def certificate_earned(moment: Moment, certificate_pk: int, at: dt.datetime) -> Statement:
-    """A certificate was issued to the learner for the course."""
+def certificate_earned(moment: Moment, at: dt.datetime) -> Statement:
+    """A certificate was issued to the learner for the course.
+
+    One per enrollment: a corrected re-issue (a new certificate for the same completion)
+    is the same achievement, so it names the same statement and is not sent again.
+    """
     site = moment.site
     title = f"Certificate: {moment.course.title}"
     return _statement(
         moment,
-        key=f"earned:certificate:{certificate_pk}",
+        key=f"earned:enrollment:{moment.enrollment_id}",
         verb="earned",
         obj=_activity(certificate_id(site, moment.course), "certificate", title),
         at=at,
@@ -385,7 +389,7 @@ def certificate_earned(moment: Moment, certificate_pk: int, at: dt.datetime) -> 
     )
 
 
-def certificate_voided(site: Site, certificate_pk: int, at: dt.datetime) -> Statement:
+def certificate_voided(site: Site, enrollment_id: int, at: dt.datetime) -> Statement:
     """Void the "earned" statement of a revoked certificate (xAPI's voiding statement).
 
     A revoked certificate should not have been issued as far as any report is concerned:
@@ -393,12 +397,12 @@ def certificate_voided(site: Site, certificate_pk: int, at: dt.datetime) -> Stat
     The voiding statement's actor is the provider, who withdrew it.
     """
     return {
-        "id": statement_id(site, f"voided:certificate:{certificate_pk}"),
+        "id": statement_id(site, f"voided:enrollment:{enrollment_id}"),
         "actor": provider_agent(site),
         "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
         "object": {
             "objectType": "StatementRef",
-            "id": statement_id(site, f"earned:certificate:{certificate_pk}"),
+            "id": statement_id(site, f"earned:enrollment:{enrollment_id}"),
         },
         "timestamp": timestamp(at),
         "version": XAPI_VERSION,

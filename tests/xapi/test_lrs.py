@@ -108,7 +108,7 @@ def test_a_learners_journey_arrives_in_the_lrs_and_keeps_the_xapi_rules(
     certificates.revoke(make_user(Role.ADMIN), certificate, "Issued in error.")
     assert drain().delivered == 1
     voiding = lrs.statements(
-        statementId=xs.statement_id(site, f"voided:certificate:{certificate.id}")
+        statementId=xs.statement_id(site, f"voided:enrollment:{certificate.enrollment_id}")
     )
     assert len(voiding) == 1
     check_xapi_rules(voiding[0], site, registration)

@@ -67,8 +67,8 @@ def test_a_replayed_moment_has_the_same_statement_id_and_another_moment_another(
         xs.module_completed(moment(), MODULE, 3, AT)["id"],
         xs.quiz_attempted(moment(), MODULE, outcome())["id"],
         xs.quiz_graded(moment(), MODULE, outcome())["id"],
-        xs.certificate_earned(moment(), 5, AT)["id"],
-        xs.certificate_voided(SITE, 5, AT)["id"],
+        xs.certificate_earned(moment(), AT)["id"],
+        xs.certificate_voided(SITE, 41, AT)["id"],
     }
     assert len(ids) == 7
 
@@ -144,8 +144,8 @@ def test_timestamps_are_utc_with_z_and_a_naive_time_is_taken_as_utc():
 
 
 def test_a_revoked_certificate_voids_its_earned_statement():
-    earned = xs.certificate_earned(moment(), 5, AT)
-    voided = xs.certificate_voided(SITE, 5, AT + dt.timedelta(days=1))
+    earned = xs.certificate_earned(moment(), AT)
+    voided = xs.certificate_voided(SITE, 41, AT + dt.timedelta(days=1))
     assert earned["verb"]["id"] == "http://id.tincanapi.com/verb/earned"
     assert voided["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
     assert voided["object"] == {"objectType": "StatementRef", "id": earned["id"]}
@@ -159,7 +159,7 @@ def test_every_statement_says_its_version_and_names_no_learner_in_clear():
         xs.quiz_graded(moment(), MODULE, outcome()),
         xs.module_completed(moment(), MODULE, 3, AT),
         xs.course_completed(moment(), AT),
-        xs.certificate_earned(moment(), 5, AT),
+        xs.certificate_earned(moment(), AT),
     ]
     for statement in built:
         assert statement["version"] == "1.0.3"
