@@ -12,7 +12,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser test-postgres lint lock migrate seed bench clean install install-bench
+.PHONY: run test test-browser test-postgres lint lock migrate seed bench clean install install-bench install-lrs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ install: $(STAMP)
 
 # The benchmark client (aiohttp), which deploy/check drives the layout with too.
 install-bench: $(BENCHED)
+
+# Ralph, the Learning Record Store the xAPI tests start (tests/xapi/conftest.py), in a venv
+# of its own: it pins FastAPI, pydantic and httpx versions of its own.
+LRS_VENV := .venv-lrs
+$(LRS_VENV)/.installed: requirements/lrs.lock
+	$(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/pip install --quiet --require-hashes -r requirements/lrs.lock
+	touch $@
+
+install-lrs: $(LRS_VENV)/.installed
 
 migrate: $(SERVE)
 	$(BIN)/flask db upgrade
@@ -107,6 +117,8 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) -o requirements/test.lock
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench $(LOCK_FLAGS) \
 		-o requirements/bench.lock
+	$(BIN)/uv pip compile requirements/lrs.in --quiet --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -o requirements/lrs.lock
 	$(BIN)/python requirements/pins.py
 
 clean:

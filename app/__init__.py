@@ -91,9 +91,11 @@ def register_listeners() -> None:
     from app.learning import listeners as learning
     from app.quizzes import listeners as quizzes
     from app.search import listeners as search
+    from app.xapi import listeners as xapi
 
     for domain in (authoring, ceclaims, certificates, insight, learning, quizzes, search):
         domain.connect()
+    xapi.connect()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -159,5 +161,7 @@ def register_commands(app: Flask) -> None:
     for group in groups:
         app.cli.add_command(group)
     from app.questionbank.cli import questions
+    from app.xapi.cli import xapi
 
     app.cli.add_command(questions)
+    app.cli.add_command(xapi)

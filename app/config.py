@@ -132,6 +132,14 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": mode == "production",
+        # xAPI statements to a Learning Record Store: off while XAPI_LRS_ENDPOINT is empty
+        # (app/xapi, docs/integrations.md). XAPI_ID_SECRET keys the learners' opaque ids
+        # and registrations; it must never change once statements have been sent.
+        "XAPI_LRS_ENDPOINT": env.get("XAPI_LRS_ENDPOINT", "").strip(),
+        "XAPI_LRS_USERNAME": env.get("XAPI_LRS_USERNAME", ""),
+        "XAPI_LRS_PASSWORD": env.get("XAPI_LRS_PASSWORD", ""),
+        "XAPI_ACTOR": env.get("XAPI_ACTOR", "account").strip() or "account",
+        "XAPI_ID_SECRET": env.get("XAPI_ID_SECRET", ""),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
     }
@@ -139,6 +147,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
 
 def check_production(settings: Mapping[str, Any]) -> None:
     """Refuse to start a production site with debug on or without a real secret key."""
+    check_xapi(settings)
     if settings.get("GROUNDWORK_ENV") != "production":
         return
     if settings.get("DEBUG"):
@@ -149,4 +158,29 @@ def check_production(settings: Mapping[str, Any]) -> None:
             "Refusing to start: SECRET_KEY must be set to a random value of at least "
             "32 characters in production (for example: python -c "
             "'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def check_xapi(settings: Mapping[str, Any]) -> None:
+    """Refuse an LRS setting that would leak credentials or change learners' ids later."""
+    endpoint = str(settings.get("XAPI_LRS_ENDPOINT") or "")
+    actor = settings.get("XAPI_ACTOR", "account")
+    if actor not in ("account", "mbox_sha1sum"):
+        raise ConfigError(f"XAPI_ACTOR must be 'account' or 'mbox_sha1sum', not {actor!r}.")
+    if not endpoint:
+        return
+    if not endpoint.startswith(("https://", "http://")):
+        raise ConfigError(f"XAPI_LRS_ENDPOINT must be an http(s) URL, not {endpoint!r}.")
+    if settings.get("GROUNDWORK_ENV") != "production":
+        return
+    if not endpoint.startswith("https://"):
+        raise ConfigError(
+            "Refusing to start: XAPI_LRS_ENDPOINT must use https in production (the LRS "
+            "password travels with every statement)."
+        )
+    if len(str(settings.get("XAPI_ID_SECRET") or "")) < 32:
+        raise ConfigError(
+            "Refusing to start: XAPI_ID_SECRET must be set to a random value of at least 32 "
+            "characters when XAPI_LRS_ENDPOINT is set in production; learners' ids in the "
+            "LRS derive from it, so set it once and keep it."
         )

@@ -76,6 +76,15 @@ class Event(Generic[Payload]):
 
 
 @dataclass(frozen=True)
+class Enrolled:
+    """A learner enrolled in a course (once per learner and course)."""
+
+    user: User
+    course: Course
+    enrollment: Enrollment
+
+
+@dataclass(frozen=True)
 class LessonCompleted:
     """A learner marked a lesson complete, its seat time met (never twice for one lesson)."""
 
@@ -179,6 +188,7 @@ class CourseArchived:
     at: dt.datetime
 
 
+enrolled: Event[Enrolled] = Event("enrolled", "Sent by learning.services.enroll.")
 lesson_completed: Event[LessonCompleted] = Event(
     "lesson-completed", "Sent by learning.services.complete_lesson."
 )
@@ -215,6 +225,7 @@ course_archived: Event[CourseArchived] = Event(
 
 #: Every event, for docs/events.md's test and for anyone listing them.
 ALL: tuple[Event[Any], ...] = (
+    enrolled,
     lesson_completed,
     attempt_graded,
     module_completed,

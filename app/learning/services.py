@@ -64,9 +64,10 @@ def enroll(user: User, course: Course) -> Enrollment:
         db.session.rollback()
         raise closed
     record("enrollment.created", "course", course.id, actor_id=user.id, user=user.id)
-    db.session.commit()
     enrollment = find_enrollment(user, course)
     assert enrollment is not None
+    events.enrolled.emit(events.Enrolled(user, course, enrollment))
+    db.session.commit()
     return enrollment
 
 
