@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol, TypeVar
+
+from app.content.credit import canonical_ce_hours
 
 
 @dataclass(frozen=True)
@@ -143,3 +146,21 @@ def attendance_statement(profession: str) -> str:
         f"for the profession {profession!r}. The hours shown are hours of participation, "
         "not CE credit."
     )
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    """One offered credit as the course page lists it."""
+
+    body: CreditBody
+    hours: Decimal
+    statement: str
+
+
+def credit_lines(credits: Sequence[dict[str, str]] | None) -> list[CreditLine]:
+    """A course's stored credits (`Course.credits`) with their bodies, for a page."""
+    return [
+        CreditLine(BODIES_BY_CODE[c["body"]], canonical_ce_hours(c["hours"]), c["statement"])
+        for c in credits or ()
+        if c.get("body") in BODIES_BY_CODE
+    ]
