@@ -85,6 +85,9 @@ def test_the_certificate_prints_the_credit_serving_the_profession(  # type: igno
     assert f"<dt>Credit type</dt><dd>{body}</dd>" in page
     assert "Hours of participation" not in page
     assert credited_hours([certificate]) == hours
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert f"<dt>CE hours earned</dt><dd>{hours}</dd>" in dashboard
+    assert f'<td data-label="CE hours">{hours}</td>' in dashboard
 
 
 def test_a_profession_without_a_credit_type_gets_a_certificate_of_attendance(  # type: ignore[no-untyped-def]
@@ -105,6 +108,11 @@ def test_a_profession_without_a_credit_type_gets_a_certificate_of_attendance(  #
     assert credited_hours([certificate]) == 0
     mine = client.get(f"/certificates/{certificate.public_id}").get_data(as_text=True)
     assert "Certificate of attendance" in mine
+    transcript = client.get("/transcript").get_data(as_text=True)
+    assert "(attendance: 1.5 hours of participation)" in transcript
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "<dt>CE hours earned</dt><dd>0</dd>" in dashboard
+    assert '<td data-label="CE hours">0 <span class="muted">(attendance)</span></td>' in dashboard
 
 
 def test_a_course_without_credit_types_prints_what_it_always_printed(  # type: ignore[no-untyped-def]
