@@ -18,6 +18,7 @@ import pytest
 
 from app.accounts.models import PROFESSIONS
 from app.content.blueprint import PoolQuestion, blueprint_problems, draw, spec_pool
+from app.content.ceclaim import CeClaim, claim_changed
 from app.content.credittypes import (
     BODIES_BY_CODE,
     CREDIT_BODIES,
@@ -332,3 +333,17 @@ def test_credits_and_blueprint_survive_export(course_dir: Path, tmp_path: Path) 
     spec = _real(course_dir)
     written = write_course(spec, tmp_path / spec.slug)
     assert read_course(written)[0] == spec
+
+
+def test_credits_are_part_of_the_ce_claim_the_provider_approves() -> None:
+    spec = _real(REAL_COURSES[0])
+    claim = CeClaim.of_spec(spec)
+    assert claim.credits == spec.credits
+    rows = dict(claim.rows("The site's statement."))
+    assert rows["Credit: APA"].startswith("3.25 hours. Demonstration text, not an approval:")
+    fewer = dataclasses.replace(spec, credits=spec.credits[1:])
+    assert claim_changed(spec, fewer)
+    assert not claim_changed(spec, dataclasses.replace(spec, blueprint=spec.blueprint[1:]))
+    # A claim stored before credit types existed still reads, with none.
+    old = {k: v for k, v in claim.to_dict().items() if k != "credits"}
+    assert CeClaim.from_dict(old).credits == ()
