@@ -19,7 +19,8 @@ from app.authoring.forms import (
     objectives_text,
     parse_objectives,
 )
-from app.content.spec import ApprovalPeriod, CourseSpec, InstructorSpec
+from app.content.credit import canonical_ce_hours
+from app.content.spec import ApprovalPeriod, CourseSpec, CreditSpec, InstructorSpec
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ def _same_name(
 def _instructor_line(person: InstructorSpec) -> str:
     """An instructor as the line the form takes back: name | credentials | bio."""
     return " | ".join(part for part in (person.name, person.credentials, person.bio or "") if part)
+
+
+def _credit_line(credit: CreditSpec) -> str:
+    """A credit as the line the form takes back: body | hours | statement."""
+    return f"{credit.body} | {canonical_ce_hours(credit.hours)} | {credit.statement}"
 
 
 def _period(value: ApprovalPeriod | None) -> dict[str, Any]:
@@ -95,6 +101,11 @@ SETTINGS: tuple[Setting, ...] = (
         "approval_statement",
         lambda statement: statement or "",
         lambda form: (form.approval_statement.data or "").strip() or None,
+    ),
+    _same_name(
+        "credits",
+        lambda credits: "\n".join(_credit_line(credit) for credit in credits),
+        lambda form: form.parsed_credits(),
     ),
     # The one setting the form splits in two: the period's first and last day.
     Setting("approval_period", _period, _chosen_period),

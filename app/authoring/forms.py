@@ -31,7 +31,9 @@ from wtforms.validators import (
 )
 
 from app.content import rules
-from app.content.spec import ChoiceSpec, InstructorSpec, ObjectiveSpec
+from app.content.credit import canonical_ce_hours
+from app.content.credittypes import BODY_CODES, check_body
+from app.content.spec import ChoiceSpec, CreditSpec, InstructorSpec, ObjectiveSpec
 from app.forms import ConfirmForm, WebForm
 from app.safetext import one_line_problem
 
@@ -192,6 +194,14 @@ class CourseSettingsForm(CreateCourseForm):
         validators=[Optional(), Length(max=2000)],
         description="Leave empty to use the site's statement.",
     )
+    credits = TextAreaField(
+        "Credits offered",
+        validators=[Length(max=20000)],
+        description="One per line, as body | hours | approval statement. Bodies: "
+        + ", ".join(BODY_CODES)
+        + ". The certificate prints the credit that serves the learner's profession; "
+        "leave empty to print the course's CE hours and approval statement for everyone.",
+    )
     approval_start = DateField("Approval period starts", validators=[Optional()])
     approval_end = DateField("Approval period ends", validators=[Optional()])
 
@@ -221,6 +231,35 @@ class CourseSettingsForm(CreateCourseForm):
             raise ValidationError("Give both dates of the approval period, or neither.")
         if start and end:
             _check(rules.check_approval_period(start, end))
+
+    def validate_credits(self, field: Field) -> None:
+        """Each line a known body, its hours and a statement; a body once."""
+        seen: set[str] = set()
+        for number, line in enumerate(_lines(field.data), start=1):
+            parts = [part.strip() for part in line.split("|", 2)]
+            if len(parts) < 3 or not parts[2]:
+                raise ValidationError(f"Line {number}: give body | hours | approval statement.")
+            body, hours, _statement = parts
+            _check(check_body(body) and f"Line {number}: body {check_body(body)}.")
+            _check(
+                rules.check_ce_hours(_number(hours))
+                and f"Line {number}: hours {rules.check_ce_hours(_number(hours))}."
+            )
+            if body in seen:
+                raise ValidationError(f"Line {number}: {body} is offered twice.")
+            seen.add(body)
+
+    def parsed_credits(self) -> tuple[CreditSpec, ...]:
+        """Credits from body | hours | statement lines (validated first)."""
+        credits = []
+        for line in _lines(self.credits.data):
+            body, hours, statement = (part.strip() for part in line.split("|", 2))
+            number = _number(hours)
+            assert isinstance(number, Decimal)
+            credits.append(
+                CreditSpec(body=body, hours=canonical_ce_hours(number), statement=statement)
+            )
+        return tuple(credits)
 
     def parsed_topics(self) -> tuple[str, ...]:
         """Topics as a tuple."""
@@ -373,6 +412,16 @@ class ImportForm(WebForm):
             FileAllowed(["zip"], "Upload a .zip file."),
         ],
     )
+
+
+def _number(text: str) -> Decimal | None:
+    """Hours as a Decimal, or None when the text is not a plain decimal number."""
+    if not text or len(text) > 12 or not all(c.isdigit() or c == "." for c in text):
+        return None
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None
 
 
 def decimal_or_none(value: Decimal | None) -> Decimal | None:

@@ -88,6 +88,13 @@ class Course(Base):
     approval_statement: Mapped[str | None] = mapped_column(Text)
     approval_starts_on: Mapped[dt.date | None]
     approval_ends_on: Mapped[dt.date | None]
+    #: ``[{"body": code, "hours": "3.25", "statement": ...}]``: the credit types offered
+    #: (`app.content.credittypes`); None or empty: the course's hours and approval statement.
+    credits: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=list)
+    #: ``[{"objective": id, "draw": n, "sources": ["module/objective", ...]}]``: how each
+    #: final post-test attempt draws its questions (`app.content.blueprint`); None or empty:
+    #: the final quiz asks its own questions.
+    blueprint: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default=CourseStatus.DRAFT.value, index=True)
     #: Incremented each time changed content is published or imported.
     version: Mapped[int] = mapped_column(default=1)

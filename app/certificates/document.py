@@ -28,6 +28,7 @@ LONGEST = {
     "verification_url": 300,
 }
 MOST_CE_HOURS = Decimal(1000)
+LONGEST_CREDIT_BODY = 200
 
 
 def written_date(day: date) -> str:
@@ -78,6 +79,12 @@ class CertificateDocument:
     approval_statement: str
     #: `<site>/verify/<certificate_id>`, the target of the QR code.
     verification_url: str
+    #: The credit type the course offered the learner's profession, as printed:
+    #: `APA (American Psychological Association)`; None when the course declared none.
+    credit_body: str | None = None
+    #: The course offers credit types, none for the learner's profession: a certificate of
+    #: attendance, whose hours are hours of participation.
+    attendance_only: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a record that could not be printed and signed exactly as stated."""
@@ -97,6 +104,12 @@ class CertificateDocument:
             problem = _text_problem(value, longest, paragraph=name == "approval_statement")
             if problem:
                 found.append(f"{name}: {problem}")
+        if self.credit_body is not None:
+            problem = _text_problem(self.credit_body, LONGEST_CREDIT_BODY)
+            if problem:
+                found.append(f"credit_body: {problem}")
+            if self.attendance_only:
+                found.append("credit_body: an attendance certificate names no credit type")
         if self.license_state is not None and self.license_number is None:
             found.append("license_state: given without a license number")
         if not isinstance(self.ce_hours, Decimal) or not self.ce_hours.is_finite():
@@ -130,6 +143,27 @@ class CertificateDocument:
         """CE hours with their unit: `1 CE hour`, `1.5 CE hours`."""
         unit = "CE hour" if self.ce_hours == 1 else "CE hours"
         return f"{self.ce_hours_text} {unit}"
+
+    @property
+    def heading(self) -> str:
+        """The certificate's title: of completion, or of attendance when it earns no credit."""
+        return "Certificate of Attendance" if self.attendance_only else "Certificate of Completion"
+
+    @property
+    def credit_caption(self) -> str:
+        """What the hours are, as the details row captions them."""
+        return "HOURS OF PARTICIPATION" if self.attendance_only else "CONTINUING-EDUCATION CREDIT"
+
+    @property
+    def credit_phrase(self) -> str:
+        """The hours and what they count for: `3.25 CE hours (APA (...))`, or for attendance
+        `3.25 hours of participation, no CE credit`; as before when no credit type applies."""
+        if self.attendance_only:
+            unit = "hour" if self.ce_hours == 1 else "hours"
+            return f"{self.ce_hours_text} {unit} of participation, no CE credit"
+        if self.credit_body:
+            return f"{self.ce_hours_phrase}, {self.credit_body}"
+        return self.ce_hours_phrase
 
     @property
     def completed_on_text(self) -> str:

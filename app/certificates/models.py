@@ -59,6 +59,13 @@ class Certificate(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     provider_name: Mapped[str] = mapped_column(String(200))
     approval_statement: Mapped[str] = mapped_column(Text)
+    #: The credit type printed, as the course offered it to the learner's profession
+    #: (`APA (American Psychological Association)`); None on certificates of courses that
+    #: declare no credit types, and on those issued before credit types existed.
+    credit_body: Mapped[str | None] = mapped_column(String(200))
+    #: True when the course offers credit types but none for the learner's profession:
+    #: a certificate of attendance, whose hours are hours of participation, not CE credit.
+    attendance_only: Mapped[bool | None] = mapped_column(default=False)
     #: The certificate this one replaces (a name correction), if any.
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     #: Set on the old certificate when a re-issue replaces it.

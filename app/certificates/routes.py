@@ -347,6 +347,7 @@ def _transcript_rows() -> tuple[list[TranscriptRow], dt.date | None, dt.date | N
                 c.status,
                 seconds_on_task=sum(m.seconds for m in modules),
                 modules=modules,
+                attendance_only=bool(c.attendance_only),
             )
         )
     return rows, start, end

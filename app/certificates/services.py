@@ -39,6 +39,8 @@ from app.certificates.openbadges.keys import (
     public_key_of,
 )
 from app.certificates.standing import Standing, State, state_of
+from app.content.credittypes import BODIES_BY_CODE, attendance_statement, credit_for
+from app.content.spec import CreditSpec
 from app.db import FOR_CHANGE, change_once, db, utcnow
 from app.evaluations.services import find_evaluation
 from app.learning.models import Enrollment, LessonProgress
@@ -115,10 +117,34 @@ ACTIVITY_FIELDS = (
     "completed_on",
     "provider_name",
     "approval_statement",
+    "credit_body",
+    "attendance_only",
 )
 
 
-def _activity_at_issue(course: Course, enrollment: Enrollment) -> dict[str, Any]:
+def credit_at_issue(course: Course, profession: str) -> dict[str, Any]:
+    """The credit a certificate prints for ``profession``: the course's own hours and
+    statement when it declares no credit types; else the type serving the profession, with
+    its hours and approval statement; else a certificate of attendance that says so."""
+    credits = [CreditSpec.from_dict(c) for c in course.credits or ()]
+    if not credits:
+        return {"credit_body": None, "attendance_only": False}
+    credit = credit_for(credits, profession)
+    if credit is None:
+        return {
+            "credit_body": None,
+            "attendance_only": True,
+            "approval_statement": attendance_statement(profession),
+        }
+    return {
+        "credit_body": BODIES_BY_CODE[credit.body].label,
+        "attendance_only": False,
+        "ce_hours": credit.hours,
+        "approval_statement": credit.statement,
+    }
+
+
+def _activity_at_issue(course: Course, enrollment: Enrollment, profession: str) -> dict[str, Any]:
     """What the learner completed, as it stands at the moment of issue."""
     assert enrollment.completed_at is not None
     return {
@@ -129,7 +155,7 @@ def _activity_at_issue(course: Course, enrollment: Enrollment) -> dict[str, Any]
         "completed_on": enrollment.completed_at.date(),
         "provider_name": current_app.config["PROVIDER_NAME"],
         "approval_statement": approval_statement(course),
-    }
+    } | credit_at_issue(course, profession)
 
 
 def _new_certificate(
@@ -156,7 +182,9 @@ def issue_if_ready(user: User, course: Course, enrollment: Enrollment) -> Certif
     existing = current_certificate(user.id, course.id)
     if existing is not None or missing_conditions(gate_state(user, course, enrollment)):
         return existing
-    certificate = _new_certificate(user, enrollment, _activity_at_issue(course, enrollment))
+    certificate = _new_certificate(
+        user, enrollment, _activity_at_issue(course, enrollment, user.profession)
+    )
     try:
         with db.session.begin_nested():
             db.session.add(certificate)
@@ -278,6 +306,8 @@ def document_of(certificate: Certificate) -> CertificateDocument:
         verification_url=verification_url_for(
             current_app.config["SITE_URL"], certificate.public_id
         ),
+        credit_body=certificate.credit_body,
+        attendance_only=bool(certificate.attendance_only),
     )
 
 

@@ -85,5 +85,13 @@ class CreditedRecord(CertificateRecord, Protocol):
 
 
 def credited_hours(certificates: Iterable[CreditedRecord]) -> Decimal:
-    """CE hours earned: those of the valid certificates only (dashboard, transcript, exports)."""
-    return sum((c.ce_hours for c in certificates if counts_for_credit(c)), Decimal(0))
+    """CE hours earned: those of the valid certificates only (dashboard, transcript, exports);
+    a certificate of attendance's hours of participation earn none."""
+    return sum(
+        (
+            c.ce_hours
+            for c in certificates
+            if counts_for_credit(c) and not getattr(c, "attendance_only", False)
+        ),
+        Decimal(0),
+    )

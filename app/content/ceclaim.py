@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.content.credit import canonical_ce_hours
-from app.content.spec import CourseSpec
+from app.content.credittypes import BODIES_BY_CODE
+from app.content.spec import CourseSpec, CreditSpec
 from app.content.specdata import SpecData
 
 
@@ -28,6 +29,8 @@ class CeClaim(SpecData):
     approval_statement: str | None
     approval_starts_on: date | None
     approval_ends_on: date | None
+    #: The credit types offered, each with its hours and approval statement.
+    credits: tuple[CreditSpec, ...] = ()
 
     @classmethod
     def of_spec(cls, spec: CourseSpec) -> CeClaim:
@@ -38,6 +41,7 @@ class CeClaim(SpecData):
             approval_statement=spec.approval_statement,
             approval_starts_on=period.start if period else None,
             approval_ends_on=period.end if period else None,
+            credits=spec.credits,
         )
 
     @classmethod
@@ -48,6 +52,7 @@ class CeClaim(SpecData):
             approval_statement=course.approval_statement,
             approval_starts_on=course.approval_starts_on,
             approval_ends_on=course.approval_ends_on,
+            credits=tuple(CreditSpec.from_dict(c) for c in course.credits or ()),
         )
 
     def rows(self, site_statement: str) -> list[tuple[str, str]]:
@@ -56,11 +61,16 @@ class CeClaim(SpecData):
         if self.approval_starts_on and self.approval_ends_on:
             period = f"{self.approval_starts_on:%d %B %Y} to {self.approval_ends_on:%d %B %Y}"
         statement = self.approval_statement or f"(the site's) {site_statement}"
-        return [
+        rows = [
             ("CE hours", str(self.ce_hours)),
             ("Approval statement", statement),
             ("Approval period", period),
         ]
+        for credit in self.credits:
+            body = BODIES_BY_CODE.get(credit.body)
+            name = body.short_name if body else credit.body
+            rows.append((f"Credit: {name}", f"{credit.hours} hours. {credit.statement}"))
+        return rows
 
 
 def claim_changed(published: CourseSpec | None, proposed: CourseSpec) -> bool:

@@ -12,6 +12,7 @@ SETTINGS = (
     "objectives", "instructors", "references", "pass_mark", "attempt_limit",
     "modules_unlock_in_order", "min_seconds_per_lesson", "answer_feedback",
     "shuffle_questions", "shuffle_choices", "approval_statement", "approval_period",
+    "credits", "blueprint",
 )  # fmt: skip
 
 T = TypeVar("T")

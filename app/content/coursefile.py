@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.content.credit import canonical_ce_hours
+from app.content.credittypes import check_body
 from app.content.fields import Field, read_fields, read_list, read_slug_list
 from app.content.problems import FileProblems
 from app.content.rules import (
@@ -30,12 +31,15 @@ from app.content.rules import (
     check_reference_count,
     check_slug,
     check_text,
+    check_whole_number,
     find_duplicates,
     parse_date,
 )
 from app.content.spec import (
     ApprovalPeriod,
+    BlueprintSpec,
     CourseSpec,
+    CreditSpec,
     InstructorSpec,
     ObjectiveSpec,
 )
@@ -70,6 +74,8 @@ COURSE_FIELDS = {
     "shuffle_choices": _optional(check_flag, "shuffle_choices"),
     "approval_statement": _optional(check_optional_text, "approval_statement"),
     "approval_period": _optional(None, "approval_period"),
+    "credits": _optional(None, "credits"),
+    "blueprint": _optional(None, "blueprint"),
     "modules": Field(),
 }
 OBJECTIVE_FIELDS = {"id": Field(check_slug), "text": Field(check_text)}
@@ -79,6 +85,18 @@ INSTRUCTOR_FIELDS = {
     "bio": Field(check_optional_text, required=False),
 }
 PERIOD_FIELDS = {"start": Field(check_date), "end": Field(check_date)}
+#: The most questions one blueprint row may draw.
+MAX_DRAW = 100
+CREDIT_FIELDS = {
+    "body": Field(check_body),
+    "hours": Field(check_ce_hours),
+    "statement": Field(check_text),
+}
+BLUEPRINT_FIELDS = {
+    "objective": Field(check_slug),
+    "draw": Field(partial(check_whole_number, minimum=1, maximum=MAX_DRAW)),
+    "from": Field(required=False, default=None),
+}
 
 
 @dataclass
@@ -155,6 +173,70 @@ def _read_approval_period(data: YamlMap, problems: FileProblems) -> ApprovalPeri
     return ApprovalPeriod(start=start, end=end)
 
 
+def _read_credits(data: YamlMap, problems: FileProblems) -> tuple[CreditSpec, ...]:
+    """Read `credits`: `{body, hours, statement}` each, a body at most once."""
+    items = read_list(data, "credits", problems, minimum=0)
+    if items is None:
+        return ()
+    credits: list[tuple[YamlMap, CreditSpec]] = []
+    for index, item in enumerate(items):
+        what = "a credit (body, hours, statement)"
+        values = read_fields(item, items.line_of(index), CREDIT_FIELDS, problems, what)
+        if values is not None and len(values) == len(CREDIT_FIELDS):
+            hours = canonical_ce_hours(values["hours"])
+            credits.append(
+                (item, CreditSpec(body=values["body"], hours=hours, **_statement(values)))
+            )
+    for index in find_duplicates([credit.body for _item, credit in credits]):
+        item, credit = credits[index]
+        problems.add(item.line_of("body"), f"duplicate credit body {credit.body!r}")
+    return tuple(credit for _item, credit in credits)
+
+
+def _statement(values: dict[str, Any]) -> dict[str, str]:
+    """The statement as the spec keeps it: without the YAML block's trailing newline."""
+    return {"statement": str(values["statement"]).strip()}
+
+
+def _read_sources(item: YamlMap, problems: FileProblems) -> tuple[str, ...]:
+    """A blueprint row's `from`: `module-slug/objective-id` entries."""
+    if item.get("from") is None:
+        return ()
+    sources = read_list(item, "from", problems, minimum=0)
+    if sources is None:
+        return ()
+    found = []
+    for index, source in enumerate(sources):
+        parts = source.split("/") if isinstance(source, str) else []
+        if len(parts) != 2 or any(check_slug(part) for part in parts):
+            problems.add(sources.line_of(index), "from entries are module-slug/objective-id")
+        else:
+            found.append(source)
+    for index in find_duplicates(found):
+        problems.add(item.line_of("from"), f"duplicate from entry {found[index]!r}")
+    return tuple(dict.fromkeys(found))
+
+
+def _read_blueprint(data: YamlMap, problems: FileProblems) -> tuple[BlueprintSpec, ...]:
+    """Read `blueprint`: `{objective, draw, from}` rows (checked against the course later)."""
+    items = read_list(data, "blueprint", problems)
+    if items is None:
+        return ()
+    rows = []
+    for index, item in enumerate(items):
+        what = "a blueprint row (objective, draw, from)"
+        values = read_fields(item, items.line_of(index), BLUEPRINT_FIELDS, problems, what)
+        if values is None:
+            continue
+        assert isinstance(item, YamlMap)
+        sources = _read_sources(item, problems)
+        if "objective" in values and "draw" in values:
+            rows.append(
+                BlueprintSpec(objective=values["objective"], draw=values["draw"], sources=sources)
+            )
+    return tuple(rows)
+
+
 def read_course_file(
     path: Path, problems: FileProblems, lessons: Collection[tuple[str, str]]
 ) -> CourseFile:
@@ -177,6 +259,9 @@ def read_course_file(
     settings["references"] = _read_references(data, problems)
     if data.get("approval_period") is not None:
         settings["approval_period"] = _read_approval_period(data, problems)
+    settings["credits"] = _read_credits(data, problems) if data.get("credits") is not None else ()
+    has_blueprint = data.get("blueprint") is not None
+    settings["blueprint"] = _read_blueprint(data, problems) if has_blueprint else ()
     module_slugs = read_slug_list(data, "modules", "module", problems) if "modules" in data else ()
     settings.pop("modules", None)
     objective_ids = tuple(objective.id for objective in settings["objectives"])

@@ -9,8 +9,10 @@ from app.catalog.models import Course, Question, Quiz
 from app.content.credit import canonical_ce_hours
 from app.content.spec import (
     ApprovalPeriod,
+    BlueprintSpec,
     ChoiceSpec,
     CourseSpec,
+    CreditSpec,
     InstructorSpec,
     LessonSpec,
     ModuleSpec,
@@ -92,6 +94,8 @@ def course_spec(course: Course) -> CourseSpec:
         shuffle_choices=course.shuffle_choices,
         approval_statement=course.approval_statement,
         approval_period=period,
+        credits=tuple(CreditSpec.from_dict(c) for c in course.credits or ()),
+        blueprint=tuple(BlueprintSpec.from_dict(row) for row in course.blueprint or ()),
         modules=tuple(modules),
         final_quiz=_quiz_spec(final) if final and final.active_questions else None,
     )

@@ -263,6 +263,8 @@ def _apply_settings(course: Course, spec: CourseSpec) -> None:
     period = spec.approval_period
     course.approval_starts_on = period.start if period else None
     course.approval_ends_on = period.end if period else None
+    course.credits = [credit.to_dict() for credit in spec.credits]
+    course.blueprint = [row.to_dict() for row in spec.blueprint]
 
 
 Item = TypeVar("Item", Module, Lesson, Question)
@@ -313,13 +315,17 @@ def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
 
 
 def _apply_final_quiz(course: Course, spec: QuizSpec | None) -> None:
+    """The final post-test: its own questions, if any; a course whose final post-test is
+    drawn from a blueprint has the quiz even with no questions of its own."""
     quiz = db.session.scalar(
         select(Quiz).where(Quiz.course_id == course.id, Quiz.module_id.is_(None))
     )
     if spec is None:
         if quiz is not None:
             _retire_missing(quiz.questions, set())
-        return
+        if not course.blueprint:
+            return
+        spec = QuizSpec(title=f"{course.title}: final post-test", questions=())
     if quiz is None:
         quiz = Quiz(course_id=course.id, module_id=None, title=spec.title)
         db.session.add(quiz)

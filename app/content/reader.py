@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.content.blueprint import blueprint_problems, source_key, spec_pool
 from app.content.coursefile import CourseFile, read_course_file
 from app.content.modulefile import check_slug_matches, lesson_files, read_module, visible_entries
 from app.content.problems import FileProblems, Problem, ProblemLog
 from app.content.quizfile import read_quiz_file
 from app.content.rules import check_ce_hours_ceiling
 from app.content.spec import CourseSpec, QuizSpec
-from app.content.yamlsource import YamlList
+from app.content.yamlsource import YamlList, YamlMap
 
 __all__ = ["Problem", "check_path", "read_catalog", "read_course"]
 
@@ -87,11 +88,49 @@ def _read_course(folder: Path, log: ProblemLog) -> CourseSpec | None:
         modules=tuple(module for module in modules if module is not None),
         final_quiz=final_quiz,
     )
+    problems = log.file(folder / COURSE_FILE)
     message = check_ce_hours_ceiling(spec.ce_hours, spec.total_minutes())
     if message:
-        log.file(folder / COURSE_FILE).add(course.data.line_of("ce_hours"), message)
-        return None
-    return spec
+        problems.add(course.data.line_of("ce_hours"), message)
+    _check_credit_hours(spec, course.data, problems)
+    _check_blueprint(spec, course.data, problems)
+    return None if len(log.found) > before else spec
+
+
+def _check_credit_hours(spec: CourseSpec, data: YamlMap, problems: FileProblems) -> None:
+    """Each credit's hours, like `ce_hours`, stay within the course's measured ceiling."""
+    items = data.get("credits")
+    if not isinstance(items, YamlList):
+        return
+    for index, credit in enumerate(spec.credits):
+        message = check_ce_hours_ceiling(credit.hours, spec.total_minutes())
+        if message:
+            item = items[index]
+            line = item.line_of("hours") if isinstance(item, YamlMap) else items.line_of(index)
+            problems.add(
+                line, f"credit {credit.body!r}: " + message.replace("ce_hours", "hours", 1)
+            )
+
+
+def _check_blueprint(spec: CourseSpec, data: YamlMap, problems: FileProblems) -> None:
+    """The blueprint covers every course objective and asks no more than each pool holds."""
+    items = data.get("blueprint")
+    if not spec.blueprint or not isinstance(items, YamlList):
+        return
+    module_objectives = {
+        source_key(module.slug, objective.id)
+        for module in spec.modules
+        for objective in module.objectives
+    }
+    found = blueprint_problems(
+        spec.blueprint,
+        [objective.id for objective in spec.objectives],
+        module_objectives,
+        spec_pool(spec),
+    )
+    for index, message in found:
+        line = data.line_of("blueprint") if index is None else items.line_of(index)
+        problems.add(line, f"blueprint: {message}")
 
 
 def _read_course_settings(

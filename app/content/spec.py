@@ -14,6 +14,8 @@ from app.content.seattime import lesson_min_seconds, required_seconds, seat_time
 from app.content.specdata import SpecData
 
 LEVELS = ("beginning", "intermediate", "advanced")
+#: CourseSpec keys that joined the fingerprint later; left out of it while empty.
+_LATER_KEYS = ("credits", "blueprint")
 ANSWER_FEEDBACK = ("always", "after_passing")
 QUESTION_KINDS: tuple[str, ...] = tuple(QuestionKind)
 
@@ -41,6 +43,27 @@ class ApprovalPeriod(SpecData):
 
     start: date
     end: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditSpec(SpecData):
+    """A credit the course offers: the approving body's code (`app.content.credittypes`),
+    the hours it grants and the approval statement printed for it."""
+
+    body: str
+    hours: Decimal
+    statement: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlueprintSpec(SpecData):
+    """One row of the final post-test's blueprint: a course objective, how many questions
+    an attempt draws for it, and the module objectives (`module/objective`) they come from
+    (the final quiz's questions on the course objective always count)."""
+
+    objective: str
+    draw: int
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,6 +152,8 @@ class CourseSpec(SpecData):
     shuffle_choices: bool = False
     approval_statement: str | None = None
     approval_period: ApprovalPeriod | None = None
+    credits: tuple[CreditSpec, ...] = ()
+    blueprint: tuple[BlueprintSpec, ...] = ()
     modules: tuple[ModuleSpec, ...]
     final_quiz: QuizSpec | None = None
 
@@ -137,11 +162,18 @@ class CourseSpec(SpecData):
         module_quizzes = tuple(module.quiz for module in self.modules)
         return module_quizzes + ((self.final_quiz,) if self.final_quiz else ())
 
+    def questions_asked(self) -> int:
+        """Questions a learner answers: every module quiz's, then the final post-test's
+        (as many as the blueprint draws, when there is one, else the final quiz's)."""
+        asked = sum(len(module.quiz.questions) for module in self.modules)
+        if self.blueprint:
+            return asked + sum(row.draw for row in self.blueprint)
+        return asked + (len(self.final_quiz.questions) if self.final_quiz else 0)
+
     def total_minutes(self) -> int:
         """Return lesson minutes plus two minutes per quiz question (README, "CE hours")."""
         reading = sum(lesson.minutes for module in self.modules for lesson in module.lessons)
-        questions = sum(len(quiz.questions) for quiz in self.quizzes())
-        return reading + MINUTES_PER_QUESTION * questions
+        return reading + MINUTES_PER_QUESTION * self.questions_asked()
 
     def seat_time_hours(self) -> Decimal:
         """Hours the least seat time allows: lesson minimums plus quiz time (README)."""
@@ -150,16 +182,22 @@ class CourseSpec(SpecData):
             for module in self.modules
             for lesson in module.lessons
         )
-        questions = sum(len(quiz.questions) for quiz in self.quizzes())
-        return seat_time_hours(lessons, MINUTES_PER_QUESTION * questions)
+        return seat_time_hours(lessons, MINUTES_PER_QUESTION * self.questions_asked())
 
     def max_ce_hours(self) -> Decimal:
         """Return the most CE hours this course's learner time allows."""
         return ce_hours_ceiling(self.total_minutes())
 
     def fingerprint(self) -> str:
-        """Return the sha256 hex digest of the canonical JSON of `to_dict()`."""
-        canonical = json.dumps(
-            self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        """Return the sha256 hex digest of the canonical JSON of `to_dict()`.
+
+        Keys added after courses were first imported (`credits`, `blueprint`) are left out
+        while empty, so a course that does not use them keeps its fingerprint and is not
+        re-versioned by an unchanged import.
+        """
+        data = self.to_dict()
+        for key in _LATER_KEYS:
+            if not data[key]:
+                del data[key]
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -27,7 +27,9 @@ from app.content.spec import (
 
 YAML_WIDTH = 88
 # Optional course keys written only when they hold something (attempt_limit: null stays).
-_LEFT_OUT_WHEN_EMPTY = frozenset({"topics", "approval_statement", "approval_period"})
+_LEFT_OUT_WHEN_EMPTY = frozenset(
+    {"topics", "approval_statement", "approval_period", "credits", "blueprint"}
+)
 _UNUSUAL_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
@@ -93,6 +95,17 @@ def course_data(spec: CourseSpec) -> dict[str, Any]:
             "start": spec.approval_period.start,
             "end": spec.approval_period.end,
         },
+        "credits": [
+            {"body": c.body, "hours": canonical_ce_hours(c.hours), "statement": c.statement}
+            for c in spec.credits
+        ]
+        or None,
+        "blueprint": [
+            {"objective": row.objective, "draw": row.draw}
+            | ({"from": list(row.sources)} if row.sources else {})
+            for row in spec.blueprint
+        ]
+        or None,
         "modules": [module.slug for module in spec.modules],
     }
     data = {key: values[key] if key in values else getattr(spec, key) for key in COURSE_FIELDS}

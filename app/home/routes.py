@@ -14,6 +14,7 @@ from app.catalog import services
 from app.certificates.catchup import announce, catch_up
 from app.certificates.services import current_certificates
 from app.certificates.standing import credited_hours
+from app.content.credittypes import credit_lines
 from app.learning import queries as learning
 from app.learning.outlines import outline, progress_for
 from app.learning.pages import step_url
@@ -55,6 +56,7 @@ def show_course(slug: str) -> str:
         enrollment=enrollment,
         progress=progress,
         minutes=services.course_minutes(course),
+        credits=credit_lines(course.credits),
     )
 
 

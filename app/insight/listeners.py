@@ -11,8 +11,13 @@ from app.insight.tallies import count_first_attempt, count_lesson_completed, rec
 
 
 def tally_attempt(moment: events.AttemptGraded) -> None:
-    """Count a learner's first attempt at a quiz in the item and choice tallies."""
-    count_first_attempt(moment.attempt, moment.grade)
+    """Count a learner's first attempt at a quiz in the item and choice tallies.
+
+    A final post-test drawn from a blueprint (`draw_seed` set) asks module questions the
+    learner has met before in their module quiz, so it is left out of the item analysis.
+    """
+    if moment.attempt.draw_seed is None:
+        count_first_attempt(moment.attempt, moment.grade)
 
 
 def tally_lesson(moment: events.LessonCompleted) -> None:

@@ -118,9 +118,9 @@ def lesson_body(lesson_id: int) -> str:
 
 
 def final_quiz_id(course: Course) -> int | None:
-    """The course's final post-test, if it has one with questions."""
+    """The course's final post-test, if it has one with questions or a blueprint."""
     final = course.final_quiz
-    return final.id if final is not None and final.question_count else None
+    return final.id if final is not None and (final.question_count or course.blueprint) else None
 
 
 _ENROLLMENT = select(Enrollment).where(

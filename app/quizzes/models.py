@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -68,6 +69,9 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None]
     #: The questions as asked, in the order shown, with choices and which were correct.
     snapshot: Mapped[list[QuestionSnapshot]] = mapped_column(JSON)
+    #: The seed a blueprint final post-test drew this attempt's questions with (None for
+    #: quizzes that ask all their questions); the drawn questions are in the snapshot.
+    draw_seed: Mapped[int | None] = mapped_column(BigInteger)
 
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"

@@ -68,6 +68,8 @@ def intro(course_slug: str, quiz_id: int) -> str:
         links=outline_links(course, progress.outline),
         module=module_of(progress, quiz),
         standing=services.standing(current_user, quiz, course),
+        asked=services.asked_count(quiz, course),
+        drawn=bool(services.blueprint_of(quiz, course)),
         is_open=quiz_open(progress, quiz),
         step_url=step_url,
     )

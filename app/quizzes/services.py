@@ -10,6 +10,7 @@ submitted and changes nothing.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,7 +22,9 @@ from app import events
 from app.accounts.models import User
 from app.audit.services import record
 from app.catalog.kinds import QuestionKind
-from app.catalog.models import Course, Question, Quiz
+from app.catalog.models import Course, Module, Question, Quiz
+from app.content.blueprint import PoolQuestion, draw
+from app.content.spec import BlueprintSpec
 from app.db import FOR_CHANGE, db, rows_matched, upsert_insert, utcnow
 from app.learning.models import Enrollment
 from app.learning.queries import OPEN_COURSE, ROW_ONLY
@@ -88,8 +91,46 @@ def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
     return QuizStanding(attempts=attempts, limit=course.attempt_limit)
 
 
-def _snapshot(quiz: Quiz, course: Course) -> list[QuestionSnapshot]:
-    asked = [snapshot_of(q) for q in quiz.active_questions]
+def blueprint_of(quiz: Quiz, course: Course) -> tuple[BlueprintSpec, ...]:
+    """The blueprint ``quiz`` draws from: the course's, for its final post-test; else none."""
+    if quiz.module_id is not None or quiz.course_id != course.id:
+        return ()
+    return tuple(BlueprintSpec.from_dict(row) for row in course.blueprint or ())
+
+
+def asked_count(quiz: Quiz, course: Course) -> int:
+    """How many questions an attempt at ``quiz`` asks (a blueprint's draws, or all)."""
+    rows = blueprint_of(quiz, course)
+    return sum(row.draw for row in rows) if rows else quiz.question_count
+
+
+def draw_pool(course: Course) -> list[tuple[Question, PoolQuestion]]:
+    """Every question a blueprint may draw: current questions of the course's current
+    module quizzes and of its final quiz, in course order (the draw depends on it)."""
+    rows = db.session.execute(
+        select(Question, Module.slug)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .outerjoin(Module, Module.id == Quiz.module_id)
+        .where(
+            Quiz.course_id == course.id,
+            Question.retired_at.is_(None),
+            (Quiz.module_id.is_(None)) | (Module.retired_at.is_(None)),
+        )
+        .order_by(Module.position.is_(None), Module.position, Question.position, Question.id)
+        .options(selectinload(Question.choices))
+    ).all()
+    return [(question, PoolQuestion(slug, question.objective)) for question, slug in rows]
+
+
+def drawn_questions(course: Course, rows: tuple[BlueprintSpec, ...], seed: int) -> list[Question]:
+    """The questions the attempt with ``seed`` asks, drawn by the blueprint ``rows``."""
+    return draw(rows, draw_pool(course), seed)
+
+
+def _snapshot(
+    quiz: Quiz, course: Course, questions: list[Question] | None = None
+) -> list[QuestionSnapshot]:
+    asked = [snapshot_of(q) for q in (quiz.active_questions if questions is None else questions)]
     rng = random.SystemRandom()
     if course.shuffle_questions:
         rng.shuffle(asked)
@@ -110,7 +151,10 @@ def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
             f"You have used all {course.attempt_limit} attempts at this quiz. "
             "Please contact the course team if you need help."
         )
-    if not quiz.active_questions:
+    rows = blueprint_of(quiz, course)
+    seed = secrets.randbits(62) if rows else None
+    questions = drawn_questions(course, rows, seed) if seed is not None else None
+    if not (quiz.active_questions if questions is None else questions):
         raise QuizError("This quiz has no questions yet.")
     number = (
         db.session.scalar(
@@ -126,7 +170,8 @@ def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
         number=number,
         state=AttemptState.IN_PROGRESS.value,
         pass_mark=course.pass_mark,
-        snapshot=_snapshot(quiz, course),
+        snapshot=_snapshot(quiz, course, questions),
+        draw_seed=seed,
     )
     db.session.add(attempt)
     try:

@@ -17,13 +17,13 @@ from app.authoring.coursesettings import SETTINGS, chosen_settings, form_data
 from app.authoring.edits import revise_settings
 from app.authoring.forms import CourseSettingsForm
 from app.content.reader import read_course
-from app.content.spec import ApprovalPeriod, CourseSpec, InstructorSpec, ObjectiveSpec
+from app.content.spec import ApprovalPeriod, CourseSpec, CreditSpec, InstructorSpec, ObjectiveSpec
 from tests.content.conftest import EXAMPLE_COURSE, REAL_CATALOG
 
 COURSES = [EXAMPLE_COURSE, *sorted(p.parent for p in REAL_CATALOG.glob("*/course.yml"))]
 #: Spec fields the settings page does not edit: the slug never changes; modules and the
 #: final quiz have their own pages.
-NOT_SETTINGS = {"slug", "modules", "final_quiz"}
+NOT_SETTINGS = {"slug", "modules", "final_quiz", "blueprint"}
 
 
 @pytest.fixture
@@ -110,8 +110,15 @@ def test_changed_settings_come_back_as_spec_values(bare_app: Flask) -> None:
         approval_statement="Approved for 1.5 hours.",
         approval_period=ApprovalPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31)),
         description=spec.description.strip(),
+        credits=(
+            CreditSpec(body="apa", hours=Decimal("1.5"), statement="Demonstration text: not APA."),
+            CreditSpec(body="nbcc", hours=Decimal("1.25"), statement="Demonstration: not NBCC."),
+        ),
     )
     shown = form_data(changed)
+    assert shown["credits"] == (
+        "apa | 1.5 | Demonstration text: not APA.\nnbcc | 1.25 | Demonstration: not NBCC."
+    )
     assert shown["approval_start"] == date(2026, 1, 1)
     assert shown["instructors"] == "A. Example | MD | Teaches.\nB. Example | PhD"
     # Windows line ends and stray spaces are what browsers send; the spec keeps neither.

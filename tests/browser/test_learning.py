@@ -103,6 +103,21 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
         page.get_by_role("button", name="Submit answers").click()
         expect(page.get_by_text("✓ Passed")).to_be_visible()
 
+    # The cumulative final post-test: each attempt draws its questions by the blueprint.
+    page.get_by_role("link", name="Continue the course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Core Clinical Skills for Ketamine-Assisted Psychotherapy: final post-test"
+    )
+    expect(page.get_by_text("16 (drawn for each attempt")).to_be_visible()
+    assert_accessible(axe, page)
+    screenshot(page, "final-post-test-intro")
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_text("16 questions")).to_be_visible()
+    assert_accessible(axe, page)
+    open_attempt_answers(live_server, page, right=True)
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("✓ Passed")).to_be_visible()
+
     page.get_by_role("link", name="Continue the course").click()
     expect(page.get_by_role("heading", name="Your certificate")).to_be_visible()
     assert_accessible(axe, page)
@@ -128,9 +143,11 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
     for expected in (
         "Robin Achebe",
         "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
-        "3.25 CE hours",
+        # The credit for a social worker, with its (demonstration, not approved) statement.
+        "3.25 CE hours, ASWB ACE (Association of Social Work Boards Approved Continuing",
         "Online, self-paced (home study)",
-        "demonstration provider",
+        "Demonstration text, not an approval",
+        "It is not approved by the Association of Social Work Boards",
     ):
         assert expected in text, expected
     qr = zxingcpp.read_barcodes(render(pdf, dpi=150))

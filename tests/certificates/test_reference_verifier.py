@@ -12,17 +12,20 @@ import json
 import os
 import shutil
 import subprocess  # nosec B404: runs node on our own script with fixed arguments
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from app.accounts.models import Role
 from app.certificates.openbadges.canonical import BUNDLED_CONTEXTS, bundled_context
 from app.certificates.openbadges.credential import sign_credential
 from app.certificates.openbadges.keys import did_key_verification_method, public_key_multibase
+from app.content.spec import CreditSpec
 from tests.certificates.helpers import earn_certificate
-from tests.factories import make_course
+from tests.factories import course_spec, make_course
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -87,3 +90,21 @@ def test_the_reference_verifier_accepts_a_fresh_credential_and_rejects_forgeries
         "Credential issuer must match the verification method controller."
         in reference_verify(node, self_described, did)["errors"]
     )
+
+
+def test_the_reference_verifier_accepts_credit_type_and_attendance_credentials(
+    client, make_user, sign_in, node
+):
+    """A credential naming its credit type, and one certifying attendance only (no
+    creditsEarned), verify with the third-party library as the plain one does."""
+    credit = CreditSpec(body="apa", hours=Decimal("1"), statement="Demonstration text: not APA.")
+    course = make_course(course_spec(slug="credited-ref", modules=1, credits=(credit,)))
+    did = client.get("/.well-known/did.json").get_json(force=True)
+    for profession, earns in (("Psychologist", True), ("Physician", False)):
+        user = sign_in(user=make_user(Role.LEARNER, profession=profession))
+        certificate = earn_certificate(client, course, user.id)
+        url = f"/certificates/{certificate.public_id}/credential.json"
+        credential = client.get(url).get_json()
+        assert ("creditsEarned" in credential["credentialSubject"]) is earns
+        assert reference_verify(node, credential, did) == {"verified": True, "errors": []}
+        client.post("/sign-out")

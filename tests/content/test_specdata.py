@@ -109,6 +109,14 @@ def _course(c: CourseSpec) -> dict[str, Any]:
         "approval_period": (
             {"start": period.start.isoformat(), "end": period.end.isoformat()} if period else None
         ),
+        "credits": [
+            {"body": k.body, "hours": str(canonical_ce_hours(k.hours)), "statement": k.statement}
+            for k in c.credits
+        ],
+        "blueprint": [
+            {"objective": row.objective, "draw": row.draw, "sources": list(row.sources)}
+            for row in c.blueprint
+        ],
         "modules": [_module(m) for m in c.modules],
         "final_quiz": _quiz(c.final_quiz) if c.final_quiz else None,
     }
@@ -137,7 +145,11 @@ def test_every_course_serialises_to_the_same_bytes_and_back(course_dir: Path) ->
 def test_the_example_course_writes_the_same_files_and_fingerprint(tmp_path: Path) -> None:
     # Digests taken with the hand-written to_dict/from_dict pairs, just before the switch.
     spec = _read(EXAMPLE_COURSE)
-    digest = hashlib.sha256(json.dumps(spec.to_dict(), ensure_ascii=False, indent=1).encode())
+    data = spec.to_dict()
+    # Credits and the blueprint came later: empty, they leave the rest (and the fingerprint)
+    # exactly as before.
+    assert (data.pop("credits"), data.pop("blueprint")) == ([], [])
+    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, indent=1).encode())
     assert digest.hexdigest() == "3d0d5356e586125f26f8a9ba3c760abc21f9fe69c663d546ad7a861acf22dfc2"
     assert spec.fingerprint() == "b09a13eb47193c9598e86d80069923925f1de23447eefccb48bc67eeab3fd93f"
     written = write_course(spec, tmp_path / spec.slug)
@@ -158,7 +170,7 @@ def test_every_spec_class_uses_the_one_converter() -> None:
         and dataclasses.is_dataclass(value)
         and value.__module__ == specs.__name__
     ]
-    assert len(classes) == 9
+    assert len(classes) == 11
     for cls in [*classes, CeClaim]:
         assert issubclass(cls, SpecData), cls
         assert "to_dict" not in vars(cls) and "from_dict" not in vars(cls), cls
@@ -193,12 +205,14 @@ def test_dates_decimals_and_empty_optionals() -> None:
         "approval_statement": None,
         "approval_starts_on": "2026-03-14",
         "approval_ends_on": None,
+        "credits": [],
     }
     assert list(data) == [
         "ce_hours",
         "approval_statement",
         "approval_starts_on",
         "approval_ends_on",
+        "credits",
     ]
     assert CeClaim.from_dict(data) == dataclasses.replace(claim, ce_hours=Decimal("1.5"))
     assert CeClaim.from_dict(data | {"ce_hours": "2.00"}).ce_hours == Decimal(2)

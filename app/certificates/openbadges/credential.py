@@ -105,6 +105,13 @@ def _identity(identity_type: str, value: str) -> dict[str, Any]:
     }
 
 
+def _kind(document: CertificateDocument) -> str:
+    """How the credential's description names the certificate."""
+    return (
+        "Attendance certificate" if document.attendance_only else "Continuing-education certificate"
+    )
+
+
 def build_credential(
     document: CertificateDocument,
     site_url: str,
@@ -130,10 +137,10 @@ def build_credential(
         "@context": list(CONTEXT),
         "id": document.verification_url,
         "type": list(CREDENTIAL_TYPES),
-        "name": f"Certificate of Completion: {document.course_title}",
+        "name": f"{document.heading}: {document.course_title}",
         "description": (
-            f"Continuing-education certificate {document.display_id}: "
-            f"{document.ce_hours_phrase}, {document.delivery_format}, "
+            f"{_kind(document)} {document.display_id}: "
+            f"{document.credit_phrase}, {document.delivery_format}, "
             f"completed {document.completed_on_text}."
         ),
         "issuer": {
@@ -148,7 +155,8 @@ def build_credential(
             "type": ["AchievementSubject"],
             "identifier": identifiers,
             "role": document.profession,
-            "creditsEarned": credits,
+            # Hours of participation on an attendance certificate earn no credit.
+            **({} if document.attendance_only else {"creditsEarned": credits}),
             "achievement": {
                 "id": achievement_id or achievement_id_for(site, document),
                 "type": ["Achievement"],
@@ -156,7 +164,7 @@ def build_credential(
                 "name": document.course_title,
                 "version": document.course_version,
                 "description": (
-                    f"{document.delivery_format}; {document.ce_hours_phrase}. "
+                    f"{document.delivery_format}; {document.credit_phrase}. "
                     f"{document.approval_statement}"
                 ),
                 "criteria": {"narrative": criteria_narrative},

@@ -114,6 +114,7 @@ def printed_texts(document: CertificateDocument) -> list[str]:
         document.provider_name,
         document.approval_statement,
         document.verification_url,
+        document.credit_body or "",
     ]
 
 
@@ -121,7 +122,7 @@ def _new_pdf(document: CertificateDocument) -> FPDF:
     """A Letter landscape, tagged, archival FPDF whose metadata depends on the document alone."""
     pdf = new_archival_pdf(
         orientation="landscape",
-        title=f"Certificate of Completion {document.display_id}",
+        title=f"{document.heading} {document.display_id}",
         author=document.provider_name,
         created=document.issued_at.astimezone(UTC),
         subject=f"{document.learner_name}: {document.course_title}",
@@ -147,7 +148,7 @@ def _draw_heading(page: _Page, document: CertificateDocument) -> None:
     """The provider's name, the title, and a short rule under it."""
     provider = page.fit(document.provider_name, serif=False, sizes=(10.5, 7), height=9)
     page.draw(provider, 25 - provider.height / 2, color=ACCENT)
-    title = page.fit("Certificate of Completion", serif=True, sizes=(34, 34))
+    title = page.fit(document.heading, serif=True, sizes=(34, 34))
     page.draw(title, 32, spacing=0.3, role="H1")
     page.rule(PAGE_WIDTH / 2 - 18, 50.5, 36, ACCENT, 0.5)
 
@@ -191,7 +192,7 @@ def _draw_recipient_and_course(page: _Page, document: CertificateDocument) -> No
 def _draw_details(page: _Page, document: CertificateDocument) -> None:
     """Three columns: credit, delivery format, completion date."""
     columns = (
-        ("CONTINUING-EDUCATION CREDIT", document.ce_hours_phrase),
+        (document.credit_caption, document.credit_phrase),
         ("DELIVERY FORMAT", document.delivery_format),
         ("DATE OF COMPLETION", document.completed_on_text),
     )

@@ -47,6 +47,8 @@ class TranscriptRow:
     #: The learner's recorded time on the course's lessons (server timestamps).
     seconds_on_task: int = 0
     modules: tuple[ModuleTime, ...] = ()
+    #: A certificate of attendance: its hours are participation and earn no CE credit.
+    attendance_only: bool = False
 
     @property
     def minutes_by_module(self) -> str:
@@ -55,8 +57,10 @@ class TranscriptRow:
 
 
 def total_hours(rows: Sequence[TranscriptRow]) -> Decimal:
-    """CE hours of the valid certificates (revoked ones earn nothing)."""
-    return sum((r.ce_hours for r in rows if r.status == "valid"), Decimal(0))
+    """CE hours of the valid certificates (revoked ones, and attendance, earn nothing)."""
+    return sum(
+        (r.ce_hours for r in rows if r.status == "valid" and not r.attendance_only), Decimal(0)
+    )
 
 
 def _hours(value: Decimal) -> str:
