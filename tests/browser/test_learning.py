@@ -144,7 +144,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
         "Robin Achebe",
         "Core Clinical Skills for Ketamine-Assisted Psychotherapy",
         # The credit for a social worker, with its (demonstration, not approved) statement.
-        "3.25 CE hours, ASWB ACE (Association of Social Work Boards Approved Continuing",
+        "3.75 CE hours, ASWB ACE (Association of Social Work Boards Approved Continuing",
         "Online, self-paced (home study)",
         "Demonstration text, not an approval",
         "It is not approved by the Association of Social Work Boards",
@@ -160,7 +160,7 @@ def test_a_clinician_completes_the_flagship_course(page: Page, live_server, axe)
 
     page.goto("/dashboard")
     expect(page.get_by_role("heading", name="Completed courses")).to_be_visible()
-    expect(page.locator(".stats")).to_contain_text("3.25")
+    expect(page.locator(".stats")).to_contain_text("3.75")
     assert_accessible(axe, page)
     screenshot(page, "dashboard-completed")
     page.goto("/transcript")
