@@ -58,6 +58,14 @@ def _credit_line(credit: CreditSpec) -> str:
     return f"{credit.body} | {canonical_ce_hours(credit.hours)} | {credit.statement}"
 
 
+def _block_text(text: str) -> str:
+    """Text from a textarea as a course file's YAML block holds it: Unix line ends, no
+    blank lines around it, one final newline (none when empty). So a form saved unchanged
+    gives back the very text the file gave, and the draft shows no change."""
+    text = text.replace("\r\n", "\n").strip()
+    return f"{text}\n" if text else ""
+
+
 def _period(value: ApprovalPeriod | None) -> dict[str, Any]:
     """The approval period as the form's two dates (both empty when there is none)."""
     return {
@@ -76,9 +84,7 @@ def _chosen_period(form: CourseSettingsForm) -> ApprovalPeriod | None:
 SETTINGS: tuple[Setting, ...] = (
     _same_name("title"),
     _same_name("summary"),
-    _same_name(
-        "description", read=lambda form: form.description.data.replace("\r\n", "\n").strip()
-    ),
+    _same_name("description", read=lambda form: _block_text(form.description.data)),
     _same_name("ce_hours", read=lambda form: decimal_or_none(form.ce_hours.data)),
     _same_name("level"),
     _same_name("delivery_format"),

@@ -75,11 +75,18 @@ def test_saving_the_form_as_shown_keeps_every_setting(bare_app: Flask, course_di
     spec, problems = read_course(course_dir)
     assert problems == [] and spec is not None
     form = _submit(bare_app, form_data(spec))
-    # The form strips the description, so the final newline a course file's YAML block
-    # gives it is dropped (as it was before the table; everything else comes back as is).
-    assert spec.description.endswith("\n")
-    kept = dataclasses.replace(spec, description=spec.description.strip())
-    assert revise_settings(spec, chosen_settings(form)) == kept
+    assert spec.description.endswith("\n")  # a YAML block's final newline, kept too
+    assert revise_settings(spec, chosen_settings(form)) == spec
+
+
+def test_a_description_typed_in_the_browser_is_stored_as_a_file_would_hold_it(
+    bare_app: Flask,
+) -> None:
+    spec, _ = read_course(EXAMPLE_COURSE)
+    assert spec is not None
+    typed = form_data(spec) | {"description": "\r\n\r\nFirst line.\r\nSecond line.  \r\n\r\n"}
+    chosen = chosen_settings(_submit(bare_app, typed))
+    assert chosen["description"] == "First line.\nSecond line.\n"
 
 
 def test_changed_settings_come_back_as_spec_values(bare_app: Flask) -> None:
@@ -109,7 +116,7 @@ def test_changed_settings_come_back_as_spec_values(bare_app: Flask) -> None:
         modules_unlock_in_order=not spec.modules_unlock_in_order,
         approval_statement="Approved for 1.5 hours.",
         approval_period=ApprovalPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31)),
-        description=spec.description.strip(),
+        description="A new description.\n",
         credits=(
             CreditSpec(body="apa", hours=Decimal("1.5"), statement="Demonstration text: not APA."),
             CreditSpec(body="nbcc", hours=Decimal("1.25"), statement="Demonstration: not NBCC."),
