@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
     from app.certificates.routes import bp as certificates
+    from app.delivery.routes import bp as delivery
     from app.evaluations.routes import bp as evaluations
     from app.health.routes import bp as health
     from app.home.routes import bp as catalog
@@ -117,7 +118,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin, mail, ceclaims, health,
+        authoring, publishing, preview, insight, admin, mail, ceclaims, health, delivery,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -143,7 +144,7 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``demo`` and ``mail`` groups (the ``bench`` group is the benchmark server's: bench/)."""
+    ``demo``, ``mail`` and ``quizzes`` groups (the ``bench`` group is the benchmark server's: bench/)."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.certificates.cli import certificates
@@ -152,8 +153,9 @@ def register_commands(app: Flask) -> None:
     from app.insight.cli import insight
     from app.mail.cli import mail
     from app.migrate import db_commands
+    from app.quizzes.cli import quizzes
 
-    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail)
+    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail, quizzes)
     for group in groups:
         app.cli.add_command(group)
     from app.questionbank.cli import questions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +14,10 @@ from app.content.seattime import lesson_min_seconds, required_seconds, seat_time
 from app.content.specdata import SpecData
 
 LEVELS = ("beginning", "intermediate", "advanced")
+
+#: A field added after courses were fingerprinted: left out of the plain data while it holds
+#: its default, so content that does not use it keeps its fingerprint (and its version).
+OMIT_DEFAULT = {"omit_default": True}
 ANSWER_FEEDBACK = ("always", "after_passing")
 QUESTION_KINDS: tuple[str, ...] = tuple(QuestionKind)
 
@@ -74,6 +78,10 @@ class QuizSpec(SpecData):
 
     title: str
     questions: tuple[QuestionSpec, ...]
+    #: What the quiz depicts (codes of `app.content.advisories.ADVISORIES`).
+    advisories: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    #: Minutes from the start of an attempt to its deadline; None: untimed.
+    time_limit_minutes: int | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +94,8 @@ class LessonSpec(SpecData):
     minutes: int
     body: str
     min_seconds: int | None = None
+    #: What the lesson depicts (codes of `app.content.advisories.ADVISORIES`).
+    advisories: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
     @property
     def minimum_seconds(self) -> int:
@@ -131,6 +141,8 @@ class CourseSpec(SpecData):
     approval_period: ApprovalPeriod | None = None
     modules: tuple[ModuleSpec, ...]
     final_quiz: QuizSpec | None = None
+    #: The grounding exercise the Pause control opens; None: the site's default.
+    grounding: str | None = field(default=None, metadata=OMIT_DEFAULT)
 
     def quizzes(self) -> tuple[QuizSpec, ...]:
         """Return every quiz of the course: module quizzes in order, then the final quiz."""
