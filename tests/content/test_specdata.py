@@ -58,7 +58,13 @@ def _quiz(q: QuizSpec) -> dict[str, Any]:
         }
         for x in q.questions
     ]
-    return {"title": q.title, "questions": questions}
+    data: dict[str, Any] = {"title": q.title, "questions": questions}
+    # Fields added later appear only when they hold something (OMIT_DEFAULT).
+    if q.advisories:
+        data["advisories"] = list(q.advisories)
+    if q.time_limit_minutes is not None:
+        data["time_limit_minutes"] = q.time_limit_minutes
+    return data
 
 
 def _module(m: ModuleSpec) -> dict[str, Any]:
@@ -70,6 +76,7 @@ def _module(m: ModuleSpec) -> dict[str, Any]:
             "body": lesson.body,
             "min_seconds": lesson.min_seconds,
         }
+        | ({"advisories": list(lesson.advisories)} if lesson.advisories else {})
         for lesson in m.lessons
     ]
     return {
@@ -111,7 +118,7 @@ def _course(c: CourseSpec) -> dict[str, Any]:
         ),
         "modules": [_module(m) for m in c.modules],
         "final_quiz": _quiz(c.final_quiz) if c.final_quiz else None,
-    }
+    } | ({"grounding": c.grounding} if c.grounding is not None else {})
 
 
 def _read(course_dir: Path) -> CourseSpec:
