@@ -7,6 +7,9 @@
   var dialog = document.getElementById("pause-dialog");
   if (!dialog || typeof dialog.showModal !== "function") { return; }
   var opener = null;
+  document.querySelectorAll("[data-js-only]").forEach(function (control) {
+    control.hidden = false;
+  });
   document.querySelectorAll("[data-pause]").forEach(function (control) {
     control.addEventListener("click", function (event) {
       event.preventDefault();
