@@ -96,6 +96,11 @@ SETTINGS: tuple[Setting, ...] = (
         lambda statement: statement or "",
         lambda form: (form.approval_statement.data or "").strip() or None,
     ),
+    _same_name(
+        "grounding",
+        lambda text: text or "",
+        lambda form: (form.grounding.data or "").replace("\r\n", "\n").strip() or None,
+    ),
     # The one setting the form splits in two: the period's first and last day.
     Setting("approval_period", _period, _chosen_period),
 )

@@ -110,6 +110,7 @@ def test_changed_settings_come_back_as_spec_values(bare_app: Flask) -> None:
         approval_statement="Approved for 1.5 hours.",
         approval_period=ApprovalPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31)),
         description=spec.description.strip(),
+        grounding="Notice your feet on the floor.",
     )
     shown = form_data(changed)
     assert shown["approval_start"] == date(2026, 1, 1)
