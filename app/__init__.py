@@ -144,7 +144,8 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``demo``, ``mail`` and ``quizzes`` groups (the ``bench`` group is the benchmark server's: bench/)."""
+    ``demo``, ``mail`` and ``quizzes`` groups (the ``bench`` group is the benchmark
+    server's: bench/)."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.certificates.cli import certificates

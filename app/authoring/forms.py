@@ -22,7 +22,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -31,6 +30,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content import rules
 from app.content.advisories import ADVISORIES
@@ -264,8 +264,7 @@ def _advisory_field(label: str) -> SelectMultipleField:
         invalid_choice_message="Choose advisories from the list shown.",
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
-        description="What it depicts; learners see this before entering and may come back "
-        "later.",
+        description="What it depicts; learners see this before entering and may come back later.",
     )
 
 

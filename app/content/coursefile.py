@@ -71,7 +71,9 @@ COURSE_FIELDS = {
     "shuffle_choices": _optional(check_flag, "shuffle_choices"),
     "approval_statement": _optional(check_optional_text, "approval_statement"),
     "approval_period": _optional(None, "approval_period"),
-    "grounding": _optional(partial(check_optional_text, max_length=GROUNDING_MAX_LENGTH), "grounding"),
+    "grounding": _optional(
+        partial(check_optional_text, max_length=GROUNDING_MAX_LENGTH), "grounding"
+    ),
     "modules": Field(),
 }
 OBJECTIVE_FIELDS = {"id": Field(check_slug), "text": Field(check_text)}

@@ -26,8 +26,8 @@ from app.quizzes.accommodations import (
     course_accommodations,
     set_accommodation,
 )
-from app.quizzes.forms import AccommodationForm
 from app.quizzes.deadlines import ANNOUNCE_AT_MINUTES, GRACE, seconds_left
+from app.quizzes.forms import AccommodationForm
 from app.quizzes.grading import AnswerError, parse_answers
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import QuizError, TimeUp
@@ -137,8 +137,7 @@ def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             )
         else:
             flash(
-                "Time ran out for this attempt; the answers saved before the deadline "
-                "were graded.",
+                "Time ran out for this attempt; the answers saved before the deadline were graded.",
                 "info",
             )
     if not attempt.is_open:

@@ -108,8 +108,7 @@ def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
         select(QuizAttempt, Accommodation)
         .outerjoin(
             Accommodation,
-            (Accommodation.user_id == QuizAttempt.user_id)
-            & (Accommodation.course_id == course.id),
+            (Accommodation.user_id == QuizAttempt.user_id) & (Accommodation.course_id == course.id),
         )
         .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
         .order_by(QuizAttempt.number)

@@ -58,9 +58,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("advisory_choices", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_advisory_choices_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_advisory_choices_user_id"), ["user_id"], unique=False)
     crisis_lines = op.create_table(
         "crisis_lines",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -125,13 +123,9 @@ def upgrade() -> None:
     with op.batch_alter_table("courses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("grounding", sa.Text(), nullable=True))
     with op.batch_alter_table("lessons", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("advisories", sa.JSON(), server_default="[]", nullable=False)
-        )
+        batch_op.add_column(sa.Column("advisories", sa.JSON(), server_default="[]", nullable=False))
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("advisories", sa.JSON(), server_default="[]", nullable=False)
-        )
+        batch_op.add_column(sa.Column("advisories", sa.JSON(), server_default="[]", nullable=False))
         batch_op.add_column(sa.Column("time_limit_minutes", sa.Integer(), nullable=True))
         batch_op.create_check_constraint(
             "time_limit_range", "time_limit_minutes IS NULL OR time_limit_minutes BETWEEN 1 AND 240"
@@ -139,9 +133,7 @@ def upgrade() -> None:
     with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "closed_at_deadline", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("closed_at_deadline", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.create_check_constraint(
             "closed_at_deadline_when_timed",

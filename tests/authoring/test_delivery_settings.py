@@ -41,7 +41,11 @@ def test_the_draft_edits_advisories_time_limit_and_grounding_and_publishing_appl
     assert client.post(f"{base}/publish").status_code == 302
     db.session.expire_all()
     published = db.session.get(Course, course.id)
-    lesson_row = db.session.query(Lesson).filter_by(slug="lesson-1", module_id=published.active_modules[0].id).one()
+    lesson_row = (
+        db.session.query(Lesson)
+        .filter_by(slug="lesson-1", module_id=published.active_modules[0].id)
+        .one()
+    )
     quiz = db.session.query(Quiz).filter_by(module_id=published.active_modules[0].id).one()
     assert lesson_row.advisories == ["suicidal-ideation", "self-harm"]
     assert (quiz.time_limit_minutes, quiz.advisories) == (15, ["medical-emergency"])

@@ -36,7 +36,9 @@ def test_continue_later_completes_nothing_and_continue_now_enters(page: Page, li
     page.get_by_role("button", name="Enroll in this course").click()
     expect(page).to_have_url(re.compile(FIRST_LESSON + "$"))
     expect(page.get_by_role("heading", name="Content advisory")).to_be_visible()
-    expect(page.get_by_text("a client in panic or acute fear during a dosing session")).to_be_visible()
+    expect(
+        page.get_by_text("a client in panic or acute fear during a dosing session")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Mark complete and continue")).to_have_count(0)
     assert_accessible(axe, page)
     screenshot(page, "advisory")
@@ -45,7 +47,9 @@ def test_continue_later_completes_nothing_and_continue_now_enters(page: Page, li
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.get_by_text("Saved for later. Nothing was marked complete")).to_be_visible()
     with live_server.app.app_context():
-        lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.slug == "recognizing-dissociation"))
+        lesson_id = db.session.scalar(
+            select(Lesson.id).where(Lesson.slug == "recognizing-dissociation")
+        )
         done = db.session.scalars(
             select(LessonProgress).where(LessonProgress.lesson_id == lesson_id)
         ).all()
@@ -70,8 +74,10 @@ def test_pause_returns_to_the_same_place_with_an_unsaved_answer(page: Page, live
     page.wait_for_url(re.compile(r"/attempts/\d+$"))
     attempt_id = _attempt_id(page)
     # No autosave reaches the server: the answer below exists only on this page.
-    page.route(re.compile(r".*/attempts/\d+$"), lambda route: route.abort()
-               if route.request.method == "POST" else route.continue_())
+    page.route(
+        re.compile(r".*/attempts/\d+$"),
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
     third = page.locator("fieldset.question").nth(2).locator("input").nth(1)
     third.check()
     pause = page.locator("button.pause-control")
@@ -152,7 +158,7 @@ def test_a_timed_quiz_with_double_time(page: Page, live_server, axe):
     page.goto(f"/courses/{slug}/continue")
     finish_lessons_until_quiz(page)
     expect(page.get_by_text("1 minutes; with your extra time, 2 minutes")).to_be_visible()
-    expect(page.get_by_text("Extra time: 2 × each quiz's time limit")).to_be_visible()
+    expect(page.get_by_text("Extra time: 2 times each quiz's time limit")).to_be_visible()
     assert_accessible(axe, page)
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url(re.compile(r"/attempts/\d+$"))
@@ -179,7 +185,9 @@ def test_a_timed_quiz_with_double_time(page: Page, live_server, axe):
     page.reload()
     page.locator("fieldset.question").first.locator("input").first.check()
     page.wait_for_url(re.compile(rf"/attempts/{attempt_id}/result$"), timeout=15000)
-    expect(page.get_by_text("You submitted this timed attempt before its deadline.")).to_be_visible()
+    expect(
+        page.get_by_text("You submitted this timed attempt before its deadline.")
+    ).to_be_visible()
     assert_accessible(axe, page)
     with live_server.app.app_context():
         graded = db.session.get(QuizAttempt, attempt_id)

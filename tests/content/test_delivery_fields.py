@@ -31,7 +31,12 @@ def test_advisories_time_limit_and_grounding_are_read(course: Path) -> None:
         "questions:\n",
         "advisories: [suicidal-ideation, self-harm]\ntime_limit_minutes: 12\nquestions:\n",
     )
-    _edit(course, "course.yml", "attempt_limit: null\n", "attempt_limit: null\ngrounding: Feet on the floor.\n")
+    _edit(
+        course,
+        "course.yml",
+        "attempt_limit: null\n",
+        "attempt_limit: null\ngrounding: Feet on the floor.\n",
+    )
     spec, problems = read_course(course)
     assert [str(p) for p in problems] == []
     assert spec is not None

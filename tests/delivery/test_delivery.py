@@ -11,9 +11,9 @@ from sqlalchemy import func, select, text
 from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.db import db, make_engine
-from app.migrate import upgrade
 from app.delivery.models import AdvisoryChoice, CrisisLine
 from app.learning.models import LessonProgress
+from app.migrate import upgrade
 from tests.factories import course_spec, make_course
 from tests.learning.helpers import complete_module_lessons, latest_attempt, lesson_url
 from tests.security.snapshot import Snapshot, snapshot
@@ -54,9 +54,7 @@ def test_the_advisory_comes_before_the_lesson_and_later_completes_nothing(client
     refused = client.post(url + "/complete")
     assert refused.status_code == 302 and _progress_rows() == 0
 
-    later = client.post(
-        f"/advisories/lesson/{lesson.id}", data={"choice": "later", "back": url}
-    )
+    later = client.post(f"/advisories/lesson/{lesson.id}", data={"choice": "later", "back": url})
     assert later.status_code == 302 and later.location.endswith("/dashboard")
     assert _progress_rows() == 0
     assert "Content advisory" in client.get(url).get_data(as_text=True)  # asked again
@@ -181,7 +179,9 @@ def test_the_migration_keeps_the_line_the_footer_named_before(tmp_path):
     upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT country, service, contact FROM crisis_lines"))
-        assert list(rows) == [("United States", "988 Suicide & Crisis Lifeline", "Call or text 988")]
+        assert list(rows) == [
+            ("United States", "988 Suicide & Crisis Lifeline", "Call or text 988")
+        ]
     engine.dispose()
 
 

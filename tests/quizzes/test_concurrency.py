@@ -104,7 +104,7 @@ def test_ten_starts_of_one_quiz_open_one_attempt(app, make_user):
 def test_submissions_racing_past_a_deadline_grade_the_saved_answers_once(client, sign_in):
     course = make_course()
     learner = sign_in()
-    module, attempt = open_attempt(client, course, learner.id)
+    _, attempt = open_attempt(client, course, learner.id)
     db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id)
