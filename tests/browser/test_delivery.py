@@ -152,6 +152,9 @@ def test_a_timed_quiz_with_double_time(page: Page, live_server, axe):
     expect(page.get_by_text("Accommodation saved for Cato Ruiz.")).to_be_visible()
     assert_accessible(axe, page)
     screenshot(page, "accommodations")
+    page.goto("/admin/crisis-lines")
+    expect(page.get_by_role("textbox", name="Crisis lines")).to_be_visible()
+    assert_accessible(axe, page)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, email, "correct horse battery")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
+from app.content.advisories import ADVISORIES
 from app.content.reader import check_path, read_course
+from app.delivery.grounding import safe_return_path
 from app.content.writer import write_course
 from tests.content.conftest import EXAMPLE_COURSE
 
@@ -138,3 +141,29 @@ def test_content_without_the_new_fields_keeps_its_plain_data() -> None:
     assert "grounding" not in data
     assert "advisories" not in data["modules"][0]["lessons"][0]
     assert not {"advisories", "time_limit_minutes"} & set(data["modules"][0]["quiz"])
+
+
+def test_the_readme_lists_exactly_the_advisories_the_checker_knows() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "courses" / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", readme, flags=re.MULTILINE)
+    listed = {code: words for code, words in rows if code in ADVISORIES or "-" in code}
+    assert listed == ADVISORIES
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("/courses/x/m/lesson", "/courses/x/m/lesson"),
+        ("/attempts/3?x=1#q-4", "/attempts/3?x=1#q-4"),
+        ("//evil.example/", None),
+        ("https://evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("/courses/\nSet-Cookie:x", None),
+        ("", None),
+        (None, None),
+        ("/" + "a" * 500, None),
+    ],
+)
+def test_return_to_where_i_was_stays_on_the_site(value: str | None, kept: str | None) -> None:
+    assert safe_return_path(value) == kept
