@@ -10,8 +10,8 @@ import pytest
 
 from app.content.advisories import ADVISORIES
 from app.content.reader import check_path, read_course
-from app.delivery.grounding import safe_return_path
 from app.content.writer import write_course
+from app.delivery.grounding import safe_return_path
 from tests.content.conftest import EXAMPLE_COURSE
 
 LESSON = "first-steps/orienting-to-the-room.md"
