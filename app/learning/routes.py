@@ -89,7 +89,8 @@ def read_lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[s
         return _render_lesson(course, module, lesson, progress, status=403)
     advisory = pending_advisory(current_user, "lesson", lesson.id, lesson.advisories)
     if advisory:
-        # Not opened yet: no time on task, nothing shown until the learner chooses.
+        # Not opened yet: no time on task here, and the lesson before stops counting too.
+        services.leave_lessons(current_user, enrollment)
         return render_template(
             "learning/advisory.html",
             course=course,

@@ -12,7 +12,7 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.db import db, make_engine
 from app.delivery.models import AdvisoryChoice, CrisisLine
-from app.learning.models import LessonProgress
+from app.learning.models import Enrollment, LessonProgress
 from app.migrate import upgrade
 from tests.factories import course_spec, make_course
 from tests.learning.helpers import complete_module_lessons, latest_attempt, lesson_url
@@ -226,3 +226,21 @@ def test_a_learner_cannot_change_the_crisis_lines(client, sign_in):
     before = database_snapshot()
     assert client.post("/admin/crisis-lines", data={"lines": "X | Y | Z"}).status_code == 403
     assert database_snapshot() == before
+
+
+def test_reading_an_advisory_is_not_time_on_the_lesson_before(client, sign_in):
+    spec = course_spec()
+    first = spec.modules[0]
+    second = dataclasses.replace(first.lessons[1], advisories=("trauma-memories",))
+    module = dataclasses.replace(first, lessons=(first.lessons[0], second))
+    course = make_course(dataclasses.replace(spec, modules=(module, *spec.modules[1:])))
+    user = sign_in()
+    client.post(f"/courses/{course.slug}/enroll")
+    m1 = course.active_modules[0]
+    client.get(lesson_url(course, m1.slug, "lesson-1"))
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
+    assert enrollment.current_lesson_id == m1.active_lessons[0].id
+    page = client.get(lesson_url(course, m1.slug, "lesson-2")).get_data(as_text=True)
+    assert "a client revisiting traumatic memories" in page
+    db.session.refresh(enrollment)
+    assert enrollment.current_lesson_id is None and enrollment.visit_started_at is None
