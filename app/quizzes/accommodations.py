@@ -30,7 +30,7 @@ def course_accommodations(course: Course) -> list[tuple[Accommodation, User]]:
         .where(Accommodation.course_id == course.id)
         .order_by(User.legal_name, User.id)
     )
-    return [(accommodation, user) for accommodation, user in rows.tuples()]
+    return [(accommodation, user) for accommodation, user in rows]
 
 
 def set_accommodation(
