@@ -259,7 +259,7 @@ def _advisory_field(label: str) -> SelectMultipleField:
     """Checkboxes of the advisories the checker knows (app.content.advisories)."""
     return SelectMultipleField(
         label,
-        choices=list(ADVISORIES.items()),
+        choices=[SelectChoice(code, label) for code, label in ADVISORIES.items()],
         validate_choice=True,
         invalid_choice_message="Choose advisories from the list shown.",
         option_widget=CheckboxInput(),
