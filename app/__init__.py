@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
     from app.certificates.routes import bp as certificates
+    from app.delivery.routes import bp as delivery
     from app.evaluations.routes import bp as evaluations
     from app.health.routes import bp as health
     from app.home.routes import bp as catalog
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
         authoring, publishing, preview, insight, admin, mail, deliveries, ceclaims, health,
+        delivery,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -146,7 +148,8 @@ def register_web_behaviour(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """The ``flask db``, ``users``, ``courses``, ``certificates``, ``insight``, ``backups``,
-    ``demo``, ``mail`` and ``outbound`` groups (``bench`` is the benchmark server's: bench/)."""
+    ``demo``, ``mail``, ``outbound``, ``quizzes`` and ``xapi`` groups (``bench`` is the
+    benchmark server's: bench/)."""
     from app.accounts.cli import users
     from app.backups.cli import backups
     from app.certificates.cli import certificates
@@ -156,8 +159,12 @@ def register_commands(app: Flask) -> None:
     from app.mail.cli import mail
     from app.migrate import db_commands
     from app.outbound.cli import outbound
+    from app.quizzes.cli import quizzes
 
-    groups = (db_commands, users, courses, certificates, insight, backups, demo, mail, outbound)
+    groups = (
+        db_commands, users, courses, certificates, insight, backups, demo, mail, outbound,
+        quizzes,
+    )  # fmt: skip
     for group in groups:
         app.cli.add_command(group)
     from app.questionbank.cli import questions

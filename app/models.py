@@ -7,17 +7,20 @@ from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Ques
 from app.ceclaims.models import CeClaimReview
 from app.certificates.models import Certificate
 from app.db import Base
+from app.delivery.models import AdvisoryChoice, CrisisLine
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.mail.models import OutboundMail
 from app.outbound.models import OutboundDelivery
-from app.quizzes.models import AttemptAnswer, QuizAttempt
+from app.quizzes.models import Accommodation, AttemptAnswer, QuizAttempt
 from app.search.models import SearchEntry
 
 metadata = Base.metadata
 
 __all__ = [
+    "Accommodation",
+    "AdvisoryChoice",
     "AttemptAnswer",
     "AuditEvent",
     "CeClaimReview",
@@ -28,6 +31,7 @@ __all__ = [
     "CourseDraft",
     "CourseEvaluation",
     "CourseStaff",
+    "CrisisLine",
     "Enrollment",
     "Lesson",
     "LessonProgress",

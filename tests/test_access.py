@@ -26,6 +26,8 @@ PROTECTED = [
     ("GET", "/admin/deliveries", {Role.ADMIN}),
     ("POST", "/admin/deliveries/1/retry", {Role.ADMIN}),
     ("GET", "/admin/ce-claims/", {Role.ADMIN}),
+    ("GET", "/admin/crisis-lines", {Role.ADMIN}),
+    ("POST", "/admin/crisis-lines", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
@@ -59,6 +61,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/question-import",
     "/teaching/<slug>/question-import/confirm",
     "/teaching/<slug>/quizzes/<target>/qti.zip",
+    "/teaching/<slug>/accommodations",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
@@ -71,6 +74,8 @@ SIGNED_IN = [
     ("GET", "/attempts/1"),
     ("POST", "/attempts/1"),
     ("GET", "/attempts/1/result"),
+    ("GET", "/pause"),
+    ("POST", "/advisories/lesson/1"),
     ("GET", "/courses/x/certificate"),
     ("POST", "/courses/x/attest"),
     ("GET", "/courses/x/evaluation"),
@@ -167,6 +172,8 @@ def test_every_route_is_in_this_matrix(app):
             "/courses/<course_slug>/quizzes/<int:quiz_id>/start",
             "/attempts/<int:attempt_id>",
             "/attempts/<int:attempt_id>/result",
+            "/pause",
+            "/advisories/<kind>/<int:step_id>",
             "/verify/<public_id>",
             "/courses/<slug>/certificate",
             "/courses/<slug>/attest",

@@ -113,6 +113,11 @@ SETTINGS: tuple[Setting, ...] = (
         lambda credits: "\n".join(_credit_line(credit) for credit in credits),
         lambda form: form.parsed_credits(),
     ),
+    _same_name(
+        "grounding",
+        lambda text: text or "",
+        lambda form: _block_text(form.grounding.data or "") or None,
+    ),
     # The one setting the form splits in two: the period's first and last day.
     Setting("approval_period", _period, _chosen_period),
 )

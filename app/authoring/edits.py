@@ -23,6 +23,8 @@ class _Slugged(Protocol):
 
 
 T = TypeVar("T", bound=_Slugged)
+#: The quiz fields the module form edits.
+QUIZ_SETTINGS = ("advisories", "time_limit_minutes")
 Editable = LessonSpec | QuestionSpec | ModuleSpec | CourseSpec
 
 
@@ -49,7 +51,12 @@ def _edited_fields(item: Editable) -> dict[str, object]:
     a course's settings, not its modules."""
     data = item.to_dict()
     if isinstance(item, ModuleSpec):
-        del data["lessons"], data["quiz"]
+        quiz = data.pop("quiz")
+        del data["lessons"]
+        # The module form edits its quiz's advisories and time limit too (when set).
+        settings = {key: quiz[key] for key in QUIZ_SETTINGS if key in quiz}
+        if settings:
+            data["quiz_settings"] = settings
     if isinstance(item, CourseSpec):
         del data["modules"], data["final_quiz"]
     return data
@@ -134,11 +141,16 @@ def revise_module(
     summary: str,
     objectives: tuple[ObjectiveSpec, ...],
     base: str | None = None,
+    quiz_settings: Mapping[str, Any] | None = None,
 ) -> CourseSpec:
-    """Change a module's title, summary and objectives if they are still the version
-    ``base``; its lessons and quiz are taken as they are now, never from the form's time."""
+    """Change a module's title, summary and objectives (and its quiz's `QUIZ_SETTINGS`) if
+    they are still the version ``base``; its lessons and questions are taken as they are
+    now, never from the form's time."""
     current = module(spec, slug)
-    new = dataclasses.replace(current, title=title, summary=summary, objectives=objectives)
+    quiz = dataclasses.replace(current.quiz, **(quiz_settings or {}))
+    new = dataclasses.replace(
+        current, title=title, summary=summary, objectives=objectives, quiz=quiz
+    )
     _unchanged_since(current, base, new, "module")
     return put_module(spec, new, slug)
 

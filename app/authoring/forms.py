@@ -17,6 +17,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -29,10 +30,13 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content import rules
+from app.content.advisories import ADVISORIES
 from app.content.credit import canonical_ce_hours
 from app.content.credittypes import BODY_CODES, check_body
+from app.content.rules import GROUNDING_MAX_LENGTH, MAX_TIME_LIMIT_MINUTES
 from app.content.spec import ChoiceSpec, CreditSpec, InstructorSpec, ObjectiveSpec
 from app.forms import ConfirmForm, WebForm
 from app.safetext import one_line_problem
@@ -202,6 +206,12 @@ class CourseSettingsForm(CreateCourseForm):
         + ". The certificate prints the credit that serves the learner's profession; "
         "leave empty to print the course's CE hours and approval statement for everyone.",
     )
+    grounding = TextAreaField(
+        "Grounding exercise (Markdown)",
+        validators=[Length(max=GROUNDING_MAX_LENGTH)],
+        description="What the Pause control on every lesson and untimed quiz page opens. "
+        "Empty: the site's exercise.",
+    )
     approval_start = DateField("Approval period starts", validators=[Optional()])
     approval_end = DateField("Approval period ends", validators=[Optional()])
 
@@ -284,8 +294,21 @@ class CourseSettingsForm(CreateCourseForm):
         return tuple(_lines(self.references.data))
 
 
+def _advisory_field(label: str) -> SelectMultipleField:
+    """Checkboxes of the advisories the checker knows (app.content.advisories)."""
+    return SelectMultipleField(
+        label,
+        choices=[SelectChoice(code, label) for code, label in ADVISORIES.items()],
+        validate_choice=True,
+        invalid_choice_message="Choose advisories from the list shown.",
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        description="What it depicts; learners see this before entering and may come back later.",
+    )
+
+
 class ModuleForm(WebForm):
-    """A module's title, summary and objectives."""
+    """A module's title, summary and objectives, and its quiz's advisories and time limit."""
 
     #: The fingerprint of the module's texts as the form was loaded (edits.fingerprint).
     base = HiddenField()
@@ -296,6 +319,15 @@ class ModuleForm(WebForm):
         description="One per line, as id: text. Questions "
         "name the objective they assess by its id.",
         validators=[Length(max=20000)],
+    )
+    quiz_advisories = _advisory_field("Content advisories for the quiz")
+    time_limit_minutes = IntegerField(
+        "Quiz time limit in minutes",
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_TIME_LIMIT_MINUTES, "Use 1 to 240 minutes, or leave empty."),
+        ],
+        description="Empty: untimed (no time pressure). Learners' extra time multiplies it.",
     )
 
     def validate_objectives(self, field: Field) -> None:
@@ -330,6 +362,7 @@ class LessonForm(WebForm):
     body = TextAreaField(
         "Lesson (Markdown)", validators=[DataRequired("Write the lesson."), Length(max=100000)]
     )
+    advisories = _advisory_field("Content advisories")
 
     def validate_body(self, field: Field) -> None:
         """Raw HTML and links to lessons that do not exist, with their line numbers."""

@@ -188,6 +188,8 @@ def edit_module(slug: str, module_slug: str | None = None) -> tuple[str, int] | 
             "title": current.title,
             "summary": current.summary,
             "objectives": objectives_text(current.objectives),
+            "quiz_advisories": list(current.quiz.advisories),
+            "time_limit_minutes": current.quiz.time_limit_minutes,
             "base": edits.fingerprint(current),
         }
         if current and request.method == "GET"
@@ -197,11 +199,17 @@ def edit_module(slug: str, module_slug: str | None = None) -> tuple[str, int] | 
     if form.validate_on_submit():
         objectives = parse_objectives(form.objectives.data)
         title, summary, base = form.title.data, form.summary.data, form.base.data or None
+        quiz_settings = {
+            "advisories": tuple(form.quiz_advisories.data or ()),
+            "time_limit_minutes": form.time_limit_minutes.data,
+        }
         if module_slug:
             saved, conflict = _save_item(
                 course,
                 form,
-                lambda s: edits.revise_module(s, module_slug, title, summary, objectives, base),
+                lambda s: edits.revise_module(
+                    s, module_slug, title, summary, objectives, base, quiz_settings
+                ),
                 "Module saved.",
             )
             if saved is not None:
@@ -216,7 +224,7 @@ def edit_module(slug: str, module_slug: str | None = None) -> tuple[str, int] | 
                 summary=form.summary.data,
                 objectives=objectives,
                 lessons=(),
-                quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=()),
+                quiz=QuizSpec(title=f"{form.title.data}: quiz", questions=(), **quiz_settings),
             )
             return _edit(course, lambda s: edits.put_module(s, new), "Module saved.")
     return _item_page("authoring/module.html", conflict, course=course, module=current, form=form)
@@ -252,6 +260,7 @@ def edit_lesson(
             "title": current.title,
             "minutes": current.minutes,
             "min_seconds": current.min_seconds,
+            "advisories": list(current.advisories),
             "body": current.body,
             "base": edits.fingerprint(current),
         }
@@ -280,6 +289,7 @@ def edit_lesson(
                 minutes=form.minutes.data,
                 body=body,
                 min_seconds=form.min_seconds.data,
+                advisories=tuple(form.advisories.data or ()),
             )
             base = form.base.data or None
             saved, conflict = _save_item(

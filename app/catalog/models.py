@@ -95,6 +95,8 @@ class Course(Base):
     #: final post-test attempt draws its questions (`app.content.blueprint`); None or empty:
     #: the final quiz asks its own questions.
     blueprint: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, default=list)
+    #: The grounding exercise the Pause control opens (Markdown); None: the site's default.
+    grounding: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=CourseStatus.DRAFT.value, index=True)
     #: Incremented each time changed content is published or imported.
     version: Mapped[int] = mapped_column(default=1)
@@ -202,6 +204,8 @@ class Lesson(Base):
     body: Mapped[str] = mapped_column(Text)
     #: The body rendered and sanitised once, when the content is saved.
     body_html: Mapped[str] = mapped_column(Text)
+    #: What the lesson depicts: codes of ``app.content.advisories.ADVISORIES``.
+    advisories: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     retired_at: Mapped[dt.datetime | None]
 
     module: Mapped[Module] = relationship(back_populates="lessons")
@@ -220,12 +224,20 @@ class Quiz(Base):
             sqlite_where=text("module_id IS NULL"),
             postgresql_where=text("module_id IS NULL"),
         ),
+        CheckConstraint(
+            "time_limit_minutes IS NULL OR time_limit_minutes BETWEEN 1 AND 240",
+            name="time_limit_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
+    #: What the quiz depicts: codes of ``app.content.advisories.ADVISORIES``.
+    advisories: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: Minutes from an attempt's start to its deadline (times the learner's extra time).
+    time_limit_minutes: Mapped[int | None]
 
     module: Mapped[Module | None] = relationship(back_populates="quiz")
     questions: Mapped[list[Question]] = relationship(

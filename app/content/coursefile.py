@@ -14,6 +14,7 @@ from app.content.credittypes import check_body
 from app.content.fields import Field, read_fields, read_list, read_slug_list
 from app.content.problems import FileProblems
 from app.content.rules import (
+    GROUNDING_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     check_answer_feedback,
@@ -76,6 +77,9 @@ COURSE_FIELDS = {
     "approval_period": _optional(None, "approval_period"),
     "credits": _optional(None, "credits"),
     "blueprint": _optional(None, "blueprint"),
+    "grounding": _optional(
+        partial(check_optional_text, max_length=GROUNDING_MAX_LENGTH), "grounding"
+    ),
     "modules": Field(),
 }
 OBJECTIVE_FIELDS = {"id": Field(check_slug), "text": Field(check_text)}
@@ -246,10 +250,11 @@ def read_course_file(
     if data is None:
         return CourseFile()
     settings = read_fields(data, 1, COURSE_FIELDS, problems, "course settings") or {}
-    if isinstance(data.get("description"), str):
-        in_text = problems.shifted(data.text_line_of("description") - 1)
-        for line, message in check_markdown(data["description"], None, lessons):
-            in_text.add(line, message)
+    for key in ("description", "grounding"):
+        if isinstance(data.get(key), str):
+            in_text = problems.shifted(data.text_line_of(key) - 1)
+            for line, message in check_markdown(data[key], None, lessons):
+                in_text.add(line, message)
     if "ce_hours" in settings:
         settings["ce_hours"] = canonical_ce_hours(settings["ce_hours"])
     if "topics" in data:

@@ -39,7 +39,10 @@ def _question_spec(question: Question) -> QuestionSpec:
 
 def _quiz_spec(quiz: Quiz) -> QuizSpec:
     return QuizSpec(
-        title=quiz.title, questions=tuple(_question_spec(q) for q in quiz.active_questions)
+        title=quiz.title,
+        questions=tuple(_question_spec(q) for q in quiz.active_questions),
+        advisories=tuple(quiz.advisories),
+        time_limit_minutes=quiz.time_limit_minutes,
     )
 
 
@@ -67,6 +70,7 @@ def course_spec(course: Course) -> CourseSpec:
                         minutes=le.minutes,
                         body=le.body,
                         min_seconds=le.declared_min_seconds,
+                        advisories=tuple(le.advisories),
                     )
                     for le in module.active_lessons
                 ),
@@ -98,4 +102,5 @@ def course_spec(course: Course) -> CourseSpec:
         blueprint=tuple(BlueprintSpec.from_dict(row) for row in course.blueprint or ()),
         modules=tuple(modules),
         final_quiz=_quiz_spec(final) if final and final.active_questions else None,
+        grounding=course.grounding,
     )

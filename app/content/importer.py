@@ -265,6 +265,7 @@ def _apply_settings(course: Course, spec: CourseSpec) -> None:
     course.approval_ends_on = period.end if period else None
     course.credits = [credit.to_dict() for credit in spec.credits]
     course.blueprint = [row.to_dict() for row in spec.blueprint]
+    course.grounding = spec.grounding
 
 
 Item = TypeVar("Item", Module, Lesson, Question)
@@ -309,6 +310,7 @@ def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:
         lesson.declared_min_seconds = spec.min_seconds
         lesson.min_seconds = spec.minimum_seconds
         lesson.body = spec.body
+        lesson.advisories = list(spec.advisories)
         lesson.body_html = render_markdown(spec.body, link_resolver=lesson_href)
         lesson.retired_at = None
     _retire_missing(module.lessons, {s.slug for s in specs})
@@ -334,6 +336,8 @@ def _apply_final_quiz(course: Course, spec: QuizSpec | None) -> None:
 
 def _apply_quiz(quiz: Quiz, spec: QuizSpec) -> None:
     quiz.title = spec.title
+    quiz.advisories = list(spec.advisories)
+    quiz.time_limit_minutes = spec.time_limit_minutes
     by_slug = {q.slug: q for q in quiz.questions}
     for position, question_spec in enumerate(spec.questions, start=1):
         question = by_slug.get(question_spec.slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from app.content.advisories import check_advisories
 from app.content.fields import Field, read_fields
 from app.content.problems import FileProblems
 from app.content.rules import (
@@ -23,6 +24,7 @@ LESSON_FIELDS = {
     "title": Field(lambda value: check_line_text(value, TITLE_MAX_LENGTH)),
     "minutes": Field(check_minutes),
     "min_seconds": Field(check_lesson_min_seconds, required=False),
+    "advisories": Field(check_advisories, required=False, default=[]),
 }
 
 
@@ -74,4 +76,5 @@ def read_lesson_file(
         minutes=values["minutes"],
         body=body,
         min_seconds=values.get("min_seconds"),
+        advisories=tuple(values["advisories"]),
     )

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from app.catalog.kinds import QuestionKind
+from app.content.advisories import check_advisories
 from app.content.fields import Field, read_fields, read_list
 from app.content.problems import FileProblems
 from app.content.rules import (
@@ -19,6 +20,7 @@ from app.content.rules import (
     check_optional_text,
     check_slug,
     check_text,
+    check_time_limit,
     find_duplicates,
 )
 from app.content.spec import ChoiceSpec, QuestionSpec, QuizSpec
@@ -27,6 +29,8 @@ from app.content.yamlsource import YamlList, YamlMap, load_mapping, read_text_fi
 QUIZ_FIELDS = {
     "title": Field(partial(check_optional_text, max_length=TITLE_MAX_LENGTH), required=False),
     "questions": Field(),
+    "advisories": Field(check_advisories, required=False, default=[]),
+    "time_limit_minutes": Field(check_time_limit, required=False),
 }
 QUESTION_FIELDS = {
     "slug": Field(check_slug),
@@ -80,7 +84,12 @@ class _QuizReader:
         if values is None or len(self.problems.found) > before:
             return None
         title = values["title"] or default_title
-        return QuizSpec(title=title, questions=tuple(s for s in specs if s is not None))
+        return QuizSpec(
+            title=title,
+            questions=tuple(s for s in specs if s is not None),
+            advisories=tuple(values["advisories"]),
+            time_limit_minutes=values["time_limit_minutes"],
+        )
 
     def report_duplicate_slugs(self, questions: YamlList) -> None:
         """Report each question whose slug repeats an earlier one."""

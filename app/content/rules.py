@@ -26,6 +26,8 @@ from app.safetext import one_line_problem
 SLUG_MAX_LENGTH = 80
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 300
+#: The course's grounding exercise (the Pause control) is short by design.
+GROUNDING_MAX_LENGTH = 2000
 REFERENCES_MIN, REFERENCES_MAX = 3, 10
 RAW_HTML_MESSAGE = "raw HTML is not allowed; write Markdown instead"
 
@@ -97,6 +99,8 @@ def check_pass_mark(value: object) -> str | None:
 MAX_ATTEMPTS = 100
 MAX_SECONDS_PER_LESSON = 24 * 60 * 60
 MAX_LESSON_MINUTES = 600
+#: The longest time limit a quiz may set, in minutes.
+MAX_TIME_LIMIT_MINUTES = 240
 MAX_CE_HOURS = 999
 
 
@@ -115,6 +119,11 @@ def check_min_seconds_per_lesson(value: object) -> str | None:
 def check_lesson_min_seconds(value: object) -> str | None:
     """A lesson's declared seat time is a whole number of seconds from 1 to 600 minutes."""
     return check_whole_number(value, 1, MAX_LESSON_MINUTES * 60)
+
+
+def check_time_limit(value: object) -> str | None:
+    """A quiz's time limit is a whole number of minutes from 1 to 240."""
+    return check_whole_number(value, 1, MAX_TIME_LIMIT_MINUTES)
 
 
 def check_minutes(value: object) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -14,8 +14,9 @@ from app.content.seattime import lesson_min_seconds, required_seconds, seat_time
 from app.content.specdata import SpecData
 
 LEVELS = ("beginning", "intermediate", "advanced")
-#: CourseSpec keys that joined the fingerprint later; left out of it while empty.
-_LATER_KEYS = ("credits", "blueprint")
+#: A field added after courses were fingerprinted: left out of the plain data while it holds
+#: its default, so content that does not use it keeps its fingerprint (and its version).
+OMIT_DEFAULT = {"omit_default": True}
 ANSWER_FEEDBACK = ("always", "after_passing")
 QUESTION_KINDS: tuple[str, ...] = tuple(QuestionKind)
 
@@ -97,6 +98,10 @@ class QuizSpec(SpecData):
 
     title: str
     questions: tuple[QuestionSpec, ...]
+    #: What the quiz depicts (codes of `app.content.advisories.ADVISORIES`).
+    advisories: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    #: Minutes from the start of an attempt to its deadline; None: untimed.
+    time_limit_minutes: int | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +114,8 @@ class LessonSpec(SpecData):
     minutes: int
     body: str
     min_seconds: int | None = None
+    #: What the lesson depicts (codes of `app.content.advisories.ADVISORIES`).
+    advisories: tuple[str, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
     @property
     def minimum_seconds(self) -> int:
@@ -152,10 +159,12 @@ class CourseSpec(SpecData):
     shuffle_choices: bool = False
     approval_statement: str | None = None
     approval_period: ApprovalPeriod | None = None
-    credits: tuple[CreditSpec, ...] = ()
-    blueprint: tuple[BlueprintSpec, ...] = ()
+    credits: tuple[CreditSpec, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    blueprint: tuple[BlueprintSpec, ...] = field(default=(), metadata=OMIT_DEFAULT)
     modules: tuple[ModuleSpec, ...]
     final_quiz: QuizSpec | None = None
+    #: The grounding exercise the Pause control opens; None: the site's default.
+    grounding: str | None = field(default=None, metadata=OMIT_DEFAULT)
 
     def quizzes(self) -> tuple[QuizSpec, ...]:
         """Return every quiz of the course: module quizzes in order, then the final quiz."""
@@ -191,13 +200,11 @@ class CourseSpec(SpecData):
     def fingerprint(self) -> str:
         """Return the sha256 hex digest of the canonical JSON of `to_dict()`.
 
-        Keys added after courses were first imported (`credits`, `blueprint`) are left out
-        while empty, so a course that does not use them keeps its fingerprint and is not
-        re-versioned by an unchanged import.
+        Fields added after courses were first imported (`credits`, `blueprint`,
+        `grounding`, a step's `advisories`...) are marked ``omit_default`` and left out of
+        `to_dict()` while they hold their default, so a course that does not use them
+        keeps its fingerprint and is not re-versioned by an unchanged import.
         """
         data = self.to_dict()
-        for key in _LATER_KEYS:
-            if not data[key]:
-                del data[key]
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

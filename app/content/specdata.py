@@ -6,6 +6,8 @@ type instead of a hand-written `to_dict`/`from_dict` pair per class:
 - keys follow the order of the fields (drafts and fingerprints depend on that order);
 - a nested spec becomes a dict, a tuple a list, a date its ISO form, an enum its value,
   and a Decimal (CE hours, the only one) its shortest written form (`canonical_ce_hours`);
+- a field marked ``omit_default`` in its metadata (added after courses were fingerprinted)
+  is left out while it holds its default, so older content keeps its bytes and fingerprint;
 - reading back, a missing key takes the field's default (drafts saved before a field
   existed still open) and a missing key without one raises `KeyError`; keys that no field
   names are ignored, as before.
@@ -49,6 +51,9 @@ def to_data(value: Any) -> Any:
         return {
             field.name: to_data(getattr(value, field.name))
             for field, _ in _field_types(type(value))
+            if not (
+                field.metadata.get("omit_default") and getattr(value, field.name) == field.default
+            )
         }
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]

@@ -28,7 +28,7 @@ from app.content.spec import (
 YAML_WIDTH = 88
 # Optional course keys written only when they hold something (attempt_limit: null stays).
 _LEFT_OUT_WHEN_EMPTY = frozenset(
-    {"topics", "approval_statement", "approval_period", "credits", "blueprint"}
+    {"topics", "approval_statement", "approval_period", "credits", "blueprint", "grounding"}
 )
 _UNUSUAL_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
@@ -140,16 +140,28 @@ def _question_data(question: QuestionSpec) -> dict[str, Any]:
 def quiz_data(quiz: QuizSpec, default_title: str) -> dict[str, Any]:
     """Return what a quiz file holds; the title is left out when it is the default."""
     questions = [_question_data(question) for question in quiz.questions]
-    if quiz.title == default_title:
-        return {"questions": questions}
-    return {"title": quiz.title, "questions": questions}
+    data: dict[str, Any] = {} if quiz.title == default_title else {"title": quiz.title}
+    if quiz.advisories:
+        data["advisories"] = list(quiz.advisories)
+    if quiz.time_limit_minutes is not None:
+        data["time_limit_minutes"] = quiz.time_limit_minutes
+    data["questions"] = questions
+    return data
 
 
-def lesson_text(title: str, minutes: int, body: str, min_seconds: int | None = None) -> str:
+def lesson_text(
+    title: str,
+    minutes: int,
+    body: str,
+    min_seconds: int | None = None,
+    advisories: tuple[str, ...] = (),
+) -> str:
     """Return a lesson file: front matter between `---` lines, then the Markdown body."""
     fields: dict[str, object] = {"title": title, "minutes": minutes}
     if min_seconds is not None:
         fields["min_seconds"] = min_seconds
+    if advisories:
+        fields["advisories"] = list(advisories)
     front_matter = format_yaml(fields)
     return f"{FRONT_MATTER_FENCE}\n{front_matter}{FRONT_MATTER_FENCE}\n{body}"
 
@@ -167,7 +179,9 @@ def _write_files(spec: CourseSpec, folder: Path) -> None:
         quiz = quiz_data(module.quiz, f"{module.title}: quiz")
         (module_folder / QUIZ_FILE).write_text(format_yaml(quiz), encoding="utf-8")
         for lesson in module.lessons:
-            text = lesson_text(lesson.title, lesson.minutes, lesson.body, lesson.min_seconds)
+            text = lesson_text(
+                lesson.title, lesson.minutes, lesson.body, lesson.min_seconds, lesson.advisories
+            )
             (module_folder / f"{lesson.slug}.md").write_text(text, encoding="utf-8")
 
 

@@ -88,6 +88,7 @@ def _build_outline(course: Course) -> CourseOutline:
                 f"{number}.{i}",
                 module.slug,
                 lesson.min_seconds,
+                tuple(lesson.advisories),
             )
             for i, lesson in enumerate(module.active_lessons, start=1)
         )

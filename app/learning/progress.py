@@ -30,6 +30,8 @@ class LessonStep:
     module_slug: str
     #: The least seat time the lesson asks for (``Lesson.min_seconds``).
     min_seconds: int = 0
+    #: What the lesson depicts (``Lesson.advisories``): asked before the lesson opens.
+    advisories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

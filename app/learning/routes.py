@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.catalog.models import Course
+from app.delivery.services import pending_advisory
 from app.learning import services
 from app.learning.outlines import outline, progress_for
 from app.learning.pages import (
@@ -86,6 +87,19 @@ def read_lesson(course_slug: str, module_slug: str, lesson_slug: str) -> tuple[s
     progress = progress_for(current_user, course, enrollment)
     if not progress.module_unlocked(module):
         return _render_lesson(course, module, lesson, progress, status=403)
+    advisory = pending_advisory(current_user, "lesson", lesson.id, lesson.advisories)
+    if advisory:
+        # Not opened yet: no time on task here, and the lesson before stops counting too.
+        services.leave_lessons(current_user, enrollment)
+        return render_template(
+            "learning/advisory.html",
+            course=course,
+            module=module,
+            lesson=lesson,
+            progress=progress,
+            links=outline_links(course, progress.outline),
+            advisory=advisory,
+        ), 200
     services.open_lesson(current_user, enrollment, lesson.id, progress.record)
     return _render_lesson(course, module, lesson, progress)
 
@@ -103,6 +117,9 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str) -> Response:
     )
     if not progress.module_unlocked(module):
         flash("This lesson is locked until the module before it is complete.", "error")
+        return redirect(here)
+    if pending_advisory(current_user, "lesson", lesson.id, lesson.advisories):
+        flash("Please read the content advisory and choose to continue first.", "error")
         return redirect(here)
     try:
         services.complete_lesson(current_user, enrollment, course, lesson.id, progress)

@@ -14,7 +14,9 @@ from sqlalchemy import (
     Index,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,6 +55,10 @@ class QuizAttempt(Base):
             "state <> 'submitted' OR (score IS NOT NULL AND passed IS NOT NULL)",
             name="graded_when_submitted",
         ),
+        CheckConstraint(
+            "NOT closed_at_deadline OR (deadline_at IS NOT NULL AND state = 'submitted')",
+            name="closed_at_deadline_when_timed",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +78,10 @@ class QuizAttempt(Base):
     #: The seed a blueprint final post-test drew this attempt's questions with (None for
     #: quizzes that ask all their questions); the drawn questions are in the snapshot.
     draw_seed: Mapped[int | None] = mapped_column(BigInteger)
+    #: When a timed attempt's time runs out, fixed at its start (limit x extra time).
+    deadline_at: Mapped[dt.datetime | None]
+    #: True when the deadline graded the saved answers (the learner did not submit in time).
+    closed_at_deadline: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list[AttemptAnswer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"
@@ -104,3 +114,28 @@ class AttemptAnswer(Base):
     is_correct: Mapped[bool | None]
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class Accommodation(Base):
+    """Extra time and extra attempts for one learner in one course, set with a reason.
+
+    They compose: every attempt, the extra ones too, gets the extra time.
+    """
+
+    __tablename__ = "accommodations"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        CheckConstraint("time_multiplier BETWEEN 1 AND 4", name="time_multiplier_range"),
+        CheckConstraint("extra_attempts BETWEEN 0 AND 10", name="extra_attempts_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: Time limits are multiplied by this (1 = no extra time; 2 = double time).
+    time_multiplier: Mapped[Decimal] = mapped_column(Numeric(3, 2), default=Decimal(1))
+    #: Attempts on top of the course's attempt limit.
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.accounts.access import instructor_required
+from app.accounts.services import find_by_email
 from app.catalog.models import Course, Quiz
-from app.db import db
+from app.catalog.team import get_team_course
+from app.db import db, utcnow
+from app.delivery import services as delivery
+from app.delivery.grounding import safe_return_path
 from app.learning import queries
 from app.learning import services as learning
 from app.learning.outlines import progress_for
 from app.learning.pages import get_course, outline_links, require_enrollment, step_url
 from app.learning.progress import CourseProgress, ModuleOutline
 from app.quizzes import services
+from app.quizzes.accommodations import (
+    AccommodationError,
+    course_accommodations,
+    set_accommodation,
+)
+from app.quizzes.deadlines import ANNOUNCE_AT_MINUTES, GRACE, seconds_left
+from app.quizzes.forms import AccommodationForm
 from app.quizzes.grading import AnswerError, parse_answers
 from app.quizzes.models import QuizAttempt
-from app.quizzes.services import QuizError
+from app.quizzes.services import QuizError, TimeUp
 
 bp = Blueprint("quizzes", __name__)
 
@@ -60,6 +74,8 @@ def intro(course_slug: str, quiz_id: int) -> str:
     enrollment = require_enrollment(course)
     progress = progress_for(current_user, course, enrollment)
     learning.leave_lessons(current_user, enrollment)
+    current = services.standing(current_user, quiz, course)
+    is_open = quiz_open(progress, quiz)
     return render_template(
         "quizzes/intro.html",
         course=course,
@@ -67,11 +83,15 @@ def intro(course_slug: str, quiz_id: int) -> str:
         progress=progress,
         links=outline_links(course, progress.outline),
         module=module_of(progress, quiz),
-        standing=services.standing(current_user, quiz, course),
+        standing=current,
         asked=services.asked_count(quiz, course),
         drawn=bool(services.blueprint_of(quiz, course)),
-        is_open=quiz_open(progress, quiz),
+        is_open=is_open,
         step_url=step_url,
+        advisory=delivery.pending_advisory(current_user, "quiz", quiz.id, quiz.advisories)
+        if is_open and current.open_attempt is None
+        else None,
+        multiplier=current.accommodation.time_multiplier if current.accommodation else None,
     )
 
 
@@ -86,6 +106,9 @@ def start(course_slug: str, quiz_id: int) -> Response:
     here = url_for("quizzes.intro", course_slug=course_slug, quiz_id=quiz_id)
     if not quiz_open(progress, quiz):
         flash("This quiz opens once the lessons before it are complete.", "error")
+        return redirect(here)
+    if delivery.pending_advisory(current_user, "quiz", quiz.id, quiz.advisories):
+        flash("Please read the content advisory and choose to continue first.", "error")
         return redirect(here)
     try:
         attempt = services.start_attempt(
@@ -107,6 +130,18 @@ def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
     if own is None:
         abort(404)
     attempt, quiz, course = own
+    if attempt.is_open and services.close_if_expired(attempt, course):
+        if request.method == "POST":
+            flash(
+                "Time ran out for this attempt before these answers arrived, so they were not "
+                "accepted. The answers saved before the deadline were graded.",
+                "error",
+            )
+        else:
+            flash(
+                "Time ran out for this attempt; the answers saved before the deadline were graded.",
+                "info",
+            )
     if not attempt.is_open:
         return redirect(url_for("quizzes.result", attempt_id=attempt_id))
     if request.method == "POST":
@@ -114,10 +149,16 @@ def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         answers: dict[int, frozenset[int]] | None = None
         try:
             answers = parse_answers(attempt.snapshot, form)
-            if request.form.get("action") == "save":
+            action = request.form.get("action")
+            if action in ("save", "pause"):
                 services.save_answers(attempt, answers)
                 if request.headers.get("X-Autosave") == "1":
                     return Response(status=204)
+                if action == "pause" and attempt.deadline_at is None:
+                    here = url_for("quizzes.attempt", attempt_id=attempt_id)
+                    return redirect(
+                        url_for("delivery.pause", course=course.slug, back=safe_return_path(here))
+                    )
                 flash(
                     "Your answers are saved. You can come back to this attempt any time.", "success"
                 )
@@ -132,8 +173,18 @@ def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
             # A refused form changed nothing: show what is saved, or what was just saved.
             shown = attempt.answer_map() if answers is None else answers
             return render_template(
-                "quizzes/attempt.html", attempt=attempt, quiz=quiz, course=course, answers=shown
+                "quizzes/attempt.html",
+                attempt=attempt,
+                quiz=quiz,
+                course=course,
+                answers=shown,
+                **_timing(attempt),
             ), 400
+        except TimeUp as error:
+            if request.headers.get("X-Autosave") == "1":
+                return Response(str(error), status=409, mimetype="text/plain")
+            flash(str(error), "error")
+            return redirect(url_for("quizzes.result", attempt_id=attempt_id))
         except QuizError as error:
             flash(str(error), "info")
             return redirect(url_for("quizzes.result", attempt_id=attempt_id))
@@ -143,7 +194,19 @@ def answer_attempt(attempt_id: int) -> str | Response | tuple[str, int]:
         quiz=quiz,
         course=course,
         answers=attempt.answer_map(),
+        **_timing(attempt),
     )
+
+
+def _timing(attempt: QuizAttempt) -> dict[str, object]:
+    """What the attempt page needs to show a timed attempt's deadline and countdown."""
+    if attempt.deadline_at is None:
+        return {"seconds_left": None}
+    return {
+        "seconds_left": seconds_left(utcnow(), attempt.deadline_at),
+        "grace_seconds": int(GRACE.total_seconds()),
+        "announce_at": ",".join(str(m * 60) for m in ANNOUNCE_AT_MINUTES),
+    }
 
 
 @bp.route("/attempts/<int:attempt_id>/result", endpoint="result")
@@ -173,3 +236,36 @@ def show_result(attempt_id: int) -> str | Response:
         progress=progress,
         next_url=step_url(course, progress.next_step()),
     )
+
+
+@bp.route("/teaching/<slug>/accommodations", methods=["GET", "POST"], endpoint="accommodations")
+@instructor_required
+def edit_accommodations(slug: str) -> str | Response | tuple[str, int]:
+    """The course team sets a learner's extra time and attempts, with a reason (audited)."""
+    course = get_team_course(slug)
+    form = AccommodationForm()
+    if form.validate_on_submit():
+        learner = find_by_email(form.email.data or "")
+        try:
+            if learner is None:
+                raise AccommodationError("That person is not enrolled in this course.")
+            set_accommodation(
+                current_user,
+                course,
+                learner,
+                Decimal(form.time_multiplier.data or 0),
+                form.extra_attempts.data or 0,
+                form.reason.data or "",
+            )
+        except AccommodationError as error:
+            form.email.errors = [*form.email.errors, str(error)]
+        else:
+            flash(f"Accommodation saved for {learner.legal_name}.", "success")
+            return redirect(url_for("quizzes.accommodations", slug=slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "quizzes/accommodations.html",
+        course=course,
+        form=form,
+        rows=course_accommodations(course),
+    ), status

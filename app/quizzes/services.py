@@ -9,10 +9,12 @@ submitted and changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Insert, Text, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,8 +30,9 @@ from app.content.spec import BlueprintSpec
 from app.db import FOR_CHANGE, db, rows_matched, upsert_insert, utcnow
 from app.learning.models import Enrollment
 from app.learning.queries import OPEN_COURSE, ROW_ONLY
+from app.quizzes.deadlines import GRACE, Phase, deadline_for, phase
 from app.quizzes.grading import AnswerError, Grade, grade, unanswered
-from app.quizzes.models import AttemptAnswer, AttemptState, QuizAttempt
+from app.quizzes.models import Accommodation, AttemptAnswer, AttemptState, QuizAttempt
 from app.quizzes.snapshot import QuestionSnapshot, snapshot_of
 
 
@@ -43,6 +46,8 @@ class QuizStanding:
 
     attempts: list[QuizAttempt]
     limit: int | None
+    #: The learner's accommodation in this course, if any (its extra attempts are in `limit`).
+    accommodation: Accommodation | None = None
 
     @property
     def used(self) -> int:
@@ -79,16 +84,45 @@ def quiz_with_questions(quiz_id: int) -> Quiz | None:
     )
 
 
-def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
-    """The user's attempts at ``quiz``, oldest first."""
-    attempts = list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
-            .order_by(QuizAttempt.number)
+def accommodation_for(user_id: int, course_id: int) -> Accommodation | None:
+    """The learner's extra time and attempts in the course, if any were set."""
+    return db.session.scalar(
+        select(Accommodation).where(
+            Accommodation.user_id == user_id, Accommodation.course_id == course_id
         )
     )
-    return QuizStanding(attempts=attempts, limit=course.attempt_limit)
+
+
+def attempt_limit(course: Course, accommodation: Accommodation | None) -> int | None:
+    """The course's attempt limit plus the learner's extra attempts (None stays unlimited)."""
+    if course.attempt_limit is None:
+        return None
+    return course.attempt_limit + (accommodation.extra_attempts if accommodation else 0)
+
+
+def standing(user: User, quiz: Quiz, course: Course) -> QuizStanding:
+    """The user's attempts at ``quiz``, oldest first; a timed one past its deadline is graded.
+
+    The learner's accommodation rides on the attempts' statement (an outer join), so the
+    result page costs no more statements than before; only a learner with no attempt yet
+    reads it separately.
+    """
+    rows = db.session.execute(
+        select(QuizAttempt, Accommodation)
+        .outerjoin(
+            Accommodation,
+            (Accommodation.user_id == QuizAttempt.user_id) & (Accommodation.course_id == course.id),
+        )
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+        .order_by(QuizAttempt.number)
+    ).all()
+    attempts = [attempt for attempt, _ in rows]
+    if any(close_if_expired(a, course) for a in attempts if a.is_open):
+        return standing(user, quiz, course)
+    accommodation = rows[0][1] if rows else accommodation_for(user.id, course.id)
+    return QuizStanding(
+        attempts=attempts, limit=attempt_limit(course, accommodation), accommodation=accommodation
+    )
 
 
 def blueprint_of(quiz: Quiz, course: Course) -> tuple[BlueprintSpec, ...]:
@@ -148,7 +182,7 @@ def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
         return current.open_attempt
     if not current.can_start:
         raise QuizError(
-            f"You have used all {course.attempt_limit} attempts at this quiz. "
+            f"You have used all {current.limit} attempts at this quiz. "
             "Please contact the course team if you need help."
         )
     rows = blueprint_of(quiz, course)
@@ -164,11 +198,16 @@ def start_attempt(user: User, quiz: Quiz, course: Course) -> QuizAttempt:
         )
         or 0
     ) + 1
+    started = utcnow()
+    multiplier = current.accommodation.time_multiplier if current.accommodation else Decimal(1)
     attempt = QuizAttempt(
         user_id=user.id,
         quiz_id=quiz.id,
         number=number,
         state=AttemptState.IN_PROGRESS.value,
+        started_at=started,
+        # Fixed now, on the server: nothing the browser sends can move it.
+        deadline_at=deadline_for(started, quiz.time_limit_minutes, multiplier),
         pass_mark=course.pass_mark,
         snapshot=_snapshot(quiz, course, questions),
         draw_seed=seed,
@@ -297,31 +336,43 @@ def _upsert_answers() -> Insert:
 _UPSERTS: dict[str, Insert] = {}
 
 
-def save_answers(attempt: QuizAttempt, answers: Mapping[int, frozenset[int]]) -> None:
-    """Keep the answers given so far, so the attempt can be resumed anywhere."""
+class TimeUp(QuizError):
+    """A save or submission after the attempt's time ran out; the saved answers count."""
+
+
+def save_answers(
+    attempt: QuizAttempt, answers: Mapping[int, frozenset[int]], now: dt.datetime | None = None
+) -> None:
+    """Keep the answers given so far, so the attempt can be resumed anywhere.
+
+    A timed attempt takes saves only until its deadline: what was saved then is what counts.
+    """
     if not attempt.is_open:
         raise QuizError("This attempt has already been submitted; its answers cannot change.")
+    if phase(now or utcnow(), attempt.deadline_at) is not Phase.OPEN:
+        raise TimeUp(
+            "Time is up for this attempt, so its answers can no longer change. "
+            "The answers saved before the deadline are the ones graded."
+        )
     _write_answers(attempt, answers)
     db.session.commit()
 
 
-def submit_attempt(
+def _close(
     user: User,
     attempt: QuizAttempt,
     answers: Mapping[int, frozenset[int]],
     course: Course,
-    enrollment: Enrollment,
-) -> QuizAttempt:
-    """Grade the attempt once; a second submission is refused and changes nothing."""
-    if not attempt.is_open:
-        raise QuizError("This attempt was already submitted; here is its result.")
-    missing = unanswered(attempt.snapshot, answers)
-    if missing:
-        save_answers(attempt, answers)
-        raise AnswerError(
-            f"Please answer every question before submitting: {missing} "
-            f"{'is' if missing == 1 else 'are'} still unanswered. Your answers so far are saved."
-        )
+    enrollment: Enrollment | None,
+    *,
+    at_deadline: bool,
+) -> bool:
+    """Grade ``answers`` and mark the attempt submitted, if no one else did first.
+
+    One conditional UPDATE decides: whichever request (a submission, a read after the
+    deadline, the cron command) moves the row from ``in_progress`` grades it; every other
+    finds nothing to move, rolls back and changes nothing. Returns whether this call graded.
+    """
     result = grade(attempt.snapshot, answers, attempt.pass_mark)
     now = utcnow()
     claimed = db.session.execute(
@@ -332,26 +383,113 @@ def submit_attempt(
             submitted_at=now,
             score=result.score,
             passed=result.passed,
+            closed_at_deadline=at_deadline,
         )
         .execution_options(synchronize_session=False)
     )
     if rows_matched(claimed) != 1:
         db.session.rollback()
-        raise QuizError("This attempt was already submitted; here is its result.")
+        return False
     _write_answers(attempt, answers, result)
     record(
-        "quiz.graded",
+        "quiz.closed_at_deadline" if at_deadline else "quiz.graded",
         "quiz_attempt",
         attempt.id,
-        actor_id=user.id,
+        actor_id=user.id if not at_deadline else None,
         quiz=attempt.quiz_id,
         number=attempt.number,
         score=str(result.score),
         passed=result.passed,
+        learner=user.id,
     )
     # Insight tallies a first attempt and learning settles completions (if passed), in
     # this transaction: the grade, its tallies and any completion commit together.
-    events.attempt_graded.emit(events.AttemptGraded(user, course, enrollment, attempt, result))
+    if enrollment is not None:
+        events.attempt_graded.emit(events.AttemptGraded(user, course, enrollment, attempt, result))
     db.session.commit()
     db.session.refresh(attempt)
+    return True
+
+
+def close_if_expired(attempt: QuizAttempt, course: Course, now: dt.datetime | None = None) -> bool:
+    """Grade a timed attempt from its saved answers once its grace period is over.
+
+    Called on every read of the attempt (its page, its result, the quiz page) and by
+    ``flask quizzes close-expired``, so a learner who never comes back is still graded.
+    Returns whether this call graded it.
+    """
+    if not attempt.is_open or phase(now or utcnow(), attempt.deadline_at) is not Phase.CLOSED:
+        return False
+    user = db.session.get(User, attempt.user_id)
+    if user is None:
+        return False
+    enrollment = db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.user_id == attempt.user_id, Enrollment.course_id == course.id
+        )
+    )
+    return _close(user, attempt, attempt.answer_map(), course, enrollment, at_deadline=True)
+
+
+def close_expired(now: dt.datetime | None = None) -> int:
+    """Grade every timed attempt whose grace period is over; returns how many were graded."""
+    moment = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            select(QuizAttempt.id).where(
+                QuizAttempt.state == AttemptState.IN_PROGRESS.value,
+                QuizAttempt.deadline_at.is_not(None),
+                QuizAttempt.deadline_at < moment - GRACE,
+            )
+        )
+    )
+    graded = 0
+    for attempt_id in ids:
+        found = db.session.execute(
+            select(QuizAttempt, Course)
+            .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+            .join(Course, Course.id == Quiz.course_id)
+            .where(QuizAttempt.id == attempt_id)
+            .with_for_update(of=QuizAttempt, **FOR_CHANGE)
+        ).one_or_none()
+        if found is not None:
+            graded += close_if_expired(found[0], found[1], moment)
+        db.session.rollback()  # ends the lock of one that someone else had graded
+    return graded
+
+
+def submit_attempt(
+    user: User,
+    attempt: QuizAttempt,
+    answers: Mapping[int, frozenset[int]],
+    course: Course,
+    enrollment: Enrollment,
+    now: dt.datetime | None = None,
+) -> QuizAttempt:
+    """Grade the attempt once; a second submission is refused and changes nothing.
+
+    A timed attempt takes its submission until the grace period ends, unanswered questions
+    and all once the deadline has passed (there is no time left to answer them). After
+    the grace period the submission is refused and the answers saved before the deadline
+    are graded instead.
+    """
+    if not attempt.is_open:
+        raise QuizError("This attempt was already submitted; here is its result.")
+    moment = now or utcnow()
+    when = phase(moment, attempt.deadline_at)
+    if when is Phase.CLOSED:
+        close_if_expired(attempt, course, moment)
+        raise TimeUp(
+            "Time ran out for this attempt before these answers arrived, so they were not "
+            "accepted. The answers saved before the deadline were graded; here is the result."
+        )
+    missing = unanswered(attempt.snapshot, answers)
+    if missing and when is Phase.OPEN:
+        save_answers(attempt, answers, moment)
+        raise AnswerError(
+            f"Please answer every question before submitting: {missing} "
+            f"{'is' if missing == 1 else 'are'} still unanswered. Your answers so far are saved."
+        )
+    if not _close(user, attempt, answers, course, enrollment, at_deadline=False):
+        raise QuizError("This attempt was already submitted; here is its result.")
     return attempt

@@ -121,6 +121,7 @@ def test_changed_settings_come_back_as_spec_values(bare_app: Flask) -> None:
             CreditSpec(body="apa", hours=Decimal("1.5"), statement="Demonstration text: not APA."),
             CreditSpec(body="nbcc", hours=Decimal("1.25"), statement="Demonstration: not NBCC."),
         ),
+        grounding="Notice your feet on the floor.\n",
     )
     shown = form_data(changed)
     assert shown["credits"] == (

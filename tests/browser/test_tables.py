@@ -83,6 +83,10 @@ def table_pages(live_server: LiveServer) -> TablePages:
         client.post("/sign-in", data={"email": learner.email, "password": PASSWORD})
         certificate = earn_certificate(client, course, learner.id)
         client.post(f"/courses/{CORE}/enroll")
+        # The first lesson depicts panic mid-session: the learner has chosen to continue.
+        core = db.session.scalar(select(Course).where(Course.slug == CORE))
+        first_lesson = core.active_modules[0].active_lessons[0]
+        client.post(f"/advisories/lesson/{first_lesson.id}", data={"choice": "now"})
         course = db.session.scalar(select(Course).where(Course.slug == course.slug))
         quiz_id = course.active_modules[0].quiz.id
         return TablePages(learner.email, course.slug, quiz_id, certificate.public_id)

@@ -58,7 +58,13 @@ def _quiz(q: QuizSpec) -> dict[str, Any]:
         }
         for x in q.questions
     ]
-    return {"title": q.title, "questions": questions}
+    data: dict[str, Any] = {"title": q.title, "questions": questions}
+    # Fields added later appear only when they hold something (OMIT_DEFAULT).
+    if q.advisories:
+        data["advisories"] = list(q.advisories)
+    if q.time_limit_minutes is not None:
+        data["time_limit_minutes"] = q.time_limit_minutes
+    return data
 
 
 def _module(m: ModuleSpec) -> dict[str, Any]:
@@ -70,6 +76,7 @@ def _module(m: ModuleSpec) -> dict[str, Any]:
             "body": lesson.body,
             "min_seconds": lesson.min_seconds,
         }
+        | ({"advisories": list(lesson.advisories)} if lesson.advisories else {})
         for lesson in m.lessons
     ]
     return {
@@ -109,17 +116,34 @@ def _course(c: CourseSpec) -> dict[str, Any]:
         "approval_period": (
             {"start": period.start.isoformat(), "end": period.end.isoformat()} if period else None
         ),
-        "credits": [
-            {"body": k.body, "hours": str(canonical_ce_hours(k.hours)), "statement": k.statement}
-            for k in c.credits
-        ],
-        "blueprint": [
-            {"objective": row.objective, "draw": row.draw, "sources": list(row.sources)}
-            for row in c.blueprint
-        ],
+        # Fields that came later are left out while empty (``omit_default``).
+        **(
+            {
+                "credits": [
+                    {
+                        "body": k.body,
+                        "hours": str(canonical_ce_hours(k.hours)),
+                        "statement": k.statement,
+                    }
+                    for k in c.credits
+                ]
+            }
+            if c.credits
+            else {}
+        ),
+        **(
+            {
+                "blueprint": [
+                    {"objective": row.objective, "draw": row.draw, "sources": list(row.sources)}
+                    for row in c.blueprint
+                ]
+            }
+            if c.blueprint
+            else {}
+        ),
         "modules": [_module(m) for m in c.modules],
         "final_quiz": _quiz(c.final_quiz) if c.final_quiz else None,
-    }
+    } | ({"grounding": c.grounding} if c.grounding is not None else {})
 
 
 def _read(course_dir: Path) -> CourseSpec:
@@ -146,9 +170,9 @@ def test_the_example_course_writes_the_same_files_and_fingerprint(tmp_path: Path
     # Digests taken with the hand-written to_dict/from_dict pairs, just before the switch.
     spec = _read(EXAMPLE_COURSE)
     data = spec.to_dict()
-    # Credits and the blueprint came later: empty, they leave the rest (and the fingerprint)
-    # exactly as before.
-    assert (data.pop("credits"), data.pop("blueprint")) == ([], [])
+    # Credits and the blueprint came later: empty, they are left out, so the rest (and the
+    # fingerprint) stay exactly as before.
+    assert not {"credits", "blueprint"} & set(data)
     digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, indent=1).encode())
     assert digest.hexdigest() == "3d0d5356e586125f26f8a9ba3c760abc21f9fe69c663d546ad7a861acf22dfc2"
     assert spec.fingerprint() == "b09a13eb47193c9598e86d80069923925f1de23447eefccb48bc67eeab3fd93f"

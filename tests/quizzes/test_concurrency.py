@@ -3,11 +3,14 @@ attempt, fired at once through the whole app."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.audit.models import AuditEvent
-from app.db import db
+from app.db import db, utcnow
+from app.quizzes.deadlines import GRACE
 from app.quizzes.models import QuizAttempt
 from tests.concurrency import N, Shot, as_one_request, browser_of, fire
 from tests.factories import make_course
@@ -96,3 +99,22 @@ def test_ten_starts_of_one_quiz_open_one_attempt(app, make_user):
 
     responses = as_one_request(world)
     assert len({r.headers["Location"] for r in responses}) == 1
+
+
+def test_submissions_racing_past_a_deadline_grade_the_saved_answers_once(client, sign_in):
+    course = make_course()
+    learner = sign_in()
+    _, attempt = open_attempt(client, course, learner.id)
+    db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .values(deadline_at=utcnow() - GRACE - dt.timedelta(seconds=1))
+    )
+    db.session.commit()
+    late = answers_for(attempt, right=True) | {"action": "submit"}
+    responses = fire(Shot(client, f"/attempts/{attempt.id}"), forms=[late] * N)
+    assert {r.status_code for r in responses} == {302}
+    graded = latest_attempt(learner.id, attempt.quiz_id)
+    assert graded.closed_at_deadline and graded.score == 0  # nothing was saved in time
+    closed = select(func.count()).where(AuditEvent.action == "quiz.closed_at_deadline")
+    assert db.session.scalar(closed) == 1

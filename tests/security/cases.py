@@ -129,6 +129,11 @@ def _failed_delivery() -> int:
     return delivery.id
 
 
+def _first_lesson_id() -> int:
+    """The world's course's first lesson, whose advisory the reader answers."""
+    return _course().active_modules[0].active_lessons[0].id
+
+
 def _course() -> Course:
     course = db.session.scalar(select(Course).where(Course.slug == COURSE))
     assert course is not None
@@ -396,6 +401,27 @@ CASES: dict[str, Case] = {
         "/teaching/{slug}/discard",
         form=lambda w: {"confirm": "yes", "stamp": authoring.draft_stamp(_draft())},
         prepare=_ensure_draft,
+    ),
+    "/teaching/<slug>/accommodations": Case(
+        "owner",
+        "/teaching/{slug}/accommodations",
+        form=lambda w: {
+            "email": w.emails["reader"],
+            "time_multiplier": "2",
+            "extra_attempts": "1",
+            "reason": "Agreed extended-time arrangement",
+        },
+    ),
+    "/admin/crisis-lines": Case(
+        "admin",
+        "/admin/crisis-lines",
+        form=lambda w: {"lines": "United Kingdom | Samaritans | Call 116 123"},
+    ),
+    "/advisories/<kind>/<int:step_id>": Case(
+        "reader",
+        "/advisories/{kind}/{step_id}",
+        params=lambda w: {"kind": "lesson", "step_id": _first_lesson_id()},
+        form=lambda w: {"choice": "now", "back": f"/courses/{COURSE}"},
     ),
     "/teaching/<slug>/team": Case(
         "owner", "/teaching/{slug}/team", form=lambda w: {"email": w.emails["spare"]}

@@ -88,6 +88,9 @@ NOT_OWNED = {
     "/courses/<course_slug>/<module_slug>/<lesson_slug>/complete": "session",
     "/courses/<course_slug>/quizzes/<int:quiz_id>": "session",
     "/courses/<course_slug>/quizzes/<int:quiz_id>/start": "session",
+    # The signed-in learner's own choice at a lesson's or quiz's advisory (the step must
+    # exist; the step's pages still check enrollment and order): tests/delivery.
+    "/advisories/<kind>/<int:step_id>": "session",
     # Anyone may verify a certificate: that is its purpose.
     "/verify/<public_id>": "public",
     # The signed, expiring token is the proof of ownership (tests/accounts).

@@ -1,0 +1,1 @@
+"""Trauma-informed delivery: content advisories, the Pause control and crisis resources."""

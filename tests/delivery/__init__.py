@@ -1,0 +1,1 @@
+"""Trauma-informed delivery: advisories, pause, crisis lines."""
