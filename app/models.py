@@ -10,6 +10,12 @@ from app.db import Base
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
+from app.lti.models import Account as LtiAccount
+from app.lti.models import Deployment as LtiDeployment
+from app.lti.models import LinkMember as LtiLinkMember
+from app.lti.models import Platform as LtiPlatform
+from app.lti.models import ResourceLink as LtiResourceLink
+from app.lti.models import Ticket as LtiTicket
 from app.mail.models import OutboundMail
 from app.outbound.models import OutboundDelivery
 from app.quizzes.models import AttemptAnswer, QuizAttempt
@@ -32,6 +38,12 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LessonTally",
+    "LtiAccount",
+    "LtiDeployment",
+    "LtiLinkMember",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiTicket",
     "Module",
     "ModuleCompletion",
     "ObjectiveRating",
