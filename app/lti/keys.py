@@ -70,6 +70,7 @@ def _create_key_file(path: Path, *, replace: bool = False) -> None:
 def public_jwk(key: RSAPrivateKey) -> dict[str, Any]:
     """The public half as a JWK with ``kid`` (its RFC 7638 thumbprint), ``alg`` and ``use``."""
     jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.pop("key_ops", None)  # "use" says it; RFC 7517 4.3: not both
     jwk.update(kid=thumbprint(jwk), alg="RS256", use="sig")
     return jwk
 

@@ -23,6 +23,13 @@ def _fresh_caches() -> Iterator[None]:
     services._tokens.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_instance_folder(request: pytest.FixtureRequest, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The tool's keys go to this test's folder, never the project's instance/."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").instance_path = str(tmp_path)
+
+
 @pytest.fixture
 def course(app):  # type: ignore[no-untyped-def]
     """A published course with two modules (each with a quiz)."""
