@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -176,6 +177,7 @@ class TestPlatform:
         self.scores: dict[str, list[dict[str, Any]]] = {}
         self.deep_link_items: list[dict[str, Any]] = []
         self.token_requests = 0
+        self.pages: dict[str, str] = {}
         self.tool_base = tool_base
         self.app = Flask("test_platform")
         self._routes()
@@ -223,8 +225,29 @@ class TestPlatform:
             login.set_launch_url(f"{self.tool_base}/lti/launch")
         return login.initiate_login(scenario.sub)
 
+    def start_page(self, scenario: Scenario) -> str:
+        """The platform's page for a launch: it POSTs the login initiation to the tool."""
+        hint = secrets.token_hex(8)
+        self.pages[hint] = self.login_url(scenario)
+        return f"{self.url}/start/{hint}"
+
     def _routes(self) -> None:
         app = self.app
+
+        @app.get("/start/<hint>")
+        def start(hint: str) -> Any:
+            parts = urlsplit(self.pages[hint])
+            fields = "".join(
+                f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+                for k, v in parse_qsl(parts.query)
+            )
+            action = html.escape(urlunsplit(parts._replace(query="")))
+            return (
+                "<!doctype html><html lang=en><title>Hospital LMS</title><body>"
+                f'<form id="login" method="post" action="{action}">{fields}'
+                '<button type="submit">Open Groundwork</button></form>'
+                "<script>document.getElementById('login').submit()</script></body></html>"
+            )
 
         @app.get("/jwks")
         def jwks() -> Any:

@@ -169,7 +169,7 @@ def test_a_forged_token_for_a_real_state_is_refused(app, client, platform, cours
 
     started = client.get(local(platform.login_url(Scenario(target=f"course:{course}"))))
     state = started.location.split("state=")[1].split("&")[0]
-    forged = jwt.encode({"sub": "x"}, "secret", algorithm="HS256", headers={"kid": "k"})
+    forged = jwt.encode({"sub": "x"}, "an attacker-chosen HMAC secret, 32+ bytes", algorithm="HS256", headers={"kid": "k"})
     response = client.post("/lti/launch", data={"id_token": forged, "state": state}, csrf=False)
     assert response.status_code == 400
     assert "RS256" in response.get_data(as_text=True)
