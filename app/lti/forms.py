@@ -11,7 +11,11 @@ from app.forms import WebForm
 class PlatformForm(WebForm):
     """Register an LMS: what its LTI 1.3 registration page shows."""
 
-    name = StringField("Name", validators=[Length(max=120)], description="For your own list, e.g. 'Hospital Moodle'.")
+    name = StringField(
+        "Name",
+        validators=[Length(max=120)],
+        description="For your own list, e.g. 'Hospital Moodle'.",
+    )
     issuer = StringField("Issuer (Platform ID)", validators=[DataRequired(), Length(max=300)])
     client_id = StringField("Client ID", validators=[DataRequired(), Length(max=200)])
     deployment_ids = TextAreaField(
@@ -20,7 +24,8 @@ class PlatformForm(WebForm):
         description="One a line: launches naming any other deployment are refused.",
     )
     auth_url = StringField(
-        "Authentication request URL", validators=[DataRequired(), URL(require_tld=False), Length(max=500)]
+        "Authentication request URL",
+        validators=[DataRequired(), URL(require_tld=False), Length(max=500)],
     )
     token_url = StringField(
         "Access token URL", validators=[DataRequired(), URL(require_tld=False), Length(max=500)]

@@ -36,7 +36,9 @@ class LtiSessionInterface(SecureCookieSessionInterface):
 def policy_for(origins: list[str], extra_form_action: str = "") -> str:
     """The site's CSP with ``frame-ancestors`` opened to ``origins`` (and a form target)."""
     ancestors = " ".join(["'self'", *origins])
-    policy = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    policy = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
+    )
     if extra_form_action:
         policy = policy.replace("form-action 'self'", f"form-action 'self' {extra_form_action}")
     return policy

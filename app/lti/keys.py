@@ -8,7 +8,9 @@ the old key set still checks what was signed just before.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -77,9 +79,6 @@ def public_jwk(key: RSAPrivateKey) -> dict[str, Any]:
 
 def thumbprint(jwk: dict[str, Any]) -> str:
     """RFC 7638: SHA-256 of the required members in lexical order, base64url."""
-    import base64
-    import hashlib
-
     members = json.dumps(
         {"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"), sort_keys=True
     )

@@ -204,5 +204,3 @@ def rotate_key() -> Response:
     kid = services.rotate_tool_key(current_user)
     flash(f"New signing key {kid} in use; the old key stays published.", "success")
     return redirect(url_for("lti_admin.platforms"))
-
-

@@ -107,7 +107,9 @@ def register_platform(admin: User, details: PlatformDetails) -> Platform:
         token_url=_check_url("access token URL", details.token_url),
         jwks_url=_check_url("key set URL", details.jwks_url),
     )
-    platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(details.deployment_ids)]
+    platform.deployments = [
+        Deployment(deployment_id=d) for d in dict.fromkeys(details.deployment_ids)
+    ]
     db.session.add(platform)
     db.session.flush()
     record("lti.platform_registered", "lti_platform", platform.id, actor_id=admin.id, issuer=issuer)
@@ -278,7 +280,9 @@ def verify_id_token(id_token: str, state: str) -> tuple[Ticket, Platform, Launch
     except jwt.InvalidSignatureError as error:
         raise LaunchRefused("The launch's signature does not match the platform's key.") from error
     except jwt.ExpiredSignatureError as error:
-        raise LaunchRefused("The launch has expired. Open the link in your course again.") from error
+        raise LaunchRefused(
+            "The launch has expired. Open the link in your course again."
+        ) from error
     except jwt.InvalidAudienceError as error:
         raise LaunchRefused("The launch was issued for another tool (audience).") from error
     except jwt.InvalidIssuerError as error:
@@ -286,7 +290,10 @@ def verify_id_token(id_token: str, state: str) -> tuple[Ticket, Platform, Launch
     except jwt.PyJWTError as error:
         raise LaunchRefused(f"The launch's token was refused ({error}).") from error
     launch = check_claims(
-        claims, client_id=platform.client_id, nonce=ticket.nonce, deployment_ids=platform.deployment_ids
+        claims,
+        client_id=platform.client_id,
+        nonce=ticket.nonce,
+        deployment_ids=platform.deployment_ids,
     )
     return ticket, platform, launch
 
@@ -326,7 +333,11 @@ def resolve_target(target: str) -> Resolved:
             raise LaunchRefused("This module has no quiz.")
         return Resolved(course, f"/courses/{course.slug}/quizzes/{module.quiz.id}", module.quiz.id)
     lessons = [lesson for lesson in module.lessons if lesson.retired_at is None]
-    path = f"/courses/{course.slug}/{module.slug}/{lessons[0].slug}" if lessons else f"/courses/{course.slug}"
+    path = (
+        f"/courses/{course.slug}/{module.slug}/{lessons[0].slug}"
+        if lessons
+        else f"/courses/{course.slug}"
+    )
     return Resolved(course, path)
 
 
@@ -362,7 +373,14 @@ def _new_user(launch: Launch) -> User:
 def _ticket(kind: str, platform: Platform, target: str, ttl: dt.timedelta, **values: Any) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(
-        Ticket(token=token, kind=kind, platform_id=platform.id, target=target, expires_at=utcnow() + ttl, **values)
+        Ticket(
+            token=token,
+            kind=kind,
+            platform_id=platform.id,
+            target=target,
+            expires_at=utcnow() + ttl,
+            **values,
+        )
     )
     return token
 
@@ -384,7 +402,9 @@ def complete_launch(id_token: str, state: str) -> Outcome:
     existing account is asked to sign in to link it (never linked silently by email).
     """
     ticket, platform, launch = verify_id_token(id_token, state)
-    resolved = None if launch.message_type == DEEP_LINKING_REQUEST else resolve_target(launch.target)
+    resolved = (
+        None if launch.message_type == DEEP_LINKING_REQUEST else resolve_target(launch.target)
+    )
     db.session.delete(ticket)  # the state, and with it the nonce, is spent
     account = db.session.scalar(
         select(Account).where(Account.platform_id == platform.id, Account.sub == launch.sub)
@@ -407,7 +427,14 @@ def complete_launch(id_token: str, state: str) -> Outcome:
 
 
 def _apply(user: User, platform: Platform, launch: Launch, resolved: Resolved | None) -> Outcome:
-    record("lti.launched", "user", user.id, actor_id=user.id, platform=platform.id, target=launch.target)
+    record(
+        "lti.launched",
+        "user",
+        user.id,
+        actor_id=user.id,
+        platform=platform.id,
+        target=launch.target,
+    )
     if resolved is None:  # deep linking: the picker, reached by its own ticket
         token = _ticket(
             "handoff", platform, "picker", PICKER_TTL, user_id=user.id, data=_launch_data(launch)
@@ -436,7 +463,13 @@ def _apply(user: User, platform: Platform, launch: Launch, resolved: Resolved | 
         staff = db.session.get(CourseStaff, (resolved.course.id, user.id))
         if staff is None:  # course staff for this course only; the site role is unchanged
             db.session.add(CourseStaff(course_id=resolved.course.id, user_id=user.id))
-            record("lti.course_staff_added", "course", resolved.course.id, actor_id=user.id, user=user.id)
+            record(
+                "lti.course_staff_added",
+                "course",
+                resolved.course.id,
+                actor_id=user.id,
+                user=user.id,
+            )
     token = _ticket("handoff", platform, resolved.path, HANDOFF_TTL, user_id=user.id)
     if launch.is_staff:
         db.session.commit()
@@ -464,7 +497,9 @@ def link_existing_account(token: str, email: str, password: str) -> Outcome:
     )
     if taken is not None:
         raise LaunchRefused("This account is already linked to another user of that platform.")
-    resolved = None if launch.message_type == DEEP_LINKING_REQUEST else resolve_target(launch.target)
+    resolved = (
+        None if launch.message_type == DEEP_LINKING_REQUEST else resolve_target(launch.target)
+    )
     db.session.delete(ticket)
     db.session.add(Account(platform_id=platform.id, sub=launch.sub, user_id=user.id))
     record("lti.account_linked", "user", user.id, actor_id=user.id, platform=platform.id)
@@ -511,18 +546,26 @@ class Choice:
 
 def choices() -> list[tuple[Course, list[Choice]]]:
     """Every published course with its modules and quizzes, as the picker lists them."""
-    courses = db.session.scalars(select(Course).where(Course.status == "published").order_by(Course.title))
+    courses = db.session.scalars(
+        select(Course).where(Course.status == "published").order_by(Course.title)
+    )
     listing = []
     for course in courses:
         items = [Choice(f"course:{course.slug}", f"{course.title} (whole course)", True)]
         for module in course.modules:
             if module.retired_at is not None:
                 continue
-            items.append(Choice(f"module:{course.slug}/{module.slug}", f"Module: {module.title}", False))
+            items.append(
+                Choice(f"module:{course.slug}/{module.slug}", f"Module: {module.title}", False)
+            )
             if module.quiz is not None:
-                items.append(Choice(f"quiz:{course.slug}/{module.slug}", f"Quiz: {module.quiz.title}", True))
+                items.append(
+                    Choice(f"quiz:{course.slug}/{module.slug}", f"Quiz: {module.quiz.title}", True)
+                )
         if course.final_quiz is not None:
-            items.append(Choice(f"quiz:{course.slug}/final", f"Post-test: {course.final_quiz.title}", True))
+            items.append(
+                Choice(f"quiz:{course.slug}/final", f"Post-test: {course.final_quiz.title}", True)
+            )
         listing.append((course, items))
     return listing
 
@@ -530,7 +573,12 @@ def choices() -> list[tuple[Course, list[Choice]]]:
 def picker_ticket(token: str) -> Ticket:
     """The deep-linking request a picker page answers; LaunchRefused once spent or expired."""
     ticket = db.session.get(Ticket, token) if token and len(token) <= 64 else None
-    if ticket is None or ticket.kind != "handoff" or ticket.target != "picker" or ticket.expires_at < utcnow():
+    if (
+        ticket is None
+        or ticket.kind != "handoff"
+        or ticket.target != "picker"
+        or ticket.expires_at < utcnow()
+    ):
         raise LaunchRefused("This choice has expired. Start again from your course's editor.")
     return ticket
 
@@ -613,7 +661,9 @@ def queue_score(user_id: int, target: str, score: Decimal, when: dt.datetime, ke
                 "timestamp": when.astimezone(dt.UTC).isoformat(),
             },
         }
-        if enqueue(CHANNEL, payload, destination=link.lineitem_url, dedupe_key=f"{member.id}:{key}"):
+        if enqueue(
+            CHANNEL, payload, destination=link.lineitem_url, dedupe_key=f"{member.id}:{key}"
+        ):
             queued += 1
     return queued
 
@@ -667,7 +717,9 @@ def _access_token(platform: Platform, *, fresh: bool = False) -> str:
         token = str(body["access_token"])
         lifetime = int(body.get("expires_in", 3600))
     except (ValueError, KeyError, TypeError) as error:
-        raise SendFailed("the token response is not an OAuth 2 access token", permanent=True) from error
+        raise SendFailed(
+            "the token response is not an OAuth 2 access token", permanent=True
+        ) from error
     _tokens[platform.id] = (token, time.monotonic() + max(lifetime - 60, 30))
     return token
 

@@ -42,10 +42,17 @@ def test_a_platform_links_a_quiz_and_receives_the_grade(page: Page, live_server:
         # An instructor in the LMS adds the first module's quiz through deep linking.
         page.goto(
             platform.start_page(
-                Scenario(sub="teacher-7", email="t7@hospital.example", roles=(INSTRUCTOR,), deep_link=True)
+                Scenario(
+                    sub="teacher-7",
+                    email="t7@hospital.example",
+                    roles=(INSTRUCTOR,),
+                    deep_link=True,
+                )
             )
         )
-        expect(page.get_by_role("heading", name="Choose what to add to your course")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Choose what to add to your course")
+        ).to_be_visible()
         assert_accessible(axe, page)
         screenshot(page, "lti-picker")
         first_quiz = page.locator(f'input[value^="quiz:{FLAGSHIP}/"]').first
@@ -60,7 +67,14 @@ def test_a_platform_links_a_quiz_and_receives_the_grade(page: Page, live_server:
         # A learner opens the link: a new Groundwork account, enrolled, at the quiz.
         page.goto(
             platform.start_page(
-                Scenario(sub="learner-42", name="Sam Rivera", email="sam.rivera@hospital.example", target=target, link_id="placement-9", lineitem="quiz-line")
+                Scenario(
+                    sub="learner-42",
+                    name="Sam Rivera",
+                    email="sam.rivera@hospital.example",
+                    target=target,
+                    link_id="placement-9",
+                    lineitem="quiz-line",
+                )
             )
         )
         expect(page).to_have_url(re.compile(r"/courses/.+/quizzes/\d+$"))

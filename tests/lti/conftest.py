@@ -45,7 +45,9 @@ def platform(app, client, make_user) -> Iterator[TestPlatform]:  # type: ignore[
     with test_platform.serving():
         admin = make_user(Role.ADMIN)
         admin_client = app.test_client()
-        admin_client.post("/sign-in", data={"email": admin.email, "password": "correct horse battery"})
+        admin_client.post(
+            "/sign-in", data={"email": admin.email, "password": "correct horse battery"}
+        )
         response = admin_client.post("/admin/lti", data=test_platform.details)
         assert response.status_code == 302, response.get_data(as_text=True)
         test_platform.registration.set_tool_key_set(client.get("/lti/jwks.json").get_json())

@@ -131,22 +131,22 @@ class Grades(AssignmentsGradesService):
         self.platform.scores.setdefault(line_item_id, []).append(score)
         return UpdateScoreStatus.SUCCESS
 
-    def find_lineitems(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+    def find_lineitems(self, *args: Any, **kwargs: Any) -> Any:
         return {"content": [], "has_next": False}
 
-    def find_lineitem(self, line_item_id: str) -> Any:  # noqa: D102
+    def find_lineitem(self, line_item_id: str) -> Any:
         return {"id": line_item_id}
 
-    def create_lineitem(self, creation_data: Any) -> Any:  # noqa: D102
+    def create_lineitem(self, creation_data: Any) -> Any:
         return creation_data
 
-    def update_lineitem(self, update_data: Any) -> Any:  # noqa: D102
+    def update_lineitem(self, update_data: Any) -> Any:
         return update_data
 
-    def delete_lineitem(self, line_item_id: str) -> None:  # noqa: D102
+    def delete_lineitem(self, line_item_id: str) -> None:
         return None
 
-    def get_results(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+    def get_results(self, *args: Any, **kwargs: Any) -> Any:
         return {"content": [], "has_next": False}
 
 

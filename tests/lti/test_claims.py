@@ -28,7 +28,12 @@ def check(**changes: Any):  # type: ignore[no-untyped-def]
 
 def test_a_good_launch_reads_out() -> None:
     launch = check()
-    assert (launch.sub, launch.target, launch.link_id, launch.is_staff) == ("u1", "course:c", "r1", False)
+    assert (launch.sub, launch.target, launch.link_id, launch.is_staff) == (
+        "u1",
+        "course:c",
+        "r1",
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,7 +70,9 @@ def test_targets_parse(target: str, parsed: tuple[str, str, str]) -> None:
     assert parse_target(target) == parsed
 
 
-@pytest.mark.parametrize("target", ["", "course:", "module:c", "quiz:c/m/x", "lesson:c/m", "course:c/m"])
+@pytest.mark.parametrize(
+    "target", ["", "course:", "module:c", "quiz:c/m/x", "lesson:c/m", "course:c/m"]
+)
 def test_other_targets_are_refused(target: str) -> None:
     with pytest.raises(ValueError):
         parse_target(target)

@@ -55,40 +55,62 @@ def test_a_second_launch_finds_the_same_learner(app, client, course, platform):
     assert response.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Account)) == 1
-        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "pat@hospital.example")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(User).where(User.email == "pat@hospital.example")
+            )
+            == 1
+        )
 
 
-def test_an_instructor_launch_gives_course_staff_for_that_course_only(app, client, course, platform):
+def test_an_instructor_launch_gives_course_staff_for_that_course_only(
+    app, client, course, platform
+):
     with app.app_context():
         from tests.factories import make_course
 
         other = make_course(slug="other-course").id
     response, _ = launch(
-        client, platform, Scenario(sub="teacher-1", email="t@hospital.example", roles=(INSTRUCTOR,), target=f"course:{course}")
+        client,
+        platform,
+        Scenario(
+            sub="teacher-1",
+            email="t@hospital.example",
+            roles=(INSTRUCTOR,),
+            target=f"course:{course}",
+        ),
     )
     assert response.status_code == 303
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "t@hospital.example"))
-        staff = set(db.session.scalars(select(CourseStaff.course_id).where(CourseStaff.user_id == user.id)))
+        staff = set(
+            db.session.scalars(select(CourseStaff.course_id).where(CourseStaff.user_id == user.id))
+        )
         course_id = db.session.scalar(select(Course.id).where(Course.slug == course))
         assert staff == {course_id} and other not in staff
         assert user.role == "learner"  # the site-wide role is unchanged
 
 
-def test_an_existing_email_is_linked_only_after_signing_in(app, client, course, platform, make_user):
+def test_an_existing_email_is_linked_only_after_signing_in(
+    app, client, course, platform, make_user
+):
     existing = make_user(email="pat@hospital.example")
     response, _ = launch(client, platform, Scenario(target=f"course:{course}"))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Sign in and link" in page
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Account)) == 0  # nothing linked yet
+        assert (
+            db.session.scalar(select(func.count()).select_from(Account)) == 0
+        )  # nothing linked yet
     action = page.split('action="')[1].split('"')[0]
     wrong = client.post(action, data={"email": existing.email, "password": "not it"}, csrf=False)
     assert wrong.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Account)) == 0
-    right = client.post(action, data={"email": existing.email, "password": "correct horse battery"}, csrf=False)
+    right = client.post(
+        action, data={"email": existing.email, "password": "correct horse battery"}, csrf=False
+    )
     assert right.status_code == 303
     with app.app_context():
         account = db.session.scalar(select(Account))
@@ -106,15 +128,33 @@ def _tamper(token: str) -> str:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"extra_claims": {"aud": "someone-else", "azp": "someone-else"}}, "another tool (audience)"),
-        ({"extra_claims": {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "unknown"}}, "deployment this platform has not registered"),
+        (
+            {"extra_claims": {"aud": "someone-else", "azp": "someone-else"}},
+            "another tool (audience)",
+        ),
+        (
+            {
+                "extra_claims": {
+                    "https://purl.imsglobal.org/spec/lti/claim/deployment_id": "unknown"
+                }
+            },
+            "deployment this platform has not registered",
+        ),
         ({"expires_in": -600}, "has expired"),
-        ({"extra_claims": {"https://purl.imsglobal.org/spec/lti/claim/version": "1.1"}}, "not LTI version 1.3.0"),
-        ({"extra_claims": {"https://purl.imsglobal.org/spec/lti/claim/message_type": "Other"}}, "message type"),
+        (
+            {"extra_claims": {"https://purl.imsglobal.org/spec/lti/claim/version": "1.1"}},
+            "not LTI version 1.3.0",
+        ),
+        (
+            {"extra_claims": {"https://purl.imsglobal.org/spec/lti/claim/message_type": "Other"}},
+            "message type",
+        ),
         ({"extra_claims": {"iss": "https://impostor.example"}}, "another issuer"),
     ],
 )
-def test_a_refused_launch_says_why_and_changes_nothing(app, client, course, platform, change, reason):
+def test_a_refused_launch_says_why_and_changes_nothing(
+    app, client, course, platform, change, reason
+):
     with app.app_context():
         before = _counts()
     response, _ = launch(client, platform, Scenario(target=f"course:{course}", **change))
@@ -154,21 +194,30 @@ def test_a_replayed_launch_is_refused(app, client, course, platform):
 
 
 def test_an_unregistered_issuer_cannot_start_a_login(client):
-    response = client.get("/lti/login?iss=https://nobody.example&login_hint=x&target_link_uri=http://groundwork.test/lti/launch")
+    response = client.get(
+        "/lti/login?iss=https://nobody.example&login_hint=x&target_link_uri=http://groundwork.test/lti/launch"
+    )
     assert response.status_code == 400
     assert "not registered" in response.get_data(as_text=True)
 
 
 def test_a_login_for_another_site_is_refused(client, platform):
     response = client.get(
-        "/lti/login", query_string={"iss": platform.issuer, "login_hint": "x", "target_link_uri": "https://evil.example/"}
+        "/lti/login",
+        query_string={
+            "iss": platform.issuer,
+            "login_hint": "x",
+            "target_link_uri": "https://evil.example/",
+        },
     )
     assert response.status_code == 400
 
 
 def test_deep_linking_returns_a_signed_response_the_platform_accepts(app, client, course, platform):
     response, _ = launch(
-        client, platform, Scenario(sub="teacher-1", email="t@hospital.example", roles=(INSTRUCTOR,), deep_link=True)
+        client,
+        platform,
+        Scenario(sub="teacher-1", email="t@hospital.example", roles=(INSTRUCTOR,), deep_link=True),
     )
     assert response.status_code == 303
     picker = client.get(response.location)
@@ -188,7 +237,10 @@ def test_deep_linking_returns_a_signed_response_the_platform_accepts(app, client
     assert item["custom"] == {"target": f"quiz:{course}/m1"}
     assert item["lineItem"]["scoreMaximum"] == 100
     # The picker's ticket is spent: a second answer is refused.
-    assert client.post(response.location, data={"target": f"quiz:{course}/m1"}, csrf=False).status_code == 400
+    assert (
+        client.post(response.location, data={"target": f"quiz:{course}/m1"}, csrf=False).status_code
+        == 400
+    )
 
 
 def test_a_learner_cannot_open_the_picker(client, course, platform):
@@ -215,7 +267,7 @@ def test_a_graded_quiz_sends_the_best_score_to_the_platform(app, client, course,
         assert passed.passed is True
         report = outbound.drain()
         assert report.delivered == 1
-    [first, second] = platform.scores["item-1"]
+    [_first, second] = platform.scores["item-1"]
     assert second["scoreGiven"] == 100.0 and second["scoreMaximum"] == 100
     assert second["userId"] == "platform-user-1"
     assert second["activityProgress"] == "Completed" and second["gradingProgress"] == "FullyGraded"

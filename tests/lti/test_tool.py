@@ -64,7 +64,9 @@ def test_the_admin_page_shows_what_the_platform_needs(client, sign_in) -> None:
         ({"jwks_url": "ftp://x.example/keys"}, "Invalid URL"),
     ],
 )
-def test_bad_registrations_are_refused_and_change_nothing(app, client, sign_in, change, message) -> None:
+def test_bad_registrations_are_refused_and_change_nothing(
+    app, client, sign_in, change, message
+) -> None:
     sign_in(Role.ADMIN)
     details = {
         "name": "X",
@@ -96,12 +98,19 @@ def test_a_removed_platform_can_launch_no_more(app, client, sign_in, platform, c
         platform_id = db.session.scalar(select(Platform.id))
     assert client.post(f"/admin/lti/{platform_id}/remove").status_code == 302
     response = app.test_client().get(
-        "/lti/login", query_string={"iss": platform.issuer, "login_hint": "x", "target_link_uri": "http://groundwork.test/lti/launch"}
+        "/lti/login",
+        query_string={
+            "iss": platform.issuer,
+            "login_hint": "x",
+            "target_link_uri": "http://groundwork.test/lti/launch",
+        },
     )
     assert response.status_code == 400
 
 
-def test_lti_pages_may_be_framed_by_registered_platforms_only(app, client, platform, course) -> None:
+def test_lti_pages_may_be_framed_by_registered_platforms_only(
+    app, client, platform, course
+) -> None:
     response, _ = launch(client, platform, Scenario(target=f"course:{course}"))
     policy = response.headers["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {platform.url}" in policy
@@ -124,7 +133,9 @@ def test_the_admin_pages_are_never_framable(client, sign_in, platform) -> None:
     assert "frame-ancestors 'none'" in client.get("/admin/lti").headers["Content-Security-Policy"]
 
 
-def test_where_the_frame_loses_its_cookie_a_new_window_carries_on(app, client, platform, course) -> None:
+def test_where_the_frame_loses_its_cookie_a_new_window_carries_on(
+    app, client, platform, course
+) -> None:
     response, _ = launch(client, platform, Scenario(target=f"course:{course}"))
     handoff = response.location
     cookieless = app.test_client()  # the browser dropped the third-party cookie
@@ -169,7 +180,12 @@ def test_a_forged_token_for_a_real_state_is_refused(app, client, platform, cours
 
     started = client.get(local(platform.login_url(Scenario(target=f"course:{course}"))))
     state = started.location.split("state=")[1].split("&")[0]
-    forged = jwt.encode({"sub": "x"}, "an attacker-chosen HMAC secret, 32+ bytes", algorithm="HS256", headers={"kid": "k"})
+    forged = jwt.encode(
+        {"sub": "x"},
+        "an attacker-chosen HMAC secret, 32+ bytes",
+        algorithm="HS256",
+        headers={"kid": "k"},
+    )
     response = client.post("/lti/launch", data={"id_token": forged, "state": state}, csrf=False)
     assert response.status_code == 400
     assert "RS256" in response.get_data(as_text=True)
