@@ -30,6 +30,14 @@ class PlatformForm(WebForm):
     token_url = StringField(
         "Access token URL", validators=[DataRequired(), URL(require_tld=False), Length(max=500)]
     )
+    frame_origins = TextAreaField(
+        "Other addresses that show Groundwork in a frame",
+        validators=[Length(max=1000)],
+        description=(
+            "One origin a line (https://school.instructure.com), where learners see the "
+            "platform if that is not its issuer's address. Only these may frame Groundwork."
+        ),
+    )
     jwks_url = StringField(
         "Public keyset URL", validators=[DataRequired(), URL(require_tld=False), Length(max=500)]
     )

@@ -27,6 +27,9 @@ class Platform(Base):
     auth_url: Mapped[str] = mapped_column(String(500))
     token_url: Mapped[str] = mapped_column(String(500))
     jwks_url: Mapped[str] = mapped_column(String(500))
+    #: Origins besides the issuer's that show Groundwork in an iframe (Canvas frames it from
+    #: the school's own domain, not its issuer), one a line; CSP frame-ancestors lists them.
+    frame_origins: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     deployments: Mapped[list[Deployment]] = relationship(

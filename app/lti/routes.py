@@ -157,6 +157,7 @@ def manage_platforms() -> Response | str:
             auth_url=form.auth_url.data,
             token_url=form.token_url.data,
             jwks_url=form.jwks_url.data,
+            frame_origins=tuple((form.frame_origins.data or "").splitlines()),
         )
         try:
             services.register_platform(current_user, details)

@@ -78,6 +78,7 @@ class PlatformDetails:
     auth_url: str
     token_url: str
     jwks_url: str
+    frame_origins: tuple[str, ...] = ()
 
 
 def _check_url(label: str, url: str) -> str:
@@ -87,6 +88,13 @@ def _check_url(label: str, url: str) -> str:
     if parts.scheme == "http" and current_app.config.get("GROUNDWORK_ENV") == "production":
         raise LtiError(f"The {label} must use https.")
     return url.strip()
+
+
+def _origin(text: str) -> str:
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.path not in ("", "/"):
+        raise LtiError(f"{text.strip()[:80]!r} is not an origin such as https://lms.example.org.")
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def register_platform(admin: User, details: PlatformDetails) -> Platform:
@@ -107,6 +115,8 @@ def register_platform(admin: User, details: PlatformDetails) -> Platform:
         token_url=_check_url("access token URL", details.token_url),
         jwks_url=_check_url("key set URL", details.jwks_url),
     )
+    origins = [_origin(line) for line in details.frame_origins if line.strip()]
+    platform.frame_origins = "\n".join(dict.fromkeys(origins)) or None
     platform.deployments = [
         Deployment(deployment_id=d) for d in dict.fromkeys(details.deployment_ids)
     ]
@@ -159,8 +169,9 @@ def _signing_key() -> tuple[bytes, str]:
 def frame_ancestors() -> list[str]:
     """Origins of registered platforms (their issuer and authentication URL), for CSP."""
     origins: set[str] = set()
-    for issuer, auth_url in db.session.execute(select(Platform.issuer, Platform.auth_url)):
-        for url in (issuer, auth_url):
+    rows = db.session.execute(select(Platform.issuer, Platform.auth_url, Platform.frame_origins))
+    for issuer, auth_url, extra in rows:
+        for url in (issuer, auth_url, *(extra or "").splitlines()):
             parts = urlsplit(url)
             if parts.scheme in ("http", "https") and parts.netloc:
                 origins.add(f"{parts.scheme}://{parts.netloc}")

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("auth_url", sa.String(length=500), nullable=False),
         sa.Column("token_url", sa.String(length=500), nullable=False),
         sa.Column("jwks_url", sa.String(length=500), nullable=False),
+        sa.Column("frame_origins", sa.String(length=1000), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "length(issuer) > 0 AND length(client_id) > 0", name=op.f("ck_lti_platforms_named")

@@ -62,6 +62,7 @@ def test_the_admin_page_shows_what_the_platform_needs(client, sign_in) -> None:
         ({"auth_url": "not a url"}, "Invalid URL"),
         ({"deployment_ids": ", ,"}, "at least one deployment id"),
         ({"jwks_url": "ftp://x.example/keys"}, "Invalid URL"),
+        ({"frame_origins": "https://school.example/path"}, "is not an origin"),
     ],
 )
 def test_bad_registrations_are_refused_and_change_nothing(
@@ -126,6 +127,23 @@ def test_lti_pages_may_be_framed_by_registered_platforms_only(
     assert other.get("/").headers["X-Frame-Options"] == "DENY"
     signed = other.post("/sign-in", data={"email": "nobody@example.com", "password": "x"})
     assert "SameSite=None" not in signed.headers.get("Set-Cookie", "")
+
+
+def test_an_administrator_can_name_other_framing_origins(app, client, sign_in) -> None:
+    sign_in(Role.ADMIN)
+    details = {
+        "issuer": "https://canvas.instructure.com",
+        "client_id": "10000000000001",
+        "deployment_ids": "1:abc",
+        "auth_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+        "token_url": "https://sso.canvaslms.com/login/oauth2/token",
+        "jwks_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+        "frame_origins": "https://School.Instructure.com\nhttps://school.instructure.com/",
+    }
+    assert client.post("/admin/lti", data=details).status_code == 302
+    policy = client.get("/lti/open/unknown").headers["Content-Security-Policy"]
+    assert "https://school.instructure.com" in policy and "https://sso.canvaslms.com" in policy
+    assert policy.count("https://school.instructure.com") == 1
 
 
 def test_the_admin_pages_are_never_framable(client, sign_in, platform) -> None:
