@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from app.accounts.access import admin_required
-from app.accounts.services import AccountError
-from app.extensions import csrf
+from app.accounts.services import AccountError, normalise_email
+from app.extensions import csrf, limiter
 from app.lti import keys, services
 from app.lti.claims import LaunchRefused
 from app.lti.forms import ConfirmForm, PlatformForm
@@ -98,8 +108,19 @@ def open_target(token: str) -> Response | tuple[str, int] | str:
     return redirect(target, code=303)
 
 
+def _link_key() -> str:
+    """Failed link sign-ins count per account and address, as the sign-in form's do."""
+    email = normalise_email(request.form.get("email", ""))[:254]
+    return f"lti-link:{email}|address:{get_remote_address()}"
+
+
 @bp.route("/lti/link/<token>", methods=["POST"], endpoint="link")
 @csrf.exempt
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=_link_key,
+    deduct_when=lambda response: response.status_code != 303,
+)
 def link_account(token: str) -> Response | tuple[str, int] | str:
     """The learner signs in to their existing account, which links it to the platform user."""
     email, password = request.form.get("email", ""), request.form.get("password", "")

@@ -117,6 +117,23 @@ def test_an_existing_email_is_linked_only_after_signing_in(
         assert account.user_id == existing.id
 
 
+def test_guessing_the_password_of_the_account_to_link_is_rate_limited(
+    app, client, course, platform, make_user
+):
+    existing = make_user(email="pat@hospital.example")
+    response, _ = launch(client, platform, Scenario(target=f"course:{course}"))
+    action = response.get_data(as_text=True).split('action="')[1].split('"')[0]
+    codes = [
+        client.post(
+            action, data={"email": existing.email, "password": f"guess {i}"}, csrf=False
+        ).status_code
+        for i in range(6)
+    ]
+    assert codes == [400] * 5 + [429]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+
+
 def _tamper(token: str) -> str:
     header, body, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
