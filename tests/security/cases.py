@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from string import Formatter
@@ -18,9 +19,11 @@ from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff
 from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
-from app.db import db
+from app.db import db, utcnow
 from app.evaluations.models import CourseEvaluation
+from app.lti.models import Deployment, Platform
 from app.mail.models import OutboundMail
+from app.outbound.models import OutboundDelivery
 from tests.certificates.helpers import EVALUATION
 from tests.factories import REFERENCES, course_spec
 from tests.learning.helpers import answers_for
@@ -108,6 +111,60 @@ def _failed_mail() -> int:
     message.status, message.attempts, message.last_error = "failed", 6, "550 no such user"
     db.session.commit()
     return message.id
+
+
+def _failed_delivery() -> int:
+    """An outbound delivery given up on, for the administrator to send again."""
+    delivery = db.session.scalar(select(OutboundDelivery).where(OutboundDelivery.channel == "fuzz"))
+    if delivery is None:
+        delivery = OutboundDelivery(
+            channel="fuzz",
+            destination="https://lms.example/scores",
+            payload={},
+            status="failed",
+            attempts=12,
+            created_at=utcnow(),
+            next_attempt_at=utcnow(),
+        )
+        db.session.add(delivery)
+    delivery.status, delivery.attempts, delivery.last_error = "failed", 12, "HTTP 500"
+    db.session.commit()
+    return delivery.id
+
+
+LTI_PLATFORM = {
+    "name": "Fuzz LMS",
+    "issuer": "https://lms.fuzz.example",
+    "client_id": "fuzz-client",
+    "deployment_ids": "d1",
+    "auth_url": "https://lms.fuzz.example/auth",
+    "token_url": "https://lms.fuzz.example/token",
+    "jwks_url": "https://lms.fuzz.example/jwks",
+    "frame_origins": "https://school.fuzz.example",
+}
+
+
+def _lti_platform() -> int:
+    """A registered LTI platform for the administrator to remove."""
+    platform = db.session.scalar(select(Platform).where(Platform.client_id == "fuzz-client"))
+    if platform is None:
+        platform = Platform(
+            name="Fuzz LMS",
+            issuer="https://lms.fuzz.example",
+            client_id="fuzz-client",
+            auth_url="https://lms.fuzz.example/auth",
+            token_url="https://lms.fuzz.example/token",
+            jwks_url="https://lms.fuzz.example/jwks",
+        )
+        platform.deployments = [Deployment(deployment_id="d1")]
+        db.session.add(platform)
+        db.session.commit()
+    return platform.id
+
+
+def _own_key_folder(world: World) -> None:
+    """Key rotations write to a folder of this run's, never the project's instance/."""
+    current_app.instance_path = tempfile.mkdtemp(prefix="lti-keys-")
 
 
 def _course() -> Course:
@@ -449,6 +506,42 @@ CASES: dict[str, Case] = {
         params=_correction_id,
         form=lambda w: {"note": "Send proof of the change."},
         prepare=_pending_correction,
+    ),
+    "/admin/deliveries/<int:delivery_id>/retry": Case(
+        "admin",
+        "/admin/deliveries/{delivery_id}/retry",
+        params=lambda w: {"delivery_id": _failed_delivery()},
+    ),
+    "/admin/lti": Case("admin", "/admin/lti", form=lambda w: dict(LTI_PLATFORM)),
+    "/admin/lti/<int:platform_id>/remove": Case(
+        "admin",
+        "/admin/lti/{platform_id}/remove",
+        params=lambda w: {"platform_id": _lti_platform()},
+    ),
+    "/admin/lti/rotate-key": Case("admin", "/admin/lti/rotate-key", prepare=_own_key_folder),
+    # LTI endpoints another site posts to: a one-time ticket, not a session, is the proof,
+    # and the world has none, so every post is a refusal that changes nothing.
+    "/lti/login": Case(
+        None,
+        "/lti/login",
+        form=lambda w: {
+            "iss": "https://lms.fuzz.example",
+            "login_hint": "u1",
+            "target_link_uri": "http://groundwork.test/lti/launch",
+        },
+    ),
+    "/lti/launch": Case(None, "/lti/launch", form=lambda w: {"id_token": "a.b.c", "state": "s"}),
+    "/lti/link/<token>": Case(
+        None,
+        "/lti/link/{token}",
+        params=lambda w: {"token": "no-such-ticket"},
+        form=lambda w: {"email": w.emails["reader"], "password": PASSWORD},
+    ),
+    "/lti/deep-link/<token>": Case(
+        None,
+        "/lti/deep-link/{token}",
+        params=lambda w: {"token": "no-such-ticket"},
+        form=lambda w: {"target": f"course:{COURSE}"},
     ),
     # A JSON API: a form post is never a credential, so every post is a 400 that changes nothing.
     "/api/credentials/verify": Case(None, "/api/credentials/verify"),
