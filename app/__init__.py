@@ -89,11 +89,12 @@ def register_listeners() -> None:
     from app.certificates import listeners as certificates
     from app.insight import listeners as insight
     from app.learning import listeners as learning
+    from app.lti import listeners as lti
     from app.quizzes import listeners as quizzes
     from app.search import listeners as search
     from app.xapi import listeners as xapi
 
-    for domain in (authoring, ceclaims, certificates, insight, learning, quizzes, search):
+    for domain in (authoring, ceclaims, certificates, insight, learning, lti, quizzes, search):
         domain.connect()
     xapi.connect()
 
@@ -116,13 +117,15 @@ def register_blueprints(app: Flask) -> None:
     from app.home.routes import bp as catalog
     from app.insight.routes import bp as insight
     from app.learning.routes import bp as learning
+    from app.lti.routes import admin_bp as lti_admin
+    from app.lti.routes import bp as lti
     from app.quizzes.routes import bp as quizzes
     from app.records.routes import bp as records
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
         authoring, publishing, preview, insight, admin, mail, deliveries, ceclaims, health,
-        delivery,
+        delivery, lti, lti_admin,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -139,8 +142,10 @@ def register_web_behaviour(app: Flask) -> None:
     """Error pages, security headers and the helpers templates share."""
     from app import errors, security, templating
     from app.certificates import catchup
+    from app.lti import framing
 
     errors.init_app(app)
+    framing.init_app(app)  # before security: its after-request runs after the site's headers
     security.init_app(app)
     templating.init_app(app)
     catchup.init_app(app)  # certificates held back by an approval period, issued at sign-in

@@ -11,6 +11,12 @@ from app.delivery.models import AdvisoryChoice, CrisisLine
 from app.evaluations.models import CourseEvaluation, ObjectiveRating
 from app.insight.models import ChoiceTally, LessonTally, QuestionTally
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
+from app.lti.models import Account as LtiAccount
+from app.lti.models import Deployment as LtiDeployment
+from app.lti.models import LinkMember as LtiLinkMember
+from app.lti.models import Platform as LtiPlatform
+from app.lti.models import ResourceLink as LtiResourceLink
+from app.lti.models import Ticket as LtiTicket
 from app.mail.models import OutboundMail
 from app.outbound.models import OutboundDelivery
 from app.quizzes.models import Accommodation, AttemptAnswer, QuizAttempt
@@ -36,6 +42,12 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LessonTally",
+    "LtiAccount",
+    "LtiDeployment",
+    "LtiLinkMember",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiTicket",
     "Module",
     "ModuleCompletion",
     "ObjectiveRating",

@@ -28,6 +28,9 @@ PROTECTED = [
     ("GET", "/admin/ce-claims/", {Role.ADMIN}),
     ("GET", "/admin/crisis-lines", {Role.ADMIN}),
     ("POST", "/admin/crisis-lines", {Role.ADMIN}),
+    ("GET", "/admin/lti", {Role.ADMIN}),
+    ("POST", "/admin/lti/1/remove", {Role.ADMIN}),
+    ("POST", "/admin/lti/rotate-key", {Role.ADMIN}),
     ("GET", "/records/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
@@ -205,6 +208,14 @@ def test_every_route_is_in_this_matrix(app):
             "/records/<slug>/time-on-task.csv",
             "/transcript.csv",
             "/transcript.pdf",
+            # LTI 1.3: public, each guarded by a one-time ticket, not a session (tests/lti)
+            "/lti/jwks.json",
+            "/lti/login",
+            "/lti/launch",
+            "/lti/open/<token>",
+            "/lti/link/<token>",
+            "/lti/deep-link/<token>",
+            "/admin/lti/<int:platform_id>/remove",
         }
     )
     routes = {rule.rule for rule in app.url_map.iter_rules()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from string import Formatter
@@ -20,6 +21,7 @@ from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
 from app.db import db
 from app.evaluations.models import CourseEvaluation
+from app.lti.models import Deployment, Platform
 from app.mail.models import OutboundMail
 from app.outbound.models import OutboundDelivery
 from tests.certificates.helpers import EVALUATION
@@ -132,6 +134,41 @@ def _failed_delivery() -> int:
 def _first_lesson_id() -> int:
     """The world's course's first lesson, whose advisory the reader answers."""
     return _course().active_modules[0].active_lessons[0].id
+
+
+LTI_PLATFORM = {
+    "name": "Fuzz LMS",
+    "issuer": "https://lms.fuzz.example",
+    "client_id": "fuzz-client",
+    "deployment_ids": "d1",
+    "auth_url": "https://lms.fuzz.example/auth",
+    "token_url": "https://lms.fuzz.example/token",
+    "jwks_url": "https://lms.fuzz.example/jwks",
+    "frame_origins": "https://school.fuzz.example",
+}
+
+
+def _lti_platform() -> int:
+    """A registered LTI platform for the administrator to remove."""
+    platform = db.session.scalar(select(Platform).where(Platform.client_id == "fuzz-client"))
+    if platform is None:
+        platform = Platform(
+            name="Fuzz LMS",
+            issuer="https://lms.fuzz.example",
+            client_id="fuzz-client",
+            auth_url="https://lms.fuzz.example/auth",
+            token_url="https://lms.fuzz.example/token",
+            jwks_url="https://lms.fuzz.example/jwks",
+        )
+        platform.deployments = [Deployment(deployment_id="d1")]
+        db.session.add(platform)
+        db.session.commit()
+    return platform.id
+
+
+def _own_key_folder(world: World) -> None:
+    """Key rotations write to a folder of this run's, never the project's instance/."""
+    current_app.instance_path = tempfile.mkdtemp(prefix="lti-keys-")
 
 
 def _course() -> Course:
@@ -499,6 +536,37 @@ CASES: dict[str, Case] = {
         params=_correction_id,
         form=lambda w: {"note": "Send proof of the change."},
         prepare=_pending_correction,
+    ),
+    "/admin/lti": Case("admin", "/admin/lti", form=lambda w: dict(LTI_PLATFORM)),
+    "/admin/lti/<int:platform_id>/remove": Case(
+        "admin",
+        "/admin/lti/{platform_id}/remove",
+        params=lambda w: {"platform_id": _lti_platform()},
+    ),
+    "/admin/lti/rotate-key": Case("admin", "/admin/lti/rotate-key", prepare=_own_key_folder),
+    # LTI endpoints another site posts to: a one-time ticket, not a session, is the proof,
+    # and the world has none, so every post is a refusal that changes nothing.
+    "/lti/login": Case(
+        None,
+        "/lti/login",
+        form=lambda w: {
+            "iss": "https://lms.fuzz.example",
+            "login_hint": "u1",
+            "target_link_uri": "http://groundwork.test/lti/launch",
+        },
+    ),
+    "/lti/launch": Case(None, "/lti/launch", form=lambda w: {"id_token": "a.b.c", "state": "s"}),
+    "/lti/link/<token>": Case(
+        None,
+        "/lti/link/{token}",
+        params=lambda w: {"token": "no-such-ticket"},
+        form=lambda w: {"email": w.emails["reader"], "password": PASSWORD},
+    ),
+    "/lti/deep-link/<token>": Case(
+        None,
+        "/lti/deep-link/{token}",
+        params=lambda w: {"token": "no-such-ticket"},
+        form=lambda w: {"target": f"course:{COURSE}"},
     ),
     # A JSON API: a form post is never a credential, so every post is a 400 that changes nothing.
     "/api/credentials/verify": Case(None, "/api/credentials/verify"),

@@ -17,6 +17,9 @@ _PARAMETER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 CSRF_MESSAGE = "The form had expired or was not sent from this site."
 #: POST routes without a CSRF token, each read-only and sessionless (docs/security.md, CSRF).
 CSRF_EXEMPT = {"/api/credentials/verify"}
+#: LTI endpoints that another site (the platform) posts to: each needs a one-time ticket
+#: instead (OIDC state, hand-off or picker token; tests/lti), and without one changes nothing.
+LTI_EXEMPT = {"/lti/login", "/lti/launch", "/lti/link/<token>", "/lti/deep-link/<token>"}
 
 
 def _any_path(rule: str) -> str:
@@ -27,7 +30,7 @@ def _any_path(rule: str) -> str:
 def test_every_form_refuses_a_post_without_the_csrf_token(app: Flask, client) -> None:
     posts = sorted(rule.rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ()))
     assert posts
-    for rule in (rule for rule in posts if rule not in CSRF_EXEMPT):
+    for rule in (rule for rule in posts if rule not in CSRF_EXEMPT | LTI_EXEMPT):
         for token in (None, "forged"):
             data = {} if token is None else {"csrf_token": token}
             response = client.post(_any_path(rule), data=data, csrf=False)
@@ -41,6 +44,15 @@ def test_the_csrf_exempt_routes_change_nothing_and_give_no_cookie(app: Flask, cl
         response = client.post(rule, data="{}", content_type="application/json", csrf=False)
         assert response.status_code == 200 and not response.headers.getlist("Set-Cookie")
         assert response.get_json()["status"] == "invalid"
+
+
+def test_the_lti_endpoints_refuse_a_post_without_its_ticket(app: Flask, client) -> None:
+    assert {rule.rule for rule in app.url_map.iter_rules()} >= LTI_EXEMPT
+    for rule in LTI_EXEMPT:
+        response = client.post(_any_path(rule), data={"state": "forged"}, csrf=False)
+        assert response.status_code == 400, rule
+        assert "could not open this link" in response.get_data(as_text=True), rule
+        assert not response.headers.getlist("Set-Cookie"), rule
 
 
 @pytest.fixture

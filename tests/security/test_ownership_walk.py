@@ -64,6 +64,7 @@ NOT_OWNED = {
     "/admin/certificates/<public_id>/revoke": "role",
     "/admin/mail/<int:message_id>/retry": "role",
     "/admin/deliveries/<int:delivery_id>/retry": "role",
+    "/admin/lti/<int:platform_id>/remove": "role",
     "/admin/ce-claims/<int:review_id>": "role",
     "/admin/ce-claims/<int:review_id>/approve": "role",
     "/admin/ce-claims/<int:review_id>/decline": "role",
@@ -96,6 +97,10 @@ NOT_OWNED = {
     # The signed, expiring token is the proof of ownership (tests/accounts).
     "/confirm/<token>": "token",
     "/reset-password/<token>": "token",
+    # LTI: a one-time random ticket from the launch, not the address, names the learner.
+    "/lti/open/<token>": "token",
+    "/lti/link/<token>": "token",
+    "/lti/deep-link/<token>": "token",
     "/static/<path:filename>": "public",
 }
 
