@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and tests see the whole schema."""
 
 from app.accounts.models import RememberToken, User
+from app.api.models import ApiToken, OAuthClient, WebhookSubscription
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
@@ -18,6 +19,7 @@ from app.search.models import SearchEntry
 metadata = Base.metadata
 
 __all__ = [
+    "ApiToken",
     "AttemptAnswer",
     "AuditEvent",
     "CeClaimReview",
@@ -33,6 +35,7 @@ __all__ = [
     "LessonProgress",
     "LessonTally",
     "Module",
+    "OAuthClient",
     "ModuleCompletion",
     "ObjectiveRating",
     "OutboundDelivery",
@@ -44,5 +47,6 @@ __all__ = [
     "RememberToken",
     "SearchEntry",
     "User",
+    "WebhookSubscription",
     "metadata",
 ]
