@@ -121,7 +121,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "course": _string("Course slug."),
             "course_title": _string("Course title."),
             "enrolled_at": _DATE_TIME,
-            "completed_at": _nullable("string", "When the course was completed.", format="date-time"),
+            "completed_at": _nullable(
+                "string", "When the course was completed.", format="date-time"
+            ),
             "steps_done": {"type": "integer", "minimum": 0},
             "steps_total": {"type": "integer", "minimum": 0},
             "percent": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -197,7 +199,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "email": _string("Learner's email.", format="email"),
             "course": _string("Course slug."),
             "enrolled_at": _DATE_TIME,
-            "completed_at": _nullable("string", "When the course was completed.", format="date-time"),
+            "completed_at": _nullable(
+                "string", "When the course was completed.", format="date-time"
+            ),
         },
         "An enrollment, for the provider.",
     ),
