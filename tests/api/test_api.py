@@ -69,8 +69,14 @@ def test_verification_shows_what_the_public_page_shows(client, world):
     assert body["status"] == "valid"
     assert body["learner_name"] == world.certificate.learner_name
     assert set(body) == {
-        "id", "status", "learner_name", "course_title", "completed_on", "ce_hours",
-        "replaced_by", "revoked_on",
+        "id",
+        "status",
+        "learner_name",
+        "course_title",
+        "completed_on",
+        "ce_hours",
+        "replaced_by",
+        "revoked_on",
     }
     unknown = client.get("/api/v1/certificates/GW-0000/verification")
     assert unknown.status_code == 404 and unknown.mimetype == PROBLEM
@@ -141,8 +147,14 @@ def test_a_learner_reads_only_their_own_records(client, world, token_for):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/users", "/api/v1/enrollments", "/api/v1/completions", "/api/v1/ce-records",
-             "/api/v1/webhooks"],
+    "path",
+    [
+        "/api/v1/users",
+        "/api/v1/enrollments",
+        "/api/v1/completions",
+        "/api/v1/ce-records",
+        "/api/v1/webhooks",
+    ],
 )
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.INSTRUCTOR])
 def test_providers_records_are_for_administrators_only(client, make_user, token_for, path, role):
@@ -176,8 +188,10 @@ def test_ce_records_are_the_accreditors_completions_csv(client, world, token_for
     from app.records.services import completions_csv
 
     rows = list(csv.reader(io.StringIO(completions_csv(world.course, None, None))))[1:]
-    assert [(r["name"], r["email"], r["license_number"], r["completed_on"], r["id"], r["status"])
-            for r in records] == [(r[0], r[1], r[3], r[5], r[8], r[9]) for r in rows]
+    assert [
+        (r["name"], r["email"], r["license_number"], r["completed_on"], r["id"], r["status"])
+        for r in records
+    ] == [(r[0], r[1], r[3], r[5], r[8], r[9]) for r in rows]
     assert [float(r[6]) for r in rows] == [r["ce_hours"] for r in records]
 
 
@@ -230,9 +244,24 @@ def test_cursors_page_through_and_refuse_tampering(client, make_user, token_for)
 
 @pytest.mark.parametrize(
     "query",
-    ["limit=0", "limit=101", "limit=abc", "limit=+5", "limit=5.0", "limit=1e2", "limit= 5",
-     "limit=99999999999999999999", "limit=1&limit=2", "unknown=1", "from=2026-13-01",
-     "from=20261101", "from=2026-1-1", "from=2026-02-30", "to=yesterday", "course=UPPER"],
+    [
+        "limit=0",
+        "limit=101",
+        "limit=abc",
+        "limit=+5",
+        "limit=5.0",
+        "limit=1e2",
+        "limit= 5",
+        "limit=99999999999999999999",
+        "limit=1&limit=2",
+        "unknown=1",
+        "from=2026-13-01",
+        "from=20261101",
+        "from=2026-1-1",
+        "from=2026-02-30",
+        "to=yesterday",
+        "course=UPPER",
+    ],
 )
 def test_other_spellings_of_parameters_are_refused(client, world, token_for, query):
     response = client.get(f"/api/v1/ce-records?{query}", headers=bearer(token_for(world.admin)))
@@ -245,28 +274,46 @@ def test_other_spellings_of_parameters_are_refused(client, world, token_for, que
     ("body", "content_type", "status"),
     [
         (b"{", "application/json", 400),
-        (b'{"url": "https://a.example/x", "url": "https://b.example/y", "events": []}',
-         "application/json", 400),
+        (
+            b'{"url": "https://a.example/x", "url": "https://b.example/y", "events": []}',
+            "application/json",
+            400,
+        ),
         (b'{"url": NaN, "events": ["certificate.issued"]}', "application/json", 400),
         (b'{"url": 1' + b"0" * 400 + b', "events": []}', "application/json", 400),
         (b'{"url": 1e999, "events": []}', "application/json", 400),
         (b"\xff\xfe{}", "application/json", 400),
-        (b'{"url": "https://a.example/x", "events": ["certificate.issued"], "x": 1}',
-         "application/json", 422),
+        (
+            b'{"url": "https://a.example/x", "events": ["certificate.issued"], "x": 1}',
+            "application/json",
+            422,
+        ),
         (b'{"url": 5, "events": ["certificate.issued"]}', "application/json", 422),
-        (b'{"url": "https://a.example/x", "events": "certificate.issued"}',
-         "application/json", 422),
+        (
+            b'{"url": "https://a.example/x", "events": "certificate.issued"}',
+            "application/json",
+            422,
+        ),
         (b'{"url": "https://a.example/x", "events": ["everything"]}', "application/json", 422),
         (b'{"url": "https://a.example/x", "events": []}', "application/json", 422),
-        (b'{"url": "ftp://a.example/x", "events": ["certificate.issued"]}',
-         "application/json", 422),
-        (b'{"url": "https://user:pw@a.example/x", "events": ["certificate.issued"]}',
-         "application/json", 422),
+        (
+            b'{"url": "ftp://a.example/x", "events": ["certificate.issued"]}',
+            "application/json",
+            422,
+        ),
+        (
+            b'{"url": "https://user:pw@a.example/x", "events": ["certificate.issued"]}',
+            "application/json",
+            422,
+        ),
         (b"[]", "application/json", 422),
         (b"null", "application/json", 422),
         (b"url=https://a.example/x", "application/x-www-form-urlencoded", 415),
-        (b'{"url": "https://a.example/' + b"x" * 20000 + b'", "events": []}',
-         "application/json", 413),
+        (
+            b'{"url": "https://a.example/' + b"x" * 20000 + b'", "events": []}',
+            "application/json",
+            413,
+        ),
     ],
 )
 def test_bad_bodies_get_problem_details_and_change_nothing(
