@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.api.services import MAX_TOKEN_DAYS
 from app.forms import WebForm
 
-SCOPE_CHOICES = [("read", "Read only"), ("read write", "Read and write")]
+SCOPE_CHOICES = [SelectChoice("read", "Read only"), SelectChoice("read write", "Read and write")]
 
 
 class TokenForm(WebForm):

@@ -109,7 +109,10 @@ def send(delivery: OutboundDelivery) -> None:
     }
     try:
         response = httpx.post(
-            subscription.url, content=body, headers=headers, timeout=TIMEOUT,
+            subscription.url,
+            content=body,
+            headers=headers,
+            timeout=TIMEOUT,
             follow_redirects=False,
         )
     except httpx.HTTPError as error:
