@@ -15,12 +15,15 @@ from app.db import db
 from app.learning.models import Enrollment
 from app.quizzes.models import AttemptState, QuizAttempt
 
+#: A select of any columns.
+Rows = Select[*tuple[Any, ...]]
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
-def _page(statement: Select[Any], id_column: Any, after: int, limit: int) -> list[Any]:
+def _page(statement: Rows, id_column: Any, after: int, limit: int) -> list[Any]:
     """One more row than asked for, so the caller knows whether a next page exists."""
     rows = db.session.execute(
         statement.where(id_column > after).order_by(id_column).limit(limit + 1)
@@ -72,7 +75,7 @@ def attempts_of(user: User, after: int, limit: int) -> list[Any]:
     return _page(statement, QuizAttempt.id, after, limit)
 
 
-def _certificates() -> Select[Any]:
+def _certificates() -> Rows:
     return select(Certificate, Course.slug).join(Course, Course.id == Certificate.course_id)
 
 

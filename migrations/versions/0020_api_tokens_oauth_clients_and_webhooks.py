@@ -37,7 +37,9 @@ def upgrade() -> None:
             "scopes IN ('read', 'read write')", name=op.f("ck_oauth_clients_scopes_known")
         ),
         sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_oauth_clients_owner_id_users"),
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_oauth_clients_owner_id_users"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_oauth_clients")),
@@ -67,7 +69,9 @@ def upgrade() -> None:
             "scopes IN ('read', 'read write')", name=op.f("ck_api_tokens_scopes_known")
         ),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["oauth_clients.id"], name=op.f("fk_api_tokens_client_id_oauth_clients"),
+            ["client_id"],
+            ["oauth_clients.id"],
+            name=op.f("fk_api_tokens_client_id_oauth_clients"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
@@ -91,7 +95,9 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("length(url) > 0", name=op.f("ck_webhook_subscriptions_url_given")),
         sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_webhook_subscriptions_owner_id_users"),
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_webhook_subscriptions_owner_id_users"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
