@@ -46,6 +46,16 @@ def test_the_document_is_openapi_3_1_and_lists_every_api_route(client, app):
                     assert name in doc["components"]["schemas"]
 
 
+def test_the_document_passes_the_openapi_3_1_specifications_own_validator(client):
+    from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    validate(doc, cls=OpenAPIV31SpecValidator)  # raises, naming the fault, when invalid
+    broken = {**doc, "paths": {"/x": {"get": {"responses": {"200": {}}}}}}
+    with pytest.raises(Exception, match="description"):
+        validate(broken, cls=OpenAPIV31SpecValidator)
+
+
 def test_public_operations_answer_any_origin_and_need_no_token(client, world):
     response = client.get("/api/v1/courses", headers={"Origin": "https://crm.example"})
     assert response.status_code == 200
