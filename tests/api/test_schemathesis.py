@@ -69,7 +69,7 @@ def _token(email: str, scopes: str) -> str:
 
 
 BOUNDED = settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,
