@@ -30,7 +30,8 @@ def tokens() -> str | tuple[str, int]:
             )
         except ApiError as error:
             form.name.errors.append(str(error))
-    status = 400 if form.is_submitted() and form.errors else 200
+    # 201 for a token made (its text is on this page, once); 400 for a refused form.
+    status = 201 if created else 400 if form.is_submitted() else 200
     page = render_template(
         "api/tokens.html",
         form=form,
@@ -67,7 +68,7 @@ def clients() -> str | tuple[str, int]:
             created = services.register_client(current_user, form.name.data, form.scopes.data)
         except ApiError as error:
             form.name.errors.append(str(error))
-    status = 400 if form.is_submitted() and form.errors else 200
+    status = 201 if created else 400 if form.is_submitted() else 200
     page = render_template(
         "api/clients.html",
         form=form,

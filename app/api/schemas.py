@@ -51,6 +51,12 @@ _HOURS = {"type": "number", "minimum": 0, "description": "CE hours, to two decim
 _ID = {"type": "integer", "minimum": 1}
 
 COMPONENTS: dict[str, dict[str, Any]] = {
+    "OpenAPI": {
+        "type": "object",
+        "description": "An OpenAPI 3.1 document (this one).",
+        "required": ["openapi", "info", "paths", "components"],
+        "properties": {"openapi": {"type": "string", "pattern": "^3\\.1\\."}},
+    },
     "Problem": {
         "type": "object",
         "description": "RFC 9457 problem details.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -228,8 +229,8 @@ def issue_client_token(client_id: str, client_secret: str, scope: str | None) ->
 
 
 def check_webhook_url(url: str, allow_http: bool) -> str:
-    """The URL if deliveries may go there: https (http only in development), a host, no
-    credentials in it; ApiError saying why not."""
+    """The URL if deliveries may go there, or ApiError saying why not: https and a host
+    (http, loopback and private addresses only in development), no credentials in it."""
     parts = urlsplit(url)
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
@@ -238,7 +239,20 @@ def check_webhook_url(url: str, allow_http: bool) -> str:
         raise ApiError("Put no user name or password in the URL; deliveries are signed.")
     if parts.fragment:
         raise ApiError("The URL must not have a #fragment.")
+    if not allow_http and _internal(parts.hostname):
+        raise ApiError("The URL must name a public host, not this network's own addresses.")
     return url
+
+
+def _internal(host: str) -> bool:
+    """Whether ``host`` is this machine or a private network, written as a name or address."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def create_webhook(

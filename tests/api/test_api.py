@@ -377,3 +377,23 @@ def test_rate_limits_are_counted_per_token(client, app, world, token_for):
 def test_the_api_ignores_the_session_cookie(client, world, sign_in):
     sign_in(user=world.alice)
     assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example/in",
+        "https://localhost/in",
+        "https://127.0.0.1/in",
+        "https://10.0.0.5/in",
+        "https://[::1]/in",
+        "https://169.254.169.254/latest",
+        "https://db.internal/in",
+        "https://user@hooks.example/in",
+        "https://hooks.example/#x",
+    ],
+)
+def test_production_webhooks_go_only_to_public_https_hosts(url):
+    with pytest.raises(services.ApiError):
+        services.check_webhook_url(url, allow_http=False)
+    assert services.check_webhook_url("https://hooks.example/in", allow_http=False)

@@ -135,7 +135,7 @@ def test_a_json_token_request_is_refused(client, registered):
 def test_a_token_is_shown_once_on_the_account_page_and_revoked_there(client, sign_in):
     user = sign_in()
     page = client.post("/account/tokens", data={"name": "My CRM", "scopes": "read", "days": "30"})
-    assert page.status_code == 200
+    assert page.status_code == 201
     shown = re.search(r'value="(gw_[^"]+)"', page.get_data(as_text=True)).group(1)
     assert client.get("/api/v1/me", headers=bearer(shown)).get_json()["id"] == user.id
     listing = client.get("/account/tokens").get_data(as_text=True)
@@ -176,6 +176,7 @@ def test_another_users_token_cannot_be_revoked(client, sign_in, make_user, token
 def test_an_administrator_registers_a_client_and_sees_its_secret_once(client, sign_in):
     sign_in(Role.ADMIN)
     page = client.post("/admin/api-clients", data={"name": "Warehouse", "scopes": "read write"})
+    assert page.status_code == 201
     text = page.get_data(as_text=True)
     client_id = re.search(r'id="client-id"[^>]*value="([^"]+)"', text).group(1)
     secret = re.search(r'id="client-secret"[^>]*value="([^"]+)"', text).group(1)
