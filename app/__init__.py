@@ -84,6 +84,7 @@ def register_listeners() -> None:
     Signals are process-wide and connecting is idempotent, so every app built in one
     process shares them; each listener runs in the emitter's transaction.
     """
+    from app.api import listeners as api
     from app.authoring import listeners as authoring
     from app.ceclaims import listeners as ceclaims
     from app.certificates import listeners as certificates
@@ -94,7 +95,7 @@ def register_listeners() -> None:
     from app.search import listeners as search
     from app.xapi import listeners as xapi
 
-    for domain in (authoring, ceclaims, certificates, insight, learning, lti, quizzes, search):
+    for domain in (api, authoring, ceclaims, certificates, insight, learning, lti, quizzes, search):
         domain.connect()
     xapi.connect()
 
@@ -134,6 +135,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(question_import)
     app.register_blueprint(question_export)
+    from app.api.pages import bp as api_pages
+    from app.api.routes import bp as api
+
+    app.register_blueprint(api)
+    app.register_blueprint(api_pages)
     if app.config["GROUNDWORK_ENV"] != "production":
         app.register_blueprint(dev_mail)  # /dev/mail does not exist in production
 

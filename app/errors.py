@@ -9,7 +9,9 @@ import time
 from flask import Flask, Response, g, make_response, render_template
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from app.problems import is_api_request, problem
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +51,15 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     ), code
 
 
-def _handle_http(error: HTTPException) -> tuple[str, int]:
+def _handle_http(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
     if code >= 500:
         return _handle_unexpected(error)
+    if is_api_request():
+        allow = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            allow["Allow"] = ", ".join(error.valid_methods)
+        return problem(code, error.description, headers=allow)
     return render_error(code)
 
 
@@ -64,7 +71,7 @@ def _handle_rate_limited(error: RateLimitExceeded) -> Response:
     """
     from app.extensions import limiter
 
-    response = make_response(*render_error(429))
+    response = problem(429) if is_api_request() else make_response(*render_error(429))
     refused = limiter.current_limit
     if refused is not None:
         seconds = math.ceil(refused.reset_at - time.time())
@@ -79,12 +86,14 @@ def _handle_csrf(error: CSRFError) -> tuple[str, int]:
     )
 
 
-def _handle_unexpected(error: Exception) -> tuple[str, int]:
+def _handle_unexpected(error: Exception) -> tuple[str, int] | Response:
     session = g.get("db_session")
     if session is not None:
         session.rollback()
     original = getattr(error, "original_exception", None) or error
     log.error("Unhandled error", exc_info=original)
+    if is_api_request():
+        return problem(500, "Nothing was saved by the request that failed.")
     return render_error(500)
 
 

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and tests see the whole schema."""
 
 from app.accounts.models import RememberToken, User
+from app.api.models import ApiToken, OAuthClient, WebhookSubscription
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
 from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
@@ -27,6 +28,7 @@ metadata = Base.metadata
 __all__ = [
     "Accommodation",
     "AdvisoryChoice",
+    "ApiToken",
     "AttemptAnswer",
     "AuditEvent",
     "CeClaimReview",
@@ -50,6 +52,7 @@ __all__ = [
     "LtiTicket",
     "Module",
     "ModuleCompletion",
+    "OAuthClient",
     "ObjectiveRating",
     "OutboundDelivery",
     "OutboundMail",
@@ -60,5 +63,6 @@ __all__ = [
     "RememberToken",
     "SearchEntry",
     "User",
+    "WebhookSubscription",
     "metadata",
 ]

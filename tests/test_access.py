@@ -35,6 +35,8 @@ PROTECTED = [
     ("GET", "/teaching/", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/new", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/teaching/import", {Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/account/tokens", {Role.LEARNER, Role.INSTRUCTOR, Role.ADMIN}),
+    ("GET", "/admin/api-clients", {Role.ADMIN}),
 ]
 # Routes on one course: the course's team and admins only. Every one of them, GET and POST,
 # is tried with another instructor, a learner and a visitor in tests/authoring/test_access.py
@@ -109,6 +111,7 @@ PUBLIC = [
     "/healthz",  # the load balancer's probes (tests/health/test_health.py)
     "/readyz",
     "/dev/mail",  # development only, from this machine only (tests/mail/test_development.py)
+    "/api",  # the API reference page
 ]
 
 
@@ -216,10 +219,69 @@ def test_every_route_is_in_this_matrix(app):
             "/lti/link/<token>",
             "/lti/deep-link/<token>",
             "/admin/lti/<int:platform_id>/remove",
+            # A user's own token (another's is a 404: tests/api/test_oauth_and_pages.py).
+            "/account/tokens/<int:token_id>/revoke",
+            "/admin/api-clients/<int:client_id>/revoke",
         }
+        | {f"/api/v1{rule}" for rule in API_ROUTES}
     )
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert routes - known == set()
+
+
+# The JSON API (/api/v1): bearer tokens only, never the session. Each operation with the
+# roles whose token it serves; None is public. Schemathesis (tests/api) drives every
+# operation further; this walk holds the role rules.
+API_ROUTES: dict[str, tuple[str, set[Role] | None]] = {
+    "/openapi.json": ("GET", None),
+    "/courses": ("GET", None),
+    "/courses/<slug>": ("GET", None),
+    "/certificates/<certificate_id>/verification": ("GET", None),
+    "/oauth/token": ("POST", None),
+    "/me": ("GET", set(Role)),
+    "/me/enrollments": ("GET", set(Role)),
+    "/me/attempts": ("GET", set(Role)),
+    "/me/certificates": ("GET", set(Role)),
+    "/me/transcript": ("GET", set(Role)),
+    "/users": ("GET", {Role.ADMIN}),
+    "/enrollments": ("GET", {Role.ADMIN}),
+    "/completions": ("GET", {Role.ADMIN}),
+    "/ce-records": ("GET", {Role.ADMIN}),
+    "/webhooks": ("GET", {Role.ADMIN}),
+    "/webhooks/<int:webhook_id>": ("DELETE", {Role.ADMIN}),
+}
+
+
+def _api_path(rule: str) -> str:
+    return "/api/v1" + rule.replace("<int:webhook_id>", "1").replace("<slug>", "x").replace(
+        "<certificate_id>", "GW-0000"
+    )
+
+
+@pytest.mark.parametrize("rule", [r for r, (_, roles) in API_ROUTES.items() if roles])
+def test_api_operations_need_a_token_and_not_a_session(client, sign_in, rule):
+    method, _ = API_ROUTES[rule]
+    sign_in(Role.ADMIN)  # a signed-in browser's cookie is not a credential here
+    response = client.open(_api_path(rule), method=method)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("rule", [r for r, (_, roles) in API_ROUTES.items() if roles])
+@pytest.mark.parametrize("role", list(Role))
+def test_each_roles_token_gets_in_or_is_refused(client, make_user, rule, role):
+    from app.api.services import create_personal_token
+
+    method, allowed = API_ROUTES[rule]
+    text = create_personal_token(make_user(role), "walk", "read write", 1).secret
+    response = client.open(
+        _api_path(rule), method=method, headers={"Authorization": f"Bearer {text}"}
+    )
+    if role in (allowed or set()):
+        assert response.status_code in {200, 204, 404}, response.get_data(as_text=True)
+    else:
+        assert response.status_code == 403
+        assert response.mimetype == "application/problem+json"
 
 
 @pytest.mark.parametrize(

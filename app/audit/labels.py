@@ -9,6 +9,12 @@ from __future__ import annotations
 
 #: Action code -> what an administrator reads. Codes are the ones services record.
 ACTION_LABELS: dict[str, str] = {
+    "api.token_created": "API token made",
+    "api.token_revoked": "API token revoked",
+    "api.client_registered": "API client registered",
+    "api.client_revoked": "API client revoked",
+    "api.webhook_created": "Webhook subscription made",
+    "api.webhook_deleted": "Webhook subscription deleted",
     "user.signed_up": "Signed up",
     "user.email_confirmed": "Confirmed email address",
     "user.profile_changed": "Changed name or license details",

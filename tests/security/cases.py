@@ -19,7 +19,7 @@ from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff
 from app.certificates.models import Certificate, CertificateCorrection
 from app.content.archive import course_to_zip
-from app.db import db
+from app.db import db, utcnow
 from app.evaluations.models import CourseEvaluation
 from app.lti.models import Deployment, Platform
 from app.mail.models import OutboundMail
@@ -102,6 +102,60 @@ class Case:
         return {name: value for name, value in given.items() if name in names}
 
 
+def _failed_delivery() -> int:
+    """An outbound delivery given up on, for the administrator to send again."""
+    delivery = db.session.scalar(
+        select(OutboundDelivery).where(OutboundDelivery.dedupe_key == "fuzz")
+    )
+    if delivery is None:
+        delivery = OutboundDelivery(
+            channel="webhook",
+            destination="https://hooks.example/in",
+            dedupe_key="fuzz",
+            payload={},
+            status="failed",
+            attempts=12,
+            created_at=utcnow(),
+            next_attempt_at=utcnow(),
+        )
+        db.session.add(delivery)
+    delivery.status, delivery.last_error = "failed", "HTTP 503"
+    db.session.commit()
+    return delivery.id
+
+
+def _readers_token(world: World) -> dict[str, object]:
+    """An active personal access token of the reader's, to revoke."""
+    from app.accounts.models import User
+    from app.api import services as api
+    from app.api.models import ApiToken
+
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.user_id == world.users["reader"], ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None:
+        reader = db.session.get(User, world.users["reader"])
+        assert reader is not None
+        token = api.create_personal_token(reader, "fuzz", "read", 30).token
+    return {"token_id": token.id}
+
+
+def _active_client(world: World) -> dict[str, object]:
+    """An OAuth client that is not revoked, to revoke."""
+    from app.accounts.models import User
+    from app.api import services as api
+    from app.api.models import OAuthClient
+
+    client = db.session.scalar(select(OAuthClient).where(OAuthClient.revoked_at.is_(None)))
+    if client is None:
+        admin = db.session.get(User, world.users["admin"])
+        assert admin is not None
+        client, _ = api.register_client(admin, "fuzz", "read")
+    return {"client_id": client.id}
+
+
 def _failed_mail() -> int:
     """A message delivery has given up on, for the administrator to send again."""
     message = db.session.scalar(select(OutboundMail).where(OutboundMail.recipient == "gone@x.test"))
@@ -111,24 +165,6 @@ def _failed_mail() -> int:
     message.status, message.attempts, message.last_error = "failed", 6, "550 no such user"
     db.session.commit()
     return message.id
-
-
-def _failed_delivery() -> int:
-    """A delivery to another system that the worker gave up on, to send again."""
-    delivery = db.session.scalar(
-        select(OutboundDelivery).where(OutboundDelivery.dedupe_key == "security-walk")
-    )
-    if delivery is None:
-        delivery = OutboundDelivery(
-            channel="webhook",
-            destination="https://x.test/in",
-            dedupe_key="security-walk",
-            payload={"event": "walk"},
-        )
-        db.session.add(delivery)
-    delivery.status, delivery.attempts, delivery.last_error = "failed", 12, "HTTP 410"
-    db.session.commit()
-    return delivery.id
 
 
 def _first_lesson_id() -> int:
@@ -348,13 +384,44 @@ CASES: dict[str, Case] = {
         params=lambda w: {"public_id": w.certificate_id},
         form=lambda w: {"reason": "Issued in error.", "confirm": "yes"},
     ),
-    "/admin/mail/<int:message_id>/retry": Case(
-        "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
-    ),
     "/admin/deliveries/<int:delivery_id>/retry": Case(
         "admin",
         "/admin/deliveries/{delivery_id}/retry",
         params=lambda w: {"delivery_id": _failed_delivery()},
+    ),
+    "/account/tokens": Case(
+        "reader", "/account/tokens", form=lambda w: {"name": "CRM", "scopes": "read", "days": "30"}
+    ),
+    "/account/tokens/<int:token_id>/revoke": Case(
+        "reader", "/account/tokens/{token_id}/revoke", params=_readers_token
+    ),
+    "/admin/api-clients": Case(
+        "admin", "/admin/api-clients", form=lambda w: {"name": "Warehouse", "scopes": "read"}
+    ),
+    "/admin/api-clients/<int:client_id>/revoke": Case(
+        "admin", "/admin/api-clients/{client_id}/revoke", params=_active_client
+    ),
+    # The JSON API takes bearer tokens or client credentials, never the session: a form
+    # post from a signed-in browser is refused (401) and changes nothing.
+    "/api/v1/oauth/token": Case(
+        None,
+        "/api/v1/oauth/token",
+        form=lambda w: {
+            "grant_type": "client_credentials",
+            "client_id": "gwc_none",
+            "client_secret": "wrong",
+        },
+    ),
+    "/api/v1/webhooks": Case(
+        "admin",
+        "/api/v1/webhooks",
+        form=lambda w: {"url": "https://hooks.example/in", "events": "certificate.issued"},
+    ),
+    "/api/v1/webhooks/<int:webhook_id>": Case(
+        "admin", "/api/v1/webhooks/{webhook_id}", params=lambda w: {"webhook_id": 1}
+    ),
+    "/admin/mail/<int:message_id>/retry": Case(
+        "admin", "/admin/mail/{message_id}/retry", params=lambda w: {"message_id": _failed_mail()}
     ),
     "/admin/ce-claims/<int:review_id>/approve": Case(
         "admin",

@@ -11,6 +11,7 @@ from flask import Flask
 
 from app import create_app
 from app.accounts import passwords, services
+from app.accounts.models import Role
 from tests.conftest import TEST_SECRET, make_app
 
 _PARAMETER = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
@@ -20,6 +21,9 @@ CSRF_EXEMPT = {"/api/credentials/verify"}
 #: LTI endpoints that another site (the platform) posts to: each needs a one-time ticket
 #: instead (OIDC state, hand-off or picker token; tests/lti), and without one changes nothing.
 LTI_EXEMPT = {"/lti/login", "/lti/launch", "/lti/link/<token>", "/lti/deep-link/<token>"}
+#: The JSON API: bearer tokens or client credentials only, never the session cookie, so
+#: a forged cross-site post carries no credential (docs/api.md).
+API = "/api/v1/"
 
 
 def _any_path(rule: str) -> str:
@@ -30,12 +34,31 @@ def _any_path(rule: str) -> str:
 def test_every_form_refuses_a_post_without_the_csrf_token(app: Flask, client) -> None:
     posts = sorted(rule.rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ()))
     assert posts
-    for rule in (rule for rule in posts if rule not in CSRF_EXEMPT | LTI_EXEMPT):
+    for rule in (
+        rule for rule in posts if rule not in CSRF_EXEMPT | LTI_EXEMPT and not rule.startswith(API)
+    ):
         for token in (None, "forged"):
             data = {} if token is None else {"csrf_token": token}
             response = client.post(_any_path(rule), data=data, csrf=False)
             assert response.status_code == 400, rule
             assert CSRF_MESSAGE in response.get_data(as_text=True), rule
+
+
+def test_the_api_refuses_a_signed_in_browsers_post_without_a_credential(
+    app: Flask, client, sign_in
+) -> None:
+    sign_in(Role.ADMIN)
+    posts = [
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith(API) and "POST" in (r.methods or ())
+    ]
+    assert posts
+    for rule in posts:
+        response = client.post(_any_path(rule), data={"url": "https://x.example"}, csrf=False)
+        assert response.status_code == 401, rule
+        assert response.mimetype == "application/problem+json"
+        assert not response.headers.getlist("Set-Cookie")
 
 
 def test_the_csrf_exempt_routes_change_nothing_and_give_no_cookie(app: Flask, client) -> None:

@@ -44,6 +44,7 @@ def known_values(world: World) -> dict[str, object]:
         "quiz_id": world.quiz_id,
         "attempt_id": open_attempt(world).id,
         "public_id": world.certificate_id,
+        "certificate_id": world.certificate_id,
         "user_id": world.users["target"],
         "token": issue_token(world.user("target"), Purpose.RESET_PASSWORD),
         "filename": "css/site.css",

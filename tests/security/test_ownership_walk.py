@@ -65,6 +65,14 @@ NOT_OWNED = {
     "/admin/mail/<int:message_id>/retry": "role",
     "/admin/deliveries/<int:delivery_id>/retry": "role",
     "/admin/lti/<int:platform_id>/remove": "role",
+    "/admin/api-clients/<int:client_id>/revoke": "role",
+    # The JSON API: public reads, and webhooks any administrator's write token may manage.
+    "/api/v1/courses/<slug>": "public",
+    "/api/v1/certificates/<certificate_id>/verification": "public",
+    "/api/v1/webhooks/<int:webhook_id>": "role",
+    # Looked up by id and the signed-in user together: another user's token is a 404
+    # (tests/api/test_oauth_and_pages.py::test_another_users_token_cannot_be_revoked).
+    "/account/tokens/<int:token_id>/revoke": "session",
     "/admin/ce-claims/<int:review_id>": "role",
     "/admin/ce-claims/<int:review_id>/approve": "role",
     "/admin/ce-claims/<int:review_id>/decline": "role",

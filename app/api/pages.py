@@ -1,0 +1,99 @@
+"""The API's pages: personal access tokens on the account page, OAuth clients for
+administrators, and the reference page rendered from the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.accounts.access import admin_required
+from app.api import services
+from app.api.forms import ClientForm, RevokeForm, TokenForm
+from app.api.operations import openapi_document
+from app.api.services import ApiError
+from app.db import utcnow
+
+bp = Blueprint("api_pages", __name__)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> str | tuple[str, int]:
+    """List the user's tokens and make a new one, shown once."""
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = services.create_personal_token(
+                current_user, form.name.data, form.scopes.data, form.days.data
+            )
+        except ApiError as error:
+            form.name.errors.append(str(error))
+    # 201 for a token made (its text is on this page, once); 400 for a refused form.
+    status = 201 if created else 400 if form.is_submitted() else 200
+    page = render_template(
+        "api/tokens.html",
+        form=form,
+        revoke=RevokeForm(),
+        created=created,
+        tokens=services.personal_tokens(current_user),
+        now=utcnow(),
+    )
+    return page, status
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of the user's own tokens (another user's is not found)."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    try:
+        token = services.revoke_personal_token(current_user, token_id)
+    except ApiError:
+        abort(404)
+    flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    return redirect(url_for("api_pages.tokens"))
+
+
+@bp.route("/admin/api-clients", methods=["GET", "POST"])
+@admin_required
+def clients() -> str | tuple[str, int]:
+    """Register OAuth clients for providers' systems; the secret is shown once."""
+    form = ClientForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = services.register_client(current_user, form.name.data, form.scopes.data)
+        except ApiError as error:
+            form.name.errors.append(str(error))
+    status = 201 if created else 400 if form.is_submitted() else 200
+    page = render_template(
+        "api/clients.html",
+        form=form,
+        revoke=RevokeForm(),
+        created=created,
+        clients=services.clients(),
+    )
+    return page, status
+
+
+@bp.route("/admin/api-clients/<int:client_id>/revoke", methods=["POST"])
+@admin_required
+def revoke_client(client_id: int) -> Response:
+    """Revoke a client and every token it holds."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revoke_client(current_user, client_id)
+    except ApiError:
+        abort(404)
+    flash("Client revoked: its tokens no longer work.", "success")
+    return redirect(url_for("api_pages.clients"))
+
+
+@bp.route("/api")
+def reference() -> str:
+    """The API reference, rendered here from the OpenAPI document (no script, no CDN)."""
+    return render_template("api/reference.html", doc=openapi_document())

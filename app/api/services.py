@@ -1,0 +1,314 @@
+"""The API's writes (tokens, OAuth clients, webhook subscriptions) and its credential checks.
+
+Secrets are made here, returned once to the caller and kept only as a SHA-256, except a
+webhook's, which signing needs. Every write is audited and committed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.api.models import ApiToken, OAuthClient, WebhookSubscription
+from app.api.signing import new_secret
+from app.audit.services import record
+from app.db import db, utcnow
+
+#: A personal access token reads ``gw_<selector>_<secret>``; one issued to a client ``gwo_``.
+PERSONAL_PREFIX = "gw"
+CLIENT_PREFIX = "gwo"
+SCOPES = ("read", "read write")
+#: How long a personal access token may live, in days (the owner picks up to this).
+MAX_TOKEN_DAYS = 366
+#: How long a token issued to an OAuth client lives.
+CLIENT_TOKEN_LIFETIME = dt.timedelta(hours=1)
+
+
+class ApiError(Exception):
+    """A refused request; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new credential and its secret, which is never shown again."""
+
+    token: ApiToken
+    secret: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a valid bearer token acts for, and what it may do."""
+
+    user: User
+    token: ApiToken
+
+    @property
+    def can_write(self) -> bool:
+        """Whether the token carries the write scope."""
+        return self.token.can_write
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_token(
+    user: User, name: str, scopes: str, expires_at: dt.datetime, client: OAuthClient | None
+) -> Issued:
+    selector, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    prefix = CLIENT_PREFIX if client else PERSONAL_PREFIX
+    token = ApiToken(
+        user_id=user.id,
+        client_id=client.id if client else None,
+        name=name,
+        selector=selector,
+        secret_hash=_digest(secret),
+        scopes=scopes,
+        created_at=utcnow(),
+        expires_at=expires_at,
+    )
+    db.session.add(token)
+    return Issued(token, f"{prefix}_{selector}_{secret}")
+
+
+def create_personal_token(user: User, name: str, scopes: str, days: int) -> Issued:
+    """A personal access token for ``user``; its text is returned once, never stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ApiError("Give the token a name of up to 80 characters.")
+    if scopes not in SCOPES:
+        raise ApiError("Choose read, or read and write.")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ApiError(f"A token lives from 1 to {MAX_TOKEN_DAYS} days.")
+    issued = _new_token(user, name, scopes, utcnow() + dt.timedelta(days=days), None)
+    db.session.flush()
+    record("api.token_created", "user", user.id, actor_id=user.id, token=name, scopes=scopes)
+    db.session.commit()
+    return issued
+
+
+def personal_tokens(user: User) -> list[ApiToken]:
+    """The user's personal access tokens, newest first (revoked and expired included)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.client_id.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_personal_token(user: User, token_id: int) -> ApiToken:
+    """End one of the user's own tokens now; another user's token is not found."""
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.client_id.is_(None)
+        )
+    )
+    if token is None:
+        raise ApiError("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("api.token_revoked", "user", user.id, actor_id=user.id, token=token.name)
+        db.session.commit()
+    return token
+
+
+def register_client(admin: User, name: str, scopes: str) -> tuple[OAuthClient, str]:
+    """An OAuth client for a provider's system; its secret is returned once."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ApiError("Give the client a name of up to 80 characters.")
+    if scopes not in SCOPES:
+        raise ApiError("Choose read, or read and write.")
+    secret = secrets.token_urlsafe(32)
+    client = OAuthClient(
+        client_id=f"gwc_{secrets.token_hex(12)}",
+        secret_hash=_digest(secret),
+        name=name,
+        scopes=scopes,
+        owner_id=admin.id,
+        created_at=utcnow(),
+    )
+    db.session.add(client)
+    db.session.flush()
+    record("api.client_registered", "oauth_client", client.id, actor_id=admin.id, name=name)
+    db.session.commit()
+    return client, secret
+
+
+def clients() -> list[OAuthClient]:
+    """Every registered OAuth client, newest first."""
+    return list(
+        db.session.scalars(
+            select(OAuthClient).order_by(OAuthClient.created_at.desc(), OAuthClient.id.desc())
+        )
+    )
+
+
+def revoke_client(admin: User, client_id: int) -> None:
+    """Stop a client: no new tokens, and the ones it holds stop working."""
+    client = db.session.get(OAuthClient, client_id)
+    if client is None:
+        raise ApiError("No such client.")
+    if client.revoked_at is None:
+        now = utcnow()
+        client.revoked_at = now
+        for token in db.session.scalars(
+            select(ApiToken).where(ApiToken.client_id == client.id, ApiToken.revoked_at.is_(None))
+        ):
+            token.revoked_at = now
+        record("api.client_revoked", "oauth_client", client.id, actor_id=admin.id)
+        db.session.commit()
+
+
+def _split(text: str) -> tuple[str, str, str] | None:
+    parts = text.split("_")
+    if len(parts) < 3 or parts[0] not in (PERSONAL_PREFIX, CLIENT_PREFIX):
+        return None
+    prefix, selector, secret = parts[0], parts[1], "_".join(parts[2:])
+    if len(selector) != 16 or not secret or len(secret) > 100:
+        return None
+    return prefix, selector, secret
+
+
+def selector_of(text: str) -> str | None:
+    """The selector a bearer token's text names (unchecked), for per-token rate limits."""
+    parts = _split(text)
+    return parts[1] if parts else None
+
+
+def authenticate(text: str) -> Principal | None:
+    """The owner a bearer token acts for, or None: unknown, wrong secret, expired, revoked,
+    an inactive owner, or a client that was revoked."""
+    parts = _split(text)
+    if parts is None:
+        return None
+    prefix, selector, secret = parts
+    token = db.session.scalar(select(ApiToken).where(ApiToken.selector == selector))
+    if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
+        return None
+    if (prefix == CLIENT_PREFIX) != (token.client_id is not None):
+        return None
+    now = utcnow()
+    if token.revoked_at is not None or token.expires_at <= now:
+        return None
+    user = db.session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        token.last_used_at = now  # at most one write per token every five minutes
+        db.session.commit()
+    return Principal(user, token)
+
+
+def issue_client_token(client_id: str, client_secret: str, scope: str | None) -> Issued:
+    """A short-lived token for a client that proved its secret (client credentials grant)."""
+    client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    if client is None or not hmac.compare_digest(client.secret_hash, _digest(client_secret)):
+        _digest(client_secret)  # an unknown client costs what a known one does
+        raise ApiError("invalid_client")
+    owner = db.session.get(User, client.owner_id)
+    if client.revoked_at is not None or owner is None or not owner.is_active:
+        raise ApiError("invalid_client")
+    granted = scope or client.scopes
+    if granted not in SCOPES or (granted == "read write" and client.scopes == "read"):
+        raise ApiError("invalid_scope")
+    issued = _new_token(owner, client.name, granted, utcnow() + CLIENT_TOKEN_LIFETIME, client)
+    db.session.commit()
+    return issued
+
+
+def check_webhook_url(url: str, allow_http: bool) -> str:
+    """The URL if deliveries may go there, or ApiError saying why not: https and a host
+    (http, loopback and private addresses only in development), no credentials in it."""
+    parts = urlsplit(url)
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ApiError("The URL must start with https:// and name a host.")
+    if parts.username or parts.password:
+        raise ApiError("Put no user name or password in the URL; deliveries are signed.")
+    if parts.fragment:
+        raise ApiError("The URL must not have a #fragment.")
+    if not allow_http and _internal(parts.hostname):
+        raise ApiError("The URL must name a public host, not this network's own addresses.")
+    return url
+
+
+def _internal(host: str) -> bool:
+    """Whether ``host`` is this machine or a private network, written as a name or address."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+def create_webhook(
+    admin: User, url: str, events: list[str], allow_http: bool
+) -> tuple[WebhookSubscription, str]:
+    """A subscription for ``events``; the signing secret is returned once."""
+    check_webhook_url(url, allow_http)
+    secret = new_secret()
+    subscription = WebhookSubscription(
+        owner_id=admin.id, url=url, events=sorted(set(events)), secret=secret, created_at=utcnow()
+    )
+    db.session.add(subscription)
+    db.session.flush()
+    record("api.webhook_created", "webhook", subscription.id, actor_id=admin.id, url=url)
+    db.session.commit()
+    return subscription, secret
+
+
+def webhooks_after(after: int, limit: int) -> list[WebhookSubscription]:
+    """Active subscriptions after id ``after``, oldest first."""
+    return list(
+        db.session.scalars(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.revoked_at.is_(None), WebhookSubscription.id > after)
+            .order_by(WebhookSubscription.id)
+            .limit(limit)
+        )
+    )
+
+
+def delete_webhook(admin: User, subscription_id: int) -> None:
+    """Stop deliveries to a subscription (kept, revoked, for the audit log)."""
+    subscription = db.session.get(WebhookSubscription, subscription_id)
+    if subscription is None or subscription.revoked_at is not None:
+        raise ApiError("No such webhook subscription.")
+    subscription.revoked_at = utcnow()
+    record("api.webhook_deleted", "webhook", subscription.id, actor_id=admin.id)
+    db.session.commit()
+
+
+def subscriptions_for(event: str) -> list[WebhookSubscription]:
+    """Active subscriptions that asked for ``event``."""
+    rows = db.session.execute(
+        select(WebhookSubscription, User)
+        .join(User, User.id == WebhookSubscription.owner_id)
+        .where(WebhookSubscription.revoked_at.is_(None))
+        .order_by(WebhookSubscription.id)
+    )
+    # A subscription stops with its owner's administrator role or account.
+    return [
+        subscription
+        for subscription, owner in rows
+        if event in subscription.events and owner.is_active and is_provider(owner)
+    ]
+
+
+def is_provider(user: User) -> bool:
+    """Whether the user may read the provider's records (administrators)."""
+    return user.has_role(Role.ADMIN)
