@@ -85,6 +85,7 @@ def register_listeners() -> None:
     process shares them; each listener runs in the emitter's transaction.
     """
     from app.authoring import listeners as authoring
+    from app.cases import listeners as cases
     from app.ceclaims import listeners as ceclaims
     from app.certificates import listeners as certificates
     from app.insight import listeners as insight
@@ -92,7 +93,7 @@ def register_listeners() -> None:
     from app.quizzes import listeners as quizzes
     from app.search import listeners as search
 
-    for domain in (authoring, ceclaims, certificates, insight, learning, quizzes, search):
+    for domain in (authoring, cases, ceclaims, certificates, insight, learning, quizzes, search):
         domain.connect()
 
 
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.authoring.preview import bp as preview
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
+    from app.cases.routes import bp as cases
     from app.certificates.routes import bp as certificates
     from app.evaluations.routes import bp as evaluations
     from app.health.routes import bp as health
@@ -117,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
-        authoring, publishing, preview, insight, admin, mail, ceclaims, health,
+        authoring, publishing, preview, insight, admin, mail, ceclaims, health, cases,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

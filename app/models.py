@@ -3,7 +3,17 @@
 from app.accounts.models import RememberToken, User
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
-from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
+from app.cases.models import CaseRun, CaseRunChoice
+from app.catalog.models import (
+    Choice,
+    Course,
+    CourseStaff,
+    Lesson,
+    Module,
+    ModuleCase,
+    Question,
+    Quiz,
+)
 from app.ceclaims.models import CeClaimReview
 from app.certificates.models import Certificate
 from app.db import Base
@@ -19,6 +29,8 @@ metadata = Base.metadata
 __all__ = [
     "AttemptAnswer",
     "AuditEvent",
+    "CaseRun",
+    "CaseRunChoice",
     "CeClaimReview",
     "Certificate",
     "Choice",
@@ -32,6 +44,7 @@ __all__ = [
     "LessonProgress",
     "LessonTally",
     "Module",
+    "ModuleCase",
     "ModuleCompletion",
     "ObjectiveRating",
     "OutboundMail",

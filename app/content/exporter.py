@@ -9,6 +9,7 @@ from app.catalog.models import Course, Question, Quiz
 from app.content.credit import canonical_ce_hours
 from app.content.spec import (
     ApprovalPeriod,
+    CaseSpec,
     ChoiceSpec,
     CourseSpec,
     InstructorSpec,
@@ -69,6 +70,7 @@ def course_spec(course: Course) -> CourseSpec:
                     for le in module.active_lessons
                 ),
                 quiz=_quiz_spec(module.quiz),
+                case=CaseSpec.from_dict(module.active_case.spec) if module.active_case else None,
             )
         )
     return CourseSpec(

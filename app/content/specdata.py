@@ -4,6 +4,8 @@ Every spec dataclass is written the same way, so one converter reads each field'
 type instead of a hand-written `to_dict`/`from_dict` pair per class:
 
 - keys follow the order of the fields (drafts and fingerprints depend on that order);
+  a field declared with `metadata={"omit_when_none": True}` is left out while None, so a
+  field added later (a module's case) leaves the fingerprints of content without it alone;
 - a nested spec becomes a dict, a tuple a list, a date its ISO form, an enum its value,
   and a Decimal (CE hours, the only one) its shortest written form (`canonical_ce_hours`);
 - reading back, a missing key takes the field's default (drafts saved before a field
@@ -49,6 +51,7 @@ def to_data(value: Any) -> Any:
         return {
             field.name: to_data(getattr(value, field.name))
             for field, _ in _field_types(type(value))
+            if not (field.metadata.get("omit_when_none") and getattr(value, field.name) is None)
         }
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
