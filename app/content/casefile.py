@@ -214,10 +214,8 @@ class _CaseReader:
                     return item.line_of(key)
                 return choices.line_of(choice)
         ending = data.get("ending")
-        if key in ("objectives", "lessons", "rating", "score", "debrief") and isinstance(
-            ending, YamlMap
-        ):
-            return ending.line_of(key)
+        if key in ENDING_FIELDS and isinstance(ending, YamlMap):
+            return ending.line_of(key) if key in ending else data.line_of("ending")
         return data.line_of(key) if key else data.line
 
 
