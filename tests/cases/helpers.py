@@ -60,3 +60,14 @@ def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
             ending("bad", "harmful", 0),
         ),
     )
+
+
+def course_with_case(requirement: str = "ending", slug: str = "case-course", **settings: object):  # type: ignore[no-untyped-def]
+    """Import a two-module course whose first module holds the test case; return the course."""
+    import dataclasses
+
+    from tests.factories import course_spec, make_course
+
+    spec = course_spec(slug=slug, **settings)
+    first = dataclasses.replace(spec.modules[0], case=case_spec(requirement))
+    return make_course(dataclasses.replace(spec, modules=(first, *spec.modules[1:])))
