@@ -57,6 +57,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/question-import",
     "/teaching/<slug>/question-import/confirm",
     "/teaching/<slug>/quizzes/<target>/qti.zip",
+    "/teaching/<slug>/cases/<int:case_id>/insight",  # also tests/cases/test_player.py
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
@@ -69,6 +70,10 @@ SIGNED_IN = [
     ("GET", "/attempts/1"),
     ("POST", "/attempts/1"),
     ("GET", "/attempts/1/result"),
+    ("GET", "/courses/x/cases/1"),
+    ("POST", "/courses/x/cases/1/choose"),
+    ("POST", "/courses/x/cases/1/replay"),
+    ("GET", "/courses/x/cases/1/runs/1"),
     ("GET", "/courses/x/certificate"),
     ("POST", "/courses/x/attest"),
     ("GET", "/courses/x/evaluation"),
@@ -164,6 +169,11 @@ def test_every_route_is_in_this_matrix(app):
             "/courses/<course_slug>/quizzes/<int:quiz_id>/start",
             "/attempts/<int:attempt_id>",
             "/attempts/<int:attempt_id>/result",
+            # Case player: whose run is whose is tested in tests/cases/test_player.py
+            "/courses/<course_slug>/cases/<int:case_id>",
+            "/courses/<course_slug>/cases/<int:case_id>/choose",
+            "/courses/<course_slug>/cases/<int:case_id>/replay",
+            "/courses/<course_slug>/cases/<int:case_id>/runs/<int:run_id>",
             "/verify/<public_id>",
             "/courses/<slug>/certificate",
             "/courses/<slug>/attest",
