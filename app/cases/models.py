@@ -43,8 +43,7 @@ class CaseRun(Base):
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint("steps >= 0", name="steps_non_negative"),
         CheckConstraint(
-            "(ended_at IS NULL) = (ending_rating IS NULL) "
-            "AND (ended_at IS NULL) = (score IS NULL)",
+            "(ended_at IS NULL) = (ending_rating IS NULL) AND (ended_at IS NULL) = (score IS NULL)",
             name="ended_with_outcome",
         ),
         CheckConstraint(

@@ -23,7 +23,13 @@ from app.db import db
 from app.forms import WebForm
 from app.learning import services as learning
 from app.learning.outlines import outline, progress_for
-from app.learning.pages import get_open_course, outline_links, require_enrollment, step_url
+from app.learning.pages import (
+    OutlineLinks,
+    get_open_course,
+    outline_links,
+    require_enrollment,
+    step_url,
+)
 from app.learning.progress import CourseProgress, ModuleOutline
 
 bp = Blueprint("cases", __name__)
@@ -221,8 +227,9 @@ def debrief_page(course_slug: str, case_id: int, run_id: int) -> tuple[str, int]
     spec = services.snapshot_of(run)
     result = debrief(spec, services.taken(run), run.current_scene)
     objectives = {o["id"]: o["text"] for o in _module_objectives(course, module.id)}
-    lesson_titles = {le.slug: (le.number, le.title, context_link(context, le.id))
-                     for le in module.lessons}  # fmt: skip
+    links = context["links"]
+    assert isinstance(links, OutlineLinks)
+    lesson_titles = {le.slug: (le.number, le.title, links.lesson(le.id)) for le in module.lessons}
     return render_template(
         "cases/debrief.html",
         run=run,
@@ -234,12 +241,6 @@ def debrief_page(course_slug: str, case_id: int, run_id: int) -> tuple[str, int]
         runs=services.runs_of(current_user, case),
         **context,
     ), 200
-
-
-def context_link(context: dict[str, object], lesson_id: int) -> str:
-    """A lesson's link from the outline links in the page context."""
-    links = context["links"]
-    return links.lesson(lesson_id)  # type: ignore[attr-defined, no-any-return]
 
 
 def _module_objectives(course: Course, module_id: int) -> list[dict[str, str]]:

@@ -270,7 +270,7 @@ def case_insight(case: ModuleCase) -> CaseInsight:
         .where(CaseRun.case_id == case.id, CaseRun.ended_at.is_not(None))
         .group_by(CaseRun.current_scene)
     ).all()
-    reached = {scene: count for scene, count in ended_rows}
+    reached = {scene_id: runs_ended for scene_id, runs_ended in ended_rows}
     endings = tuple(
         EndingCount(s.id, s.title, s.ending.outcome, s.ending.rating, reached.get(s.id, 0))
         for s in spec.scenes
@@ -284,8 +284,8 @@ def case_insight(case: ModuleCase) -> CaseInsight:
     ).all()
     counts = {(scene, text, rating): n for scene, text, rating, n in choice_rows}
     per_scene: dict[str, int] = {}
-    for (scene, _text, _rating), n in counts.items():
-        per_scene[scene] = per_scene.get(scene, 0) + n
+    for (scene_id, _text, _rating), n in counts.items():
+        per_scene[scene_id] = per_scene.get(scene_id, 0) + n
     listed = []
     for scene in spec.scenes:
         for choice in scene.choices:
@@ -294,7 +294,12 @@ def case_insight(case: ModuleCase) -> CaseInsight:
             total = per_scene.get(scene.id, 0)
             listed.append(
                 ChoiceCount(
-                    scene.id, scene.title, choice.text, choice.rating, n, n / total if total else None
+                    scene.id,
+                    scene.title,
+                    choice.text,
+                    choice.rating,
+                    n,
+                    n / total if total else None,
                 )
             )
     for (scene_id, text, rating), n in sorted(counts.items()):  # from earlier versions
@@ -328,4 +333,3 @@ def _title(spec: CaseSpec, scene_id: str) -> str:
 def _scene_order(spec: CaseSpec, scene_id: str) -> int:
     ids = [scene.id for scene in spec.scenes]
     return ids.index(scene_id) if scene_id in ids else len(ids)
-

@@ -121,9 +121,10 @@ class _CaseReader:
         advisories = self.texts(data, "advisories", "advisory")
         scenes: list[SceneSpec | None] = []
         if "scenes" in data:
-            self.scene_list = read_list(data, "scenes", self.problems)
-            for index, item in enumerate(self.scene_list or ()):
-                scenes.append(self.read_scene(item, self.scene_list.line_of(index)))
+            listed = self.scene_list = read_list(data, "scenes", self.problems)
+            for index, item in enumerate(listed or ()):
+                assert listed is not None
+                scenes.append(self.read_scene(item, listed.line_of(index)))
         if values is None or len(self.problems.found) > before:
             return None
         case = CaseSpec(
@@ -171,8 +172,10 @@ class _CaseReader:
         if key not in scene or scene[key] is None:
             return []
         items = read_list(scene, key, self.problems, minimum=0)
-        found = []
-        for index, item in enumerate(items or ()):
+        found: list[dict[str, Any]] = []
+        if items is None:
+            return found
+        for index, item in enumerate(items):
             values = read_fields(item, items.line_of(index), fields, self.problems, what)
             if values is not None:
                 found.append(values)
@@ -183,7 +186,9 @@ class _CaseReader:
         if "ending" not in scene:
             return None
         data = scene["ending"]
-        values = read_fields(data, scene.line_of("ending"), ENDING_FIELDS, self.problems, "an ending")
+        values = read_fields(
+            data, scene.line_of("ending"), ENDING_FIELDS, self.problems, "an ending"
+        )
         if values is None:
             return None
         assert isinstance(data, YamlMap)

@@ -102,7 +102,8 @@ def recommended_path(case: CaseSpec) -> list[tuple[SceneSpec, int | None]]:
         if scene.ending is not None or not scene.choices:
             path.append((scene, None))
             break
-        index = min(range(len(scene.choices)), key=lambda i: rank(scene.choices[i].rating))
+        ratings = [rank(choice.rating) for choice in scene.choices]
+        index = ratings.index(min(ratings))
         path.append((scene, index))
         scene = case.scene(scene.choices[index].next)
     return path
@@ -140,11 +141,19 @@ def _check_scene_shape(index: int, scene: SceneSpec, ids: set[str]) -> list[Grap
         if not choice.rating:
             add(number, "rating", "choice has no rating (best, acceptable, risky or harmful)")
         elif choice.rating not in CASE_RATINGS:
-            add(number, "rating", f"rating {choice.rating!r} is not one of {', '.join(CASE_RATINGS)}")
+            add(
+                number,
+                "rating",
+                f"rating {choice.rating!r} is not one of {', '.join(CASE_RATINGS)}",
+            )
         if not choice.next:
             add(number, "next", "choice has no target scene (next)")
         elif choice.next not in ids:
-            add(number, "next", f"choice leads to {choice.next!r}, which is not a scene of this case")
+            add(
+                number,
+                "next",
+                f"choice leads to {choice.next!r}, which is not a scene of this case",
+            )
         add(number, "text", _too_long(choice.text, MAX_CHOICE_TEXT, "text"))
         add(number, "feedback", _too_long(choice.feedback, MAX_FEEDBACK, "feedback"))
     return found
@@ -225,6 +234,8 @@ def _check_flow(case: CaseSpec) -> list[GraphProblem]:
             found.append(GraphProblem(index, None, None, message))
     path = recommended_path(case)
     if path and path[-1][0].ending is None and case.start in ending_reachable:
-        message = "the recommended path (the best-rated choice in each scene) never reaches an ending"
+        message = (
+            "the recommended path (the best-rated choice in each scene) never reaches an ending"
+        )
         found.append(GraphProblem(None, None, "start", message))
     return found

@@ -71,7 +71,9 @@ def _report_unexpected(folder: Path, log: ProblemLog) -> None:
     for entry in visible_entries(folder):
         if entry.is_dir():
             log.file(entry).add(1, "unexpected folder (a module folder holds no folders)")
-        elif entry.name not in (MODULE_FILE, QUIZ_FILE, CASE_FILE) and entry.suffix != LESSON_SUFFIX:
+        elif (
+            entry.name not in (MODULE_FILE, QUIZ_FILE, CASE_FILE) and entry.suffix != LESSON_SUFFIX
+        ):
             log.file(entry).add(1, "unexpected file (not part of the course format)")
 
 

@@ -5,8 +5,8 @@ The rules (also in docs/completion.md):
   minimum seat time).
 - A module is complete when all its current lessons are complete, its quiz is
   passed and, when the module requires its case, a run of the case reached an ending
-  (rated at least acceptable, when the module asks for that). Once recorded, a module completion is never taken back: a lesson added
-  later does not undo it.
+  (rated at least acceptable, when the module asks for that). Once recorded, a module
+  completion is never taken back: a lesson added later does not undo it.
 - A course is complete when every current module is complete and its final
   post-test, if any, is passed. Once recorded, it is never taken back.
 - When a course unlocks modules in order, a module opens once the one before it

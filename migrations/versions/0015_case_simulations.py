@@ -64,8 +64,7 @@ def upgrade() -> None:
         sa.CheckConstraint("number >= 1", name=op.f("ck_case_runs_number_positive")),
         sa.CheckConstraint("steps >= 0", name=op.f("ck_case_runs_steps_non_negative")),
         sa.CheckConstraint(
-            "(ended_at IS NULL) = (ending_rating IS NULL) "
-            "AND (ended_at IS NULL) = (score IS NULL)",
+            "(ended_at IS NULL) = (ending_rating IS NULL) AND (ended_at IS NULL) = (score IS NULL)",
             name=op.f("ck_case_runs_ended_with_outcome"),
         ),
         sa.CheckConstraint(
@@ -83,7 +82,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_case_runs_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_runs")),
-        sa.UniqueConstraint("user_id", "case_id", "number", name=op.f("uq_case_runs_user_id_case_id_number")),
+        sa.UniqueConstraint(
+            "user_id", "case_id", "number", name=op.f("uq_case_runs_user_id_case_id_number")
+        ),
     )
     op.create_index(op.f("ix_case_runs_case_id"), "case_runs", ["case_id"])
     op.create_index(op.f("ix_case_runs_user_id"), "case_runs", ["user_id"])

@@ -91,7 +91,9 @@ def test_a_learner_plays_a_case_to_a_harmful_then_a_good_ending(
     expect(page.get_by_text("You followed the recommended path throughout.")).to_be_visible()
     expect(page.get_by_text("This run meets it.")).to_be_visible()
     expect(outline.get_by_text(re.compile("module complete"))).to_have_count(1)
-    expect(page.get_by_role("region", name="Your runs of this case").first).to_contain_text("Harmful")
+    expect(page.get_by_role("region", name="Your runs of this case").first).to_contain_text(
+        "Harmful"
+    )
     assert_accessible(axe, page)
     screenshot(page, "case-debrief-good")
 

@@ -28,7 +28,8 @@ def choice(text: str, rating: str, target: str) -> CaseChoiceSpec:
 
 
 def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
-    """start -> (best: middle | harmful: bad | risky: middle); middle -> (acceptable: ok | best: good)."""
+    """start -> (best: middle | harmful: bad | risky: middle);
+    middle -> (acceptable: ok | best: good)."""
     return CaseSpec(
         slug=slug,
         title="A test case",
@@ -53,7 +54,10 @@ def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
                 id="middle",
                 title="The second scene",
                 narrative="It goes on.",
-                choices=(choice("Wait", "acceptable", "ok"), choice("Call the team", "best", "good")),
+                choices=(
+                    choice("Wait", "acceptable", "ok"),
+                    choice("Call the team", "best", "good"),
+                ),
             ),
             ending("good", "best", 100),
             ending("ok", "acceptable", 60),

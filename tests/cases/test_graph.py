@@ -20,9 +20,7 @@ OBJECTIVES, LESSONS = ("goal",), ("lesson-1", "lesson-2")
 
 
 def messages(case: CaseSpec) -> list[tuple[int | None, int | None, str | None, str]]:
-    return [
-        (p.scene, p.choice, p.key, p.message) for p in check_case(case, OBJECTIVES, LESSONS)
-    ]
+    return [(p.scene, p.choice, p.key, p.message) for p in check_case(case, OBJECTIVES, LESSONS)]
 
 
 def with_scene(case: CaseSpec, index: int, **changes: object) -> CaseSpec:
@@ -40,7 +38,11 @@ def test_the_test_case_is_sound() -> None:
 
 def test_the_recommended_path_follows_the_best_rated_choices() -> None:
     path = recommended_path(case_spec())
-    assert [(scene.id, index) for scene, index in path] == [("start", 0), ("middle", 1), ("good", None)]
+    assert [(scene.id, index) for scene, index in path] == [
+        ("start", 0),
+        ("middle", 1),
+        ("good", None),
+    ]
 
 
 def test_an_unreachable_scene_is_named() -> None:
@@ -71,7 +73,9 @@ def test_choices_need_a_rating_and_a_target_that_exists() -> None:
 
 def test_a_loop_with_no_way_out_is_found_even_with_endings_elsewhere() -> None:
     case = with_scene(
-        case_spec(), 1, choices=(choice("Again", "risky", "middle"), choice("Back", "best", "middle"))
+        case_spec(),
+        1,
+        choices=(choice("Again", "risky", "middle"), choice("Back", "best", "middle")),
     )
     found = messages(case)
     assert any(p[0] == 1 and "loop with no way out" in p[3] for p in found)
@@ -93,9 +97,12 @@ def test_endings_are_tied_to_objectives_and_lessons_of_the_module() -> None:
 
 def test_an_ending_offers_no_choices_and_a_scene_two_to_five() -> None:
     case = with_scene(case_spec(), 2, choices=(choice("More", "best", "ok"),))
-    assert (2, None, "choices", "an ending offers no choices (remove them or the ending)") in messages(
-        case
-    )
+    assert (
+        2,
+        None,
+        "choices",
+        "an ending offers no choices (remove them or the ending)",
+    ) in messages(case)
     six = tuple(choice(f"C{i}", "best", "good") for i in range(6))
     assert (1, None, "choices", "scene offers 6 choice(s); a scene offers two to five") in messages(
         with_scene(case_spec(), 1, choices=six)
@@ -109,7 +116,12 @@ def test_size_limits() -> None:
         for i in range(MAX_SCENES)
     )
     found = messages(dataclasses.replace(case, scenes=case.scenes + extra))
-    assert (None, None, "scenes", f"case has {MAX_SCENES + 5} scenes; at most {MAX_SCENES}") in found
+    assert (
+        None,
+        None,
+        "scenes",
+        f"case has {MAX_SCENES + 5} scenes; at most {MAX_SCENES}",
+    ) in found
     long = with_scene(case, 0, narrative="x" * 3001, client_says="y" * 601)
     assert {p[2] for p in messages(long)} == {"narrative", "client_says"}
 
@@ -129,7 +141,11 @@ def test_rated_well_means_acceptable_or_best() -> None:
 
 def test_the_debrief_puts_the_path_taken_beside_the_recommended_one() -> None:
     case = case_spec()
-    result = debrief(case, [Taken("start", 3, "Dig for detail", "risky"), Taken("middle", 1, "Wait", "acceptable")], "ok")
+    result = debrief(
+        case,
+        [Taken("start", 3, "Dig for detail", "risky"), Taken("middle", 1, "Wait", "acceptable")],
+        "ok",
+    )
     assert [(s.scene_title, s.choice_text, s.rating) for s in result.taken] == [
         ("The first scene", "Dig for detail", "risky"),
         ("The second scene", "Wait", "acceptable"),
@@ -140,6 +156,10 @@ def test_the_debrief_puts_the_path_taken_beside_the_recommended_one() -> None:
     assert not any(s.on_recommended_path for s in result.taken)
     assert result.ending is not None and result.ending.score == 60
     assert not result.followed_recommended
-    best = debrief(case, [Taken("start", 1, "Orient", "best"), Taken("middle", 2, "Call the team", "best")], "good")
+    best = debrief(
+        case,
+        [Taken("start", 1, "Orient", "best"), Taken("middle", 2, "Call the team", "best")],
+        "good",
+    )
     assert best.followed_recommended and best.ending_scene is not None
     assert best.ending_scene.id == "good"

@@ -11,8 +11,8 @@ from app import events
 from app.accounts.models import Role
 from app.cases.models import CaseRun, CaseRunChoice
 from app.catalog.models import ModuleCase
-from app.content.importer import import_courses
 from app.content.exporter import course_spec as exported_spec
+from app.content.importer import import_courses
 from app.db import db
 from app.learning.models import ModuleCompletion
 from tests.cases.helpers import course_with_case
@@ -46,7 +46,7 @@ def choose(client, url: str, run: CaseRun, choice: int, **override: object):  # 
 
 
 def test_a_run_plays_one_scene_at_a_time_to_a_debrief(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in)
+    course, user, _module, _case, url = setup(client, sign_in)
     page = client.get(url).get_data(as_text=True)
     assert 'id="scene-title" tabindex="-1" autofocus>The first scene' in page
     assert "<dt>Breathing</dt><dd>Fast</dd>" in page and "Something is wrong." in page
@@ -97,7 +97,7 @@ def test_module_completion_follows_the_case_rule(client, sign_in):
 
 
 def test_any_ending_is_enough_when_the_module_asks_for_an_ending(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in, "ending")
+    course, user, module, _case, url = setup(client, sign_in, "ending")
     complete_module_lessons(client, course, module)
     pass_quiz(client, course, module, user.id)
     client.get(url)
@@ -107,7 +107,7 @@ def test_any_ending_is_enough_when_the_module_asks_for_an_ending(client, sign_in
 
 
 def test_a_practice_case_does_not_hold_back_the_module(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in, "none")
+    course, user, module, _case, url = setup(client, sign_in, "none")
     complete_module_lessons(client, course, module)
     pass_quiz(client, course, module, user.id)
     assert count(ModuleCompletion) == 1
@@ -115,7 +115,7 @@ def test_a_practice_case_does_not_hold_back_the_module(client, sign_in):
 
 
 def test_a_replayed_or_stale_choice_changes_nothing(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in)
+    _course, user, _module, _case, url = setup(client, sign_in)
     client.get(url)
     run = run_of(user.id)
     first = {"run": run.id, "step": 1, "scene": "start", "choice": 1}
@@ -136,12 +136,15 @@ def test_a_replayed_or_stale_choice_changes_nothing(client, sign_in):
     client.post(url + "/replay", data={"run": run.id})
     client.post(url + "/replay", data={"run": run.id})
     db.session.expire_all()
-    assert [r.number for r in db.session.scalars(select(CaseRun).order_by(CaseRun.number))] == [1, 2]
+    assert [r.number for r in db.session.scalars(select(CaseRun).order_by(CaseRun.number))] == [
+        1,
+        2,
+    ]
     assert db.session.get(CaseRun, run.id).replaced_at is not None
 
 
 def test_an_ended_run_takes_no_more_choices(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in)
+    _course, user, _module, _case, url = setup(client, sign_in)
     client.get(url)
     run = run_of(user.id)
     choose(client, url, run, 2)
@@ -152,7 +155,7 @@ def test_an_ended_run_takes_no_more_choices(client, sign_in):
 
 
 def test_another_learners_run_is_not_found(client, sign_in, make_user):
-    course, owner, module, case, url = setup(client, sign_in)
+    course, owner, _module, _case, url = setup(client, sign_in)
     client.get(url)
     theirs = run_of(owner.id)
     client.post("/sign-out")
@@ -167,7 +170,7 @@ def test_another_learners_run_is_not_found(client, sign_in, make_user):
 
 
 def test_a_run_resumes_after_signing_out(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in)
+    _course, user, _module, _case, url = setup(client, sign_in)
     client.get(url)
     choose(client, url, run_of(user.id), 1)
     client.post("/sign-out")
@@ -184,7 +187,12 @@ def test_unenrolled_and_foreign_cases_are_refused(client, sign_in):
     url = f"/courses/{course.slug}/cases/{case.id}"
     response = client.get(url)
     assert response.status_code == 302 and f"/courses/{course.slug}" in response.location
-    assert client.post(url + "/choose", data={"run": 1, "step": 1, "scene": "start", "choice": 1}).status_code == 302
+    assert (
+        client.post(
+            url + "/choose", data={"run": 1, "step": 1, "scene": "start", "choice": 1}
+        ).status_code
+        == 302
+    )
     assert count(CaseRun) == 0
     client.post(f"/courses/{other.slug}/enroll")
     # The case of a course the learner is not enrolled in, asked for under one they are in.
@@ -193,14 +201,22 @@ def test_unenrolled_and_foreign_cases_are_refused(client, sign_in):
 
 
 def test_editing_the_case_never_rewrites_a_past_run(client, sign_in):
-    course, user, module, case, url = setup(client, sign_in)
+    course, user, _module, case, url = setup(client, sign_in)
     client.get(url)
     choose(client, url, run_of(user.id), 1)
     spec = exported_spec(course)
     first = spec.modules[0]
     renamed = dataclasses.replace(first.case.scenes[1], title="A renamed scene")
-    edited_case = dataclasses.replace(first.case, scenes=(first.case.scenes[0], renamed, *first.case.scenes[2:]))
-    import_courses([dataclasses.replace(spec, modules=(dataclasses.replace(first, case=edited_case), *spec.modules[1:]))])
+    edited_case = dataclasses.replace(
+        first.case, scenes=(first.case.scenes[0], renamed, *first.case.scenes[2:])
+    )
+    import_courses(
+        [
+            dataclasses.replace(
+                spec, modules=(dataclasses.replace(first, case=edited_case), *spec.modules[1:])
+            )
+        ]
+    )
     db.session.expire_all()
     assert db.session.get(ModuleCase, case.id).spec["scenes"][1]["title"] == "A renamed scene"
     assert "The second scene" in client.get(url).get_data(as_text=True)  # the run's snapshot
@@ -210,7 +226,7 @@ def test_editing_the_case_never_rewrites_a_past_run(client, sign_in):
 
 
 def test_insight_counts_endings_choices_and_risky_scenes(client, sign_in, make_user):
-    course, user, module, case, url = setup(client, sign_in)
+    course, user, _module, case, url = setup(client, sign_in)
     client.get(url)
     choose(client, url, run_of(user.id), 3)  # risky
     choose(client, url, run_of(user.id), 1)  # ok ending
@@ -223,5 +239,5 @@ def test_insight_counts_endings_choices_and_risky_scenes(client, sign_in, make_u
     page = client.get(insight_url).get_data(as_text=True)
     assert "Runs that reached an ending</dt><dd>2" in page
     assert "<td>Dig for detail</td>" in page and "<td>Leave the room</td>" in page
-    assert "<th scope=\"row\">The first scene</th><td>2</td><td>2</td><td>100%</td>" in page
+    assert '<th scope="row">The first scene</th><td>2</td><td>2</td><td>100%</td>' in page
     assert client.get(f"/teaching/{course.slug}/cases/999/insight").status_code == 404
