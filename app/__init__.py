@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.outbox import bp as mail
     from app.admin.outbox import dev as dev_mail
     from app.admin.routes import bp as admin
+    from app.authoring.casepages import bp as case_authoring
     from app.authoring.preview import bp as preview
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
         authoring, publishing, preview, insight, admin, mail, ceclaims, health, cases,
+        case_authoring,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

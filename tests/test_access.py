@@ -58,6 +58,12 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/question-import/confirm",
     "/teaching/<slug>/quizzes/<target>/qti.zip",
     "/teaching/<slug>/cases/<int:case_id>/insight",  # also tests/cases/test_player.py
+    "/teaching/<slug>/modules/<module_slug>/case",
+    "/teaching/<slug>/modules/<module_slug>/case/remove",
+    "/teaching/<slug>/modules/<module_slug>/case/preview",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/new",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>/remove",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts.access import instructor_required
@@ -14,10 +11,10 @@ from app.cases import services
 from app.cases.debrief import RATING_LABELS, debrief
 from app.cases.models import CaseRun
 from app.cases.services import CaseError
+from app.cases.text import case_markdown
 from app.catalog.models import Course, ModuleCase
 from app.catalog.team import get_team_course
 from app.content.casegraph import rated_well
-from app.content.markdown import render_markdown
 from app.content.spec import CaseSpec
 from app.db import db
 from app.forms import WebForm
@@ -66,27 +63,6 @@ def _whole_number(raw: str | None) -> int | None:
     if raw is None or not raw.isdigit() or len(raw) > 6:
         return None
     return int(raw)
-
-
-def case_markdown(module_slug: str) -> Callable[[str | None], Markup]:
-    """Render a case text as sanitised Markdown; lesson links lead to the lesson pages.
-
-    The player lives at /courses/<course>/cases/<id>, so `lesson.md` (a lesson of the
-    case's module) becomes `../<module>/lesson` and `../<module>/lesson.md` keeps its path.
-    """
-
-    def resolve(path: str) -> str:
-        target, hash_mark, anchor = path.partition("#")
-        target = target.removesuffix(".md")
-        if target and "/" not in target:
-            target = f"../{module_slug}/{target}"
-        return target + hash_mark + anchor
-
-    def render(source: str | None) -> Markup:
-        html = render_markdown(source or "", link_resolver=resolve)
-        return Markup(html)  # noqa: S704 (sanitised by nh3)  # nosec B704
-
-    return render
 
 
 def _context(course: Course, module: ModuleOutline, case: ModuleCase) -> dict[str, object]:

@@ -53,6 +53,15 @@ ROUTES = [
     ("POST", f"{C}/question-import/confirm"),
     ("GET", f"{C}/quizzes/m1/qti.zip"),
     ("GET", f"{C}/cases/1/insight"),
+    ("GET", f"{C}/modules/m1/case"),
+    ("POST", f"{C}/modules/m1/case"),
+    ("POST", f"{C}/modules/m1/case/remove"),
+    ("GET", f"{C}/modules/m1/case/preview"),
+    ("GET", f"{C}/modules/m1/case/scenes/new"),
+    ("POST", f"{C}/modules/m1/case/scenes/new"),
+    ("GET", f"{C}/modules/m1/case/scenes/opening"),
+    ("POST", f"{C}/modules/m1/case/scenes/opening"),
+    ("POST", f"{C}/modules/m1/case/scenes/opening/remove"),
 ]
 
 
