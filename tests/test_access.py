@@ -57,7 +57,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/question-import",
     "/teaching/<slug>/question-import/confirm",
     "/teaching/<slug>/quizzes/<target>/qti.zip",
-    "/teaching/<slug>/cases/<int:case_id>/insight",  # also tests/cases/test_player.py
+    "/teaching/<slug>/modules/<module_slug>/case/insight",  # also tests/cases/test_player.py
     "/teaching/<slug>/modules/<module_slug>/case",
     "/teaching/<slug>/modules/<module_slug>/case/remove",
     "/teaching/<slug>/modules/<module_slug>/case/preview",

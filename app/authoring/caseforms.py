@@ -60,8 +60,15 @@ def _one_line(_form: Form, field: Field) -> None:
         raise ValidationError("Use one line of plain text.")
 
 
+def _no_nul(_form: Form, field: Field) -> None:
+    """A NUL character is refused in every text (PostgreSQL cannot store it)."""
+    if isinstance(field.data, str) and "\x00" in field.data:
+        raise ValidationError("A NUL character is not allowed.")
+
+
 def _markdown(_form: Form, field: Field) -> None:
     """Raw HTML is refused, as in lessons (links are checked when the draft is checked)."""
+    _no_nul(_form, field)
     if isinstance(field.data, str) and find_html(field.data):
         raise ValidationError(rules.RAW_HTML_MESSAGE[0].upper() + rules.RAW_HTML_MESSAGE[1:] + ".")
 
@@ -92,7 +99,7 @@ class CaseSettingsForm(WebForm):
     advisories = TextAreaField(
         "Content advisories",
         filters=[_strip],
-        validators=[Length(max=800)],
+        validators=[Length(max=800), _no_nul],
         description="What the case depicts, one per line (for example: panic during a session).",
     )
 
@@ -138,7 +145,7 @@ class SceneForm(WebForm):
     status = TextAreaField(
         "Status panel",
         filters=[_strip],
-        validators=[Length(max=1200)],
+        validators=[Length(max=1200), _no_nul],
         description="One line each, as Label: value (for example, Breathing: fast and shallow).",
     )
     choices = FieldList(FormField(CaseChoiceForm), min_entries=MAX_CHOICES, max_entries=MAX_CHOICES)

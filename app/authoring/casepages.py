@@ -127,9 +127,10 @@ def edit_case(slug: str, module_slug: str) -> str | Response:
 def remove_case(slug: str, module_slug: str) -> Response:
     """Take the case out of the module in the draft (runs of the published case are kept)."""
     course = get_team_course(slug)
-    form = WebForm()
-    if form.validate_on_submit():
+    if WebForm().validate_on_submit():
         _save(course, module_slug, None, "Case taken out of the module in the draft.")
+    else:
+        flash("The form had expired; nothing changed. Please try again.", "error")
     return redirect(url_for("authoring.course", slug=course.slug))
 
 
@@ -234,6 +235,8 @@ def remove_scene(slug: str, module_slug: str, scene_id: str) -> Response:
             flash(str(error), "error")
         else:
             _save(course, module_slug, updated, "Scene taken out of the case in the draft.")
+    else:
+        flash("The form had expired; nothing changed. Please try again.", "error")
     return redirect(_case_url(course, module_slug))
 
 
@@ -257,7 +260,12 @@ def preview(slug: str, module_slug: str) -> str:
     came_from = case.scene(request.args.get("from", ""))
     number = request.args.get("choice", "")
     last = None
-    if came_from is not None and number.isdigit() and 1 <= int(number) <= len(came_from.choices):
+    if (
+        came_from is not None
+        and number.isascii()
+        and number.isdigit()
+        and 1 <= int(number[:3]) <= len(came_from.choices)
+    ):
         last = came_from.choices[int(number) - 1]
     return render_template(
         "authoring/case_preview.html",

@@ -52,15 +52,19 @@ def _module_with_case(course: Course, case_id: int) -> tuple[ModuleOutline, Modu
 
 def _own_run(case: ModuleCase, raw: str | None) -> CaseRun:
     """The current user's run of this case named by a form or URL value, else 404."""
-    run = db.session.get(CaseRun, int(raw)) if raw and raw.isdigit() and len(raw) < 12 else None
+    number = _whole_number(raw, digits=11)
+    run = db.session.get(CaseRun, number) if number is not None else None
     if run is None or run.user_id != current_user.id or run.case_id != case.id:
         abort(404)
     return run
 
 
-def _whole_number(raw: str | None) -> int | None:
-    """A small positive whole number from a form value, else None."""
-    if raw is None or not raw.isdigit() or len(raw) > 6:
+def _whole_number(raw: str | None, digits: int = 6) -> int | None:
+    """A whole number of at most `digits` ASCII digits from a form value, else None.
+
+    `str.isdigit` alone would pass "²" (and other digits `int` refuses).
+    """
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > digits:
         return None
     return int(raw)
 
@@ -224,17 +228,18 @@ def _module_objectives(course: Course, module_id: int) -> list[dict[str, str]]:
     return list(module.objectives) if module is not None else []
 
 
-@bp.route("/teaching/<slug>/cases/<int:case_id>/insight", endpoint="insight")
+@bp.route("/teaching/<slug>/modules/<module_slug>/case/insight", endpoint="insight")
 @instructor_required
-def insight(slug: str, case_id: int) -> str:
+def insight(slug: str, module_slug: str) -> str:
     """For the course's team: endings reached, choices taken, scenes where learners go wrong."""
     course = get_team_course(slug)
-    case = services.case_of_course(course, case_id)
+    case = services.published_case(course, module_slug)
     if case is None:
         abort(404)
     return render_template(
         "cases/insight.html",
         course=course,
+        module_slug=module_slug,
         case=case,
         spec=CaseSpec.from_dict(case.spec),
         insight=services.case_insight(case),

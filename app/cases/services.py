@@ -42,6 +42,20 @@ def case_of_course(course: Course, case_id: int) -> ModuleCase | None:
     )
 
 
+def published_case(course: Course, module_slug: str) -> ModuleCase | None:
+    """The published case of the course's current module with this slug, else None."""
+    return db.session.scalar(
+        select(ModuleCase)
+        .join(Module, Module.id == ModuleCase.module_id)
+        .where(
+            Module.course_id == course.id,
+            Module.slug == module_slug,
+            Module.retired_at.is_(None),
+            ModuleCase.retired_at.is_(None),
+        )
+    )
+
+
 def snapshot_of(run: CaseRun) -> CaseSpec:
     """The case as this run played it."""
     return CaseSpec.from_dict(run.snapshot)

@@ -6,7 +6,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module, ModuleCase
+from app.catalog.models import Course, CourseStaff, CourseStatus, Lesson, Module
 from app.db import db
 
 
@@ -95,19 +95,3 @@ def assign_to_all_courses(user_id: int) -> int:
             added += 1
     db.session.commit()
     return added
-
-
-def active_cases(course: Course) -> list[ModuleCase]:
-    """The course's current case simulations in module order, in one query."""
-    return list(
-        db.session.scalars(
-            select(ModuleCase)
-            .join(Module, Module.id == ModuleCase.module_id)
-            .where(
-                Module.course_id == course.id,
-                Module.retired_at.is_(None),
-                ModuleCase.retired_at.is_(None),
-            )
-            .order_by(Module.position)
-        )
-    )

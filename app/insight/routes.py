@@ -6,7 +6,6 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from app.accounts.access import instructor_required
-from app.catalog.services import active_cases
 from app.catalog.team import get_team_course
 from app.insight import charts
 from app.insight.services import CourseInsight, course_insight
@@ -68,7 +67,6 @@ def show_course(slug: str) -> str:
         drop_off_chart=_drop_off_chart(insight) if insight.enrollments else None,
         facility_chart=_facility_chart(insight) if insight.answered else None,
         median=format_duration(insight.median_seconds),
-        cases=active_cases(course),
         thresholds={
             "facility": LOW_FACILITY,
             "discrimination": LOW_DISCRIMINATION,

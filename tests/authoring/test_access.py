@@ -52,7 +52,7 @@ ROUTES = [
     ("POST", f"{C}/question-import"),
     ("POST", f"{C}/question-import/confirm"),
     ("GET", f"{C}/quizzes/m1/qti.zip"),
-    ("GET", f"{C}/cases/1/insight"),
+    ("GET", f"{C}/modules/m1/case/insight"),
     ("GET", f"{C}/modules/m1/case"),
     ("POST", f"{C}/modules/m1/case"),
     ("POST", f"{C}/modules/m1/case/remove"),

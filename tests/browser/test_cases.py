@@ -103,7 +103,8 @@ def test_a_learner_plays_a_case_to_a_harmful_then_a_good_ending(
     page = browser.new_context(base_url=live_server.url).new_page()  # the teacher's own browser
     sign_in(page, "instructor@example.com", "instructor-demo-pass")
     page.goto(f"/teaching/{COURSE}/insight")
-    page.get_by_role("link", name="A test case").click()
+    page.get_by_role("link", name="the course's page").click()
+    page.get_by_role("link", name="Case insight for Module m1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Case insight: A test case")
     endings = page.get_by_role("table").first
     expect(endings).to_contain_text("End bad")
@@ -186,8 +187,8 @@ def test_an_author_adds_a_scene_publishes_and_sees_it_in_insight(
     reader.get_by_role("button", name="Make this choice").click()
     expect(reader.get_by_role("heading", level=1)).to_have_text("Debrief: A good outcome")
 
-    page.goto(f"/teaching/{slug}/insight")
-    page.get_by_role("link", name="A first check-in").click()
+    page.goto(f"/teaching/{slug}")
+    page.get_by_role("link", name="Case insight for Module m1").click()
     choices = page.get_by_role("region", name="How often each choice was taken")
     expect(choices.get_by_role("row", name=re.compile("Ask how they are"))).to_contain_text("100%")
     assert_accessible(axe, page)

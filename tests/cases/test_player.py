@@ -129,6 +129,8 @@ def test_a_replayed_or_stale_choice_changes_nothing(client, sign_in):
     choose(client, url, run, 3, scene="middle")  # middle offers two choices
     choose(client, url, run, 0)
     choose(client, url, run, "2; DROP TABLE")
+    choose(client, url, run, "²")  # a digit to str.isdigit, not to int
+    client.post(url + "/replay", data={"run": "²"})
     choose(client, url, run, 1, step="-1")
     run = run_of(user.id)
     assert run.steps == 1 and count(CaseRunChoice) == 1
@@ -226,13 +228,13 @@ def test_editing_the_case_never_rewrites_a_past_run(client, sign_in):
 
 
 def test_insight_counts_endings_choices_and_risky_scenes(client, sign_in, make_user):
-    course, user, _module, case, url = setup(client, sign_in)
+    course, user, _module, _case, url = setup(client, sign_in)
     client.get(url)
     choose(client, url, run_of(user.id), 3)  # risky
     choose(client, url, run_of(user.id), 1)  # ok ending
     client.post(url + "/replay", data={"run": run_of(user.id).id})
     choose(client, url, run_of(user.id), 2)  # harmful -> bad ending
-    insight_url = f"/teaching/{course.slug}/cases/{case.id}/insight"
+    insight_url = f"/teaching/{course.slug}/modules/m1/case/insight"
     assert client.get(insight_url).status_code == 403  # a learner
     client.post("/sign-out")
     sign_in(Role.ADMIN)
@@ -240,4 +242,4 @@ def test_insight_counts_endings_choices_and_risky_scenes(client, sign_in, make_u
     assert "Runs that reached an ending</dt><dd>2" in page
     assert "<td>Dig for detail</td>" in page and "<td>Leave the room</td>" in page
     assert '<th scope="row">The first scene</th><td>2</td><td>2</td><td>100%</td>' in page
-    assert client.get(f"/teaching/{course.slug}/cases/999/insight").status_code == 404
+    assert client.get(f"/teaching/{course.slug}/modules/m2/case/insight").status_code == 404

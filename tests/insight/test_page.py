@@ -136,6 +136,5 @@ def test_the_page_issues_a_fixed_number_of_statements(client, sign_in, make_user
     join_team(instructor, large)
     sign_in(user=instructor)
 
-    # The user, the course, the team check, three insight queries, four for evaluations,
-    # and the course's case simulations.
-    assert page_statements(client, small) == page_statements(client, large) == 9
+    # The user, the course, the team check, three insight queries, four for evaluations.
+    assert page_statements(client, small) == page_statements(client, large) == 8

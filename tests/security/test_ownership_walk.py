@@ -53,6 +53,12 @@ OWNERSHIP = (
     Ownership("/teaching/<slug>/team/<int:user_id>/remove", "owner", ("spare", "reader"), ("co",)),
     Ownership("/teaching/<slug>/team/<int:user_id>/owner", "owner", ("spare", "reader"), ("co",)),
     Ownership("/teaching/<slug>/archive", "owner", ("spare", "reader"), ("co",)),
+    # The reader's runs of a case (their debriefs): other learners enrolled in the course.
+    Ownership(
+        "/courses/<course_slug>/cases/<int:case_id>/runs/<int:run_id>",
+        "reader",
+        ("holder", "finisher"),
+    ),
     # Records for accreditors: the course's team (and administrators) only.
     Ownership("/records/<slug>", "owner", ("spare", "reader")),
 )
@@ -87,6 +93,11 @@ NOT_OWNED = {
     "/courses/<course_slug>/<module_slug>/<lesson_slug>/complete": "session",
     "/courses/<course_slug>/quizzes/<int:quiz_id>": "session",
     "/courses/<course_slug>/quizzes/<int:quiz_id>/start": "session",
+    # The case player: the learner's run in progress is found from the session; a run named
+    # in a form must be the learner's own (tests/cases/test_player.py tries another's).
+    "/courses/<course_slug>/cases/<int:case_id>": "session",
+    "/courses/<course_slug>/cases/<int:case_id>/choose": "session",
+    "/courses/<course_slug>/cases/<int:case_id>/replay": "session",
     # Anyone may verify a certificate: that is its purpose.
     "/verify/<public_id>": "public",
     # The signed, expiring token is the proof of ownership (tests/accounts).
