@@ -40,7 +40,7 @@ def test_a_learner_plays_a_case_to_a_harmful_then_a_good_ending(
         teacher = db.session.scalar(select(User).where(User.email == "instructor@example.com"))
         db.session.add(CourseStaff(course_id=course.id, user_id=teacher.id, is_owner=True))
         db.session.commit()
-        learner = UserFactory(count=7777)(Role.LEARNER, legal_name="Tomasz Wierzbicki")
+        learner = UserFactory(count=6100)(Role.LEARNER, legal_name="Tomasz Wierzbicki")
 
     sign_in(page, learner.email, "correct horse battery")
     page.goto(f"/courses/{COURSE}")
@@ -122,7 +122,7 @@ def test_an_author_adds_a_scene_publishes_and_sees_it_in_insight(
         teacher = db.session.scalar(select(User).where(User.email == "instructor@example.com"))
         db.session.add(CourseStaff(course_id=course.id, user_id=teacher.id, is_owner=True))
         db.session.commit()
-        learner = UserFactory(count=7778)(Role.LEARNER, legal_name="Ines Okafor")
+        learner = UserFactory(count=6200)(Role.LEARNER, legal_name="Ines Okafor")
 
     sign_in(page, "instructor@example.com", "instructor-demo-pass")
     page.goto(f"/teaching/{slug}")
