@@ -86,6 +86,7 @@ def register_listeners() -> None:
     """
     from app.api import listeners as api
     from app.authoring import listeners as authoring
+    from app.cases import listeners as cases
     from app.ceclaims import listeners as ceclaims
     from app.certificates import listeners as certificates
     from app.insight import listeners as insight
@@ -95,7 +96,18 @@ def register_listeners() -> None:
     from app.search import listeners as search
     from app.xapi import listeners as xapi
 
-    for domain in (api, authoring, ceclaims, certificates, insight, learning, lti, quizzes, search):
+    for domain in (
+        api,
+        authoring,
+        cases,
+        ceclaims,
+        certificates,
+        insight,
+        learning,
+        lti,
+        quizzes,
+        search,
+    ):
         domain.connect()
     xapi.connect()
 
@@ -108,9 +120,11 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.outbox import bp as mail
     from app.admin.outbox import dev as dev_mail
     from app.admin.routes import bp as admin
+    from app.authoring.casepages import bp as case_authoring
     from app.authoring.preview import bp as preview
     from app.authoring.publishing import bp as publishing
     from app.authoring.routes import bp as authoring
+    from app.cases.routes import bp as cases
     from app.certificates.routes import bp as certificates
     from app.delivery.routes import bp as delivery
     from app.evaluations.routes import bp as evaluations
@@ -126,7 +140,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         catalog, accounts, learning, quizzes, evaluations, certificates, records,
         authoring, publishing, preview, insight, admin, mail, deliveries, ceclaims, health,
-        delivery, lti, lti_admin,
+        delivery, lti, lti_admin, cases, case_authoring,
     )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -27,6 +27,7 @@ from blinker import Namespace
 
 if TYPE_CHECKING:  # the payloads name models of several domains; only the checker reads them
     from app.accounts.models import User
+    from app.cases.models import CaseRun
     from app.catalog.models import Course
     from app.certificates.models import Certificate
     from app.evaluations.models import CourseEvaluation
@@ -105,6 +106,16 @@ class AttemptGraded:
     enrollment: Enrollment
     attempt: QuizAttempt
     grade: Grade
+
+
+@dataclass(frozen=True)
+class CaseEnded:
+    """A learner's run of a module's case reached an ending (once per run)."""
+
+    user: User
+    course: Course
+    enrollment: Enrollment
+    run: CaseRun
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,7 @@ lesson_completed: Event[LessonCompleted] = Event(
 attempt_graded: Event[AttemptGraded] = Event(
     "attempt-graded", "Sent by quizzes.services.submit_attempt."
 )
+case_ended: Event[CaseEnded] = Event("case-ended", "Sent by cases.services.choose.")
 module_completed: Event[ModuleCompleted] = Event(
     "module-completed", "Sent by learning.services.settle_completion."
 )

@@ -4,7 +4,17 @@ from app.accounts.models import RememberToken, User
 from app.api.models import ApiToken, OAuthClient, WebhookSubscription
 from app.audit.models import AuditEvent
 from app.authoring.models import CourseDraft
-from app.catalog.models import Choice, Course, CourseStaff, Lesson, Module, Question, Quiz
+from app.cases.models import CaseRun, CaseRunChoice
+from app.catalog.models import (
+    Choice,
+    Course,
+    CourseStaff,
+    Lesson,
+    Module,
+    ModuleCase,
+    Question,
+    Quiz,
+)
 from app.ceclaims.models import CeClaimReview
 from app.certificates.models import Certificate
 from app.db import Base
@@ -31,6 +41,8 @@ __all__ = [
     "ApiToken",
     "AttemptAnswer",
     "AuditEvent",
+    "CaseRun",
+    "CaseRunChoice",
     "CeClaimReview",
     "Certificate",
     "Choice",
@@ -51,6 +63,7 @@ __all__ = [
     "LtiResourceLink",
     "LtiTicket",
     "Module",
+    "ModuleCase",
     "ModuleCompletion",
     "OAuthClient",
     "ObjectiveRating",

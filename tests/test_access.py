@@ -67,6 +67,13 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/question-import/confirm",
     "/teaching/<slug>/quizzes/<target>/qti.zip",
     "/teaching/<slug>/accommodations",
+    "/teaching/<slug>/modules/<module_slug>/case/insight",  # also tests/cases/test_player.py
+    "/teaching/<slug>/modules/<module_slug>/case",
+    "/teaching/<slug>/modules/<module_slug>/case/remove",
+    "/teaching/<slug>/modules/<module_slug>/case/preview",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/new",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>",
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>/remove",
 }
 # Open to every signed-in role; who owns which attempt is tested in tests/learning.
 SIGNED_IN = [
@@ -81,6 +88,10 @@ SIGNED_IN = [
     ("GET", "/attempts/1/result"),
     ("GET", "/pause"),
     ("POST", "/advisories/lesson/1"),
+    ("GET", "/courses/x/cases/1"),
+    ("POST", "/courses/x/cases/1/choose"),
+    ("POST", "/courses/x/cases/1/replay"),
+    ("GET", "/courses/x/cases/1/runs/1"),
     ("GET", "/courses/x/certificate"),
     ("POST", "/courses/x/attest"),
     ("GET", "/courses/x/evaluation"),
@@ -180,6 +191,11 @@ def test_every_route_is_in_this_matrix(app):
             "/attempts/<int:attempt_id>/result",
             "/pause",
             "/advisories/<kind>/<int:step_id>",
+            # Case player: whose run is whose is tested in tests/cases/test_player.py
+            "/courses/<course_slug>/cases/<int:case_id>",
+            "/courses/<course_slug>/cases/<int:case_id>/choose",
+            "/courses/<course_slug>/cases/<int:case_id>/replay",
+            "/courses/<course_slug>/cases/<int:case_id>/runs/<int:run_id>",
             "/verify/<public_id>",
             "/courses/<slug>/certificate",
             "/courses/<slug>/attest",

@@ -169,11 +169,48 @@ class Module(Base):
     quiz: Mapped[Quiz | None] = relationship(
         back_populates="module", cascade="all, delete-orphan", uselist=False
     )
+    case: Mapped[ModuleCase | None] = relationship(
+        back_populates="module", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def active_case(self) -> ModuleCase | None:
+        """The module's case simulation, unless it was taken out of the module."""
+        case = self.case
+        return case if case is not None and case.retired_at is None else None
 
     @property
     def active_lessons(self) -> list[Lesson]:
         """Lessons learners see, in order."""
         return [lesson for lesson in self.lessons if lesson.retired_at is None]
+
+
+class ModuleCase(Base):
+    """A module's branching case simulation (`case.yml`), kept whole as its spec's plain form.
+
+    Runs keep their own snapshot of the spec they played, so editing the case never
+    rewrites a past run; a case taken out of its module is retired, not deleted.
+    """
+
+    __tablename__ = "module_cases"
+    __table_args__ = (
+        UniqueConstraint("module_id"),
+        CheckConstraint(
+            "requirement IN ('none', 'ending', 'acceptable_ending')", name="requirement_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    #: What module completion asks of it: nothing, any ending, or an ending rated acceptable+.
+    requirement: Mapped[str] = mapped_column(String(20), default="none")
+    #: ``CaseSpec.to_dict()`` as published.
+    spec: Mapped[dict[str, object]] = mapped_column(JSON)
+    retired_at: Mapped[dt.datetime | None]
+
+    module: Mapped[Module] = relationship(back_populates="case")
 
 
 class Lesson(Base):

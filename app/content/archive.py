@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from app.content.casefile import CASE_FILE
 from app.content.modulefile import LESSON_SUFFIX, MODULE_FILE, QUIZ_FILE
 from app.content.problems import Problem
 from app.content.reader import COURSE_FILE, FINAL_QUIZ_FILE, read_course
@@ -30,7 +31,7 @@ LAYOUT_MESSAGE = "The zip must contain exactly one course folder, e.g. my-course
 NOT_A_ZIP_MESSAGE = "This file is not a zip archive."
 FORMAT_MESSAGE = (
     "not part of the course format (a course folder holds course.yml, final-quiz.yml and "
-    "module folders of module.yml, quiz.yml and <lesson>.md files)"
+    "module folders of module.yml, quiz.yml, an optional case.yml and <lesson>.md files)"
 )
 # Fixed entry metadata, so two exports of the same spec are the same bytes.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -195,7 +196,7 @@ def _in_format(parts: list[str], is_dir: bool) -> bool:
     if len(parts) == 1:
         return parts[0] in (COURSE_FILE, FINAL_QUIZ_FILE)
     return len(parts) == 2 and (
-        parts[1] in (MODULE_FILE, QUIZ_FILE) or parts[1].endswith(LESSON_SUFFIX)
+        parts[1] in (MODULE_FILE, QUIZ_FILE, CASE_FILE) or parts[1].endswith(LESSON_SUFFIX)
     )
 
 

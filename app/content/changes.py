@@ -65,6 +65,14 @@ def _module_changes(old: ModuleSpec, new: ModuleSpec) -> list[str]:
         "lesson", old.lessons, new.lessons, lambda le: le.slug, lambda le: le.title, inside
     )
     lines += _quiz_changes(old.quiz, new.quiz, inside)
+    lines += _compare(
+        "case",
+        (old.case,) if old.case else (),
+        (new.case,) if new.case else (),
+        lambda case: case.slug,
+        lambda case: case.title,
+        inside,
+    )
     return lines
 
 

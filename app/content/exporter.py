@@ -10,6 +10,7 @@ from app.content.credit import canonical_ce_hours
 from app.content.spec import (
     ApprovalPeriod,
     BlueprintSpec,
+    CaseSpec,
     ChoiceSpec,
     CourseSpec,
     CreditSpec,
@@ -75,6 +76,7 @@ def course_spec(course: Course) -> CourseSpec:
                     for le in module.active_lessons
                 ),
                 quiz=_quiz_spec(module.quiz),
+                case=CaseSpec.from_dict(module.active_case.spec) if module.active_case else None,
             )
         )
     return CourseSpec(

@@ -29,6 +29,7 @@ from app.catalog.models import (
     CourseStatus,
     Lesson,
     Module,
+    ModuleCase,
     Question,
     Quiz,
 )
@@ -36,7 +37,7 @@ from app.content.ceclaim import CeClaim
 from app.content.changes import describe_changes
 from app.content.exporter import course_spec
 from app.content.markdown import render_markdown
-from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from app.content.spec import CaseSpec, CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from app.db import db, utcnow
 
 
@@ -177,6 +178,7 @@ def apply_course(
         .options(
             selectinload(Course.modules).selectinload(Module.lessons),
             selectinload(Course.modules).selectinload(Module.quiz),
+            selectinload(Course.modules).selectinload(Module.case),
         )
     )
     if course is not None and course.content_fingerprint == fingerprint:
@@ -294,7 +296,23 @@ def _apply_modules(course: Course, specs: tuple[ModuleSpec, ...]) -> None:
         if module.quiz is None:
             module.quiz = Quiz(course_id=course.id, title=spec.quiz.title)
         _apply_quiz(module.quiz, spec.quiz)
+        _apply_case(module, spec.case)
     _retire_missing(course.modules, {s.slug for s in specs})
+
+
+def _apply_case(module: Module, spec: CaseSpec | None) -> None:
+    """Keep the module's case as published (runs snapshot their own copy); retire a removed one."""
+    if spec is None:
+        if module.case is not None and module.case.retired_at is None:
+            module.case.retired_at = utcnow()
+        return
+    if module.case is None:
+        module.case = ModuleCase(slug=spec.slug, title=spec.title, spec={})
+    module.case.slug = spec.slug
+    module.case.title = spec.title
+    module.case.requirement = spec.requirement
+    module.case.spec = spec.to_dict()
+    module.case.retired_at = None
 
 
 def _apply_lessons(module: Module, specs: tuple[LessonSpec, ...]) -> None:

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from app.content.casefile import CASE_FILE, read_case_file
 from app.content.coursefile import read_objectives
 from app.content.fields import Field, read_fields, read_slug_list
 from app.content.lessonfile import read_lesson_file
@@ -18,7 +19,7 @@ from app.content.rules import (
     check_line_text,
     check_slug,
 )
-from app.content.spec import ModuleSpec, ObjectiveSpec, QuizSpec
+from app.content.spec import CaseSpec, ModuleSpec, ObjectiveSpec, QuizSpec
 from app.content.yamlsource import YamlMap, load_mapping, read_text_file
 
 MODULE_FILE = "module.yml"
@@ -70,7 +71,9 @@ def _report_unexpected(folder: Path, log: ProblemLog) -> None:
     for entry in visible_entries(folder):
         if entry.is_dir():
             log.file(entry).add(1, "unexpected folder (a module folder holds no folders)")
-        elif entry.name not in (MODULE_FILE, QUIZ_FILE) and entry.suffix != LESSON_SUFFIX:
+        elif (
+            entry.name not in (MODULE_FILE, QUIZ_FILE, CASE_FILE) and entry.suffix != LESSON_SUFFIX
+        ):
             log.file(entry).add(1, "unexpected file (not part of the course format)")
 
 
@@ -98,6 +101,7 @@ def read_module(
         if slug in files
     ]
     quiz = _read_module_quiz(folder, log, values, objectives, lessons)
+    case = _read_module_case(folder, log, objectives, lessons)
     if len(log.found) > before or values is None or objectives is None or quiz is None:
         return None
     return ModuleSpec(
@@ -107,7 +111,22 @@ def read_module(
         objectives=objectives,
         lessons=tuple(spec for spec in specs if spec is not None),
         quiz=quiz,
+        case=case,
     )
+
+
+def _read_module_case(
+    folder: Path,
+    log: ProblemLog,
+    objectives: tuple[ObjectiveSpec, ...] | None,
+    lessons: Collection[tuple[str, str]],
+) -> CaseSpec | None:
+    """Read the module's optional `case.yml`; its endings name the module's objectives."""
+    path = folder / CASE_FILE
+    if not path.is_file():
+        return None
+    objective_ids = [objective.id for objective in objectives] if objectives is not None else []
+    return read_case_file(path, log.file(path), folder.name, objective_ids, lessons)
 
 
 def _read_module_quiz(

@@ -123,6 +123,73 @@ class LessonSpec(SpecData):
         return lesson_min_seconds(self.min_seconds, self.body)
 
 
+#: How an author rates a case choice (and an ending), best first (`courses/README.md`).
+CASE_RATINGS = ("best", "acceptable", "risky", "harmful")
+#: What a module asks of its case: nothing, any ending, or an ending rated acceptable or best.
+CASE_REQUIREMENTS = ("none", "ending", "acceptable_ending")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusLineSpec(SpecData):
+    """One line of a scene's status panel, e.g. `Breathing` / `Fast and shallow`."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseChoiceSpec(SpecData):
+    """What the therapist may do in a scene: the author's rating, feedback and next scene."""
+
+    text: str
+    rating: str
+    next: str
+    feedback: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndingSpec(SpecData):
+    """How a case ends: outcome, the author's rating and score, and what it draws on."""
+
+    outcome: str
+    rating: str
+    score: int
+    debrief: str
+    objectives: tuple[str, ...]
+    lessons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SceneSpec(SpecData):
+    """One scene of a case: narrative, what the client says, a status panel, and either
+    two to five choices or an ending."""
+
+    id: str
+    title: str
+    narrative: str
+    client_says: str | None = None
+    status: tuple[StatusLineSpec, ...] = ()
+    choices: tuple[CaseChoiceSpec, ...] = ()
+    ending: EndingSpec | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSpec(SpecData):
+    """A branching case simulation: a graph of scenes from `start` to its endings."""
+
+    slug: str
+    title: str
+    summary: str
+    requirement: str = "none"
+    advisories: tuple[str, ...] = ()
+    start: str
+    scenes: tuple[SceneSpec, ...]
+
+    def scene(self, scene_id: str) -> SceneSpec | None:
+        """The scene with this id, if the case has one."""
+        return next((scene for scene in self.scenes if scene.id == scene_id), None)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ModuleSpec(SpecData):
     """A module: slug (its folder name), texts, objectives, lessons in order and its quiz."""
@@ -133,6 +200,8 @@ class ModuleSpec(SpecData):
     objectives: tuple[ObjectiveSpec, ...]
     lessons: tuple[LessonSpec, ...]
     quiz: QuizSpec
+    #: Left out of the plain form when absent, so courses without cases keep their fingerprint.
+    case: CaseSpec | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True, kw_only=True)

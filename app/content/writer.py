@@ -11,12 +11,14 @@ from typing import Any
 
 import yaml
 
+from app.content.casefile import CASE_FILE
 from app.content.coursefile import COURSE_FIELDS
 from app.content.credit import canonical_ce_hours
 from app.content.lessonfile import FRONT_MATTER_FENCE
 from app.content.modulefile import MODULE_FILE, QUIZ_FILE
 from app.content.reader import COURSE_FILE, FINAL_QUIZ_FILE
 from app.content.spec import (
+    CaseSpec,
     ChoiceSpec,
     CourseSpec,
     InstructorSpec,
@@ -149,6 +151,24 @@ def quiz_data(quiz: QuizSpec, default_title: str) -> dict[str, Any]:
     return data
 
 
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop optional keys that hold nothing (None or an empty list)."""
+    return {key: value for key, value in data.items() if value is not None and value != []}
+
+
+def case_data(case: CaseSpec) -> dict[str, Any]:
+    """Return what `case.yml` holds: optional keys only when they say something."""
+    data = case.to_dict()
+    if data["requirement"] == "none":
+        del data["requirement"]
+    scenes = []
+    for scene in data["scenes"]:
+        if scene["ending"] is not None:
+            scene["ending"] = _without_empty(scene["ending"])
+        scenes.append(_without_empty(scene))
+    return {**_without_empty(data), "scenes": scenes}
+
+
 def lesson_text(
     title: str,
     minutes: int,
@@ -178,6 +198,8 @@ def _write_files(spec: CourseSpec, folder: Path) -> None:
         (module_folder / MODULE_FILE).write_text(format_yaml(module_data(module)), "utf-8")
         quiz = quiz_data(module.quiz, f"{module.title}: quiz")
         (module_folder / QUIZ_FILE).write_text(format_yaml(quiz), encoding="utf-8")
+        if module.case is not None:
+            (module_folder / CASE_FILE).write_text(format_yaml(case_data(module.case)), "utf-8")
         for lesson in module.lessons:
             text = lesson_text(
                 lesson.title, lesson.minutes, lesson.body, lesson.min_seconds, lesson.advisories

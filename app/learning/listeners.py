@@ -17,7 +17,13 @@ def settle_after_attempt(moment: events.AttemptGraded) -> None:
         settle_completion(moment.user, moment.course, moment.enrollment)
 
 
+def settle_after_case(moment: events.CaseEnded) -> None:
+    """A case run that reached an ending may meet its module's case rule and complete it."""
+    settle_completion(moment.user, moment.course, moment.enrollment)
+
+
 def connect() -> None:
     """Subscribe learning's listeners (the factory calls this once per app)."""
     events.lesson_completed.connect(settle_after_lesson)
     events.attempt_graded.connect(settle_after_attempt)
+    events.case_ended.connect(settle_after_case)

@@ -94,8 +94,18 @@ def _build_outline(course: Course) -> CourseOutline:
         )
         quiz = module.quiz
         quiz_id = quiz.id if quiz is not None and quiz.question_count else None
+        case = module.active_case
         modules.append(
-            ModuleOutline(module.id, module.slug, module.title, number, lessons, quiz_id)
+            ModuleOutline(
+                module.id,
+                module.slug,
+                module.title,
+                number,
+                lessons,
+                quiz_id,
+                case.id if case is not None else None,
+                case.requirement if case is not None else "none",
+            )
         )
     return CourseOutline(tuple(modules), course.modules_unlock_in_order, final_quiz_id(course))
 

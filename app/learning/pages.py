@@ -8,7 +8,7 @@ a routes module, so no blueprint imports another's views.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -55,6 +55,7 @@ class OutlineLinks:
     course: str
     lessons: Mapping[int, str]
     quizzes: Mapping[int, str]
+    cases: Mapping[int, str] = field(default_factory=dict)
 
     # Methods, not subscripts in the template: Jinja renders a missing key as an empty
     # href, while a lookup here fails loudly if links and outline ever disagree.
@@ -65,6 +66,10 @@ class OutlineLinks:
     def quiz(self, quiz_id: int) -> str:
         """The quiz's introduction page."""
         return self.quizzes[quiz_id]
+
+    def case(self, case_id: int) -> str:
+        """The case simulation's player."""
+        return self.cases[case_id]
 
 
 def outline_links(course: Course, outline: CourseOutline) -> OutlineLinks:
@@ -89,6 +94,12 @@ def outline_links(course: Course, outline: CourseOutline) -> OutlineLinks:
                 module.quiz_id: url_for("quizzes.intro", course_slug=slug, quiz_id=module.quiz_id)
                 for module in outline.modules
                 if module.quiz_id
+            },
+            # By endpoint name: the cases domain stands above learning and owns the player.
+            cases={
+                module.case_id: url_for("cases.play", course_slug=slug, case_id=module.case_id)
+                for module in outline.modules
+                if module.case_id
             },
         )
 
@@ -117,6 +128,8 @@ def step_url(course: Course, step: NextStep) -> str:
         )
     if step.kind == "quiz" and step.module and step.module.quiz_id:
         return url_for("quizzes.intro", course_slug=course.slug, quiz_id=step.module.quiz_id)
+    if step.kind == "case" and step.module and step.module.case_id:
+        return url_for("cases.play", course_slug=course.slug, case_id=step.module.case_id)
     if step.kind == "final" and step.final_quiz_id:
         return url_for("quizzes.intro", course_slug=course.slug, quiz_id=step.final_quiz_id)
     if step.kind == "done":

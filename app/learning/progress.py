@@ -3,9 +3,10 @@
 The rules (also in docs/completion.md):
 - A lesson is complete when the learner marks it complete (after the course's
   minimum seat time).
-- A module is complete when all its current lessons are complete and its quiz is
-  passed. Once recorded, a module completion is never taken back: a lesson added
-  later does not undo it.
+- A module is complete when all its current lessons are complete, its quiz is
+  passed and, when the module requires its case, a run of the case reached an ending
+  (rated at least acceptable, when the module asks for that). Once recorded, a module
+  completion is never taken back: a lesson added later does not undo it.
 - A course is complete when every current module is complete and its final
   post-test, if any, is passed. Once recorded, it is never taken back.
 - When a course unlocks modules in order, a module opens once the one before it
@@ -44,6 +45,15 @@ class ModuleOutline:
     number: int
     lessons: tuple[LessonStep, ...]
     quiz_id: int | None
+    #: The module's case simulation, if any, and what completion asks of it
+    #: ("none", "ending" or "acceptable_ending").
+    case_id: int | None = None
+    case_rule: str = "none"
+
+    @property
+    def case_required(self) -> bool:
+        """Whether module completion waits for the case."""
+        return self.case_id is not None and self.case_rule != "none"
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,9 @@ class LearnerRecord:
     course_completed: bool = False
     #: Lessons the learner has opened at least once.
     visited_lessons: frozenset[int] = frozenset()
+    #: Cases with a run that reached an ending, and with one rated acceptable or best.
+    cases_ended: frozenset[int] = frozenset()
+    cases_ended_well: frozenset[int] = frozenset()
 
 
 #: A step's state in the outline: done (complete or passed), locked, or open.
@@ -79,13 +92,14 @@ class ModuleMarks:
     mark: str  # DONE, LOCKED or OPEN
     lessons: tuple[tuple[LessonStep, str], ...]
     quiz: str | None  # the quiz's mark, None when the module has no quiz
+    case: str | None = None  # the case's mark, None when the module has no case
 
 
 @dataclass(frozen=True)
 class NextStep:
     """Where to continue: a lesson, a module quiz, the final post-test, or nothing left."""
 
-    kind: str  # "lesson", "quiz", "final" or "done"
+    kind: str  # "lesson", "quiz", "case", "final" or "done"
     module: ModuleOutline | None = None
     lesson: LessonStep | None = None
     final_quiz_id: int | None = None
@@ -108,7 +122,24 @@ class CourseProgress:
             return True
         lessons_done = all(le.id in self.record.completed_lessons for le in module.lessons)
         quiz_done = module.quiz_id is None or module.quiz_id in self.record.passed_quizzes
-        return lessons_done and quiz_done
+        return lessons_done and quiz_done and self.case_met(module)
+
+    def case_met(self, module: ModuleOutline) -> bool:
+        """Whether the module's case rule holds (always, when it requires nothing)."""
+        if not module.case_required:
+            return True
+        if module.case_rule == "acceptable_ending":
+            return module.case_id in self.record.cases_ended_well
+        return module.case_id in self.record.cases_ended
+
+    def required_cases(self) -> tuple[int, int]:
+        """(met, required): the course's required cases whose rule holds, and how many."""
+        required = [m for m in self.outline.modules if m.case_required]
+        return sum(1 for m in required if self.case_met(m)), len(required)
+
+    def case_ended(self, module: ModuleOutline) -> bool:
+        """Whether some run of the module's case reached an ending."""
+        return module.case_id is not None and module.case_id in self.record.cases_ended
 
     def lesson_complete(self, lesson: LessonStep) -> bool:
         """Whether the learner completed this lesson."""
@@ -164,8 +195,12 @@ class CourseProgress:
                     quiz = OPEN
                 else:
                     quiz = LOCKED
+            case = None
+            if module.case_id is not None:
+                met = self.case_met(module) if module.case_required else self.case_ended(module)
+                case = DONE if met else waiting
             mark = DONE if complete else OPEN if unlocked else LOCKED
-            rows.append(ModuleMarks(module, mark, lessons, quiz))
+            rows.append(ModuleMarks(module, mark, lessons, quiz, case))
         return tuple(rows)
 
     def final_unlocked(self) -> bool:
@@ -185,7 +220,8 @@ class CourseProgress:
         """Lessons plus quizzes in the course."""
         lessons = sum(len(m.lessons) for m in self.outline.modules)
         quizzes = sum(1 for m in self.outline.modules if m.quiz_id is not None)
-        return lessons + quizzes + (1 if self.outline.final_quiz_id else 0)
+        cases = sum(1 for m in self.outline.modules if m.case_required)
+        return lessons + quizzes + cases + (1 if self.outline.final_quiz_id else 0)
 
     @cached_property
     def steps_done(self) -> int:
@@ -194,6 +230,7 @@ class CourseProgress:
         for module in self.outline.modules:
             done += sum(1 for le in module.lessons if self.lesson_complete(le))
             done += 1 if self.quiz_passed(module.quiz_id) else 0
+            done += 1 if module.case_required and self.case_met(module) else 0
         return done + (1 if self.quiz_passed(self.outline.final_quiz_id) else 0)
 
     @cached_property
@@ -213,6 +250,8 @@ class CourseProgress:
             for lesson in module.lessons:
                 if not self.lesson_complete(lesson):
                     return NextStep("lesson", module, lesson)
+            if self.quiz_passed(module.quiz_id) and not self.case_met(module):
+                return NextStep("case", module)
             return NextStep("quiz", module)
         if not self.course_complete and self.outline.final_quiz_id is not None:
             return NextStep("final", final_quiz_id=self.outline.final_quiz_id)

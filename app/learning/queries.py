@@ -14,7 +14,7 @@ from sqlalchemy import BindParameter, CompoundSelect, Select, bindparam, literal
 from sqlalchemy.orm import defer, joinedload
 
 from app.accounts.models import User
-from app.catalog.models import Course, CourseStatus, Lesson, Module, Quiz
+from app.catalog.models import Course, CourseStatus, Lesson, Module, ModuleCase, Quiz
 from app.db import db
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
 from app.learning.progress import LearnerRecord
@@ -43,6 +43,7 @@ def _structure_options(described: bool) -> tuple[Any, ...]:
     options: tuple[Any, ...] = (
         modules.joinedload(Module.lessons).defer(Lesson.body).defer(Lesson.body_html),
         modules.joinedload(Module.quiz).undefer(Quiz.question_count),
+        modules.joinedload(Module.case).defer(ModuleCase.spec),
         joinedload(Course.final_quiz).undefer(Quiz.question_count),
     )
     if described:
@@ -188,7 +189,14 @@ def learner_records(
     """What the user has done in each course (by course id), in one query for them all."""
     course_ids = list(enrollments)
     found: dict[int, dict[str, set[int]]] = {
-        course_id: {"visited": set(), "lessons": set(), "quizzes": set(), "modules": set()}
+        course_id: {
+            "visited": set(),
+            "lessons": set(),
+            "quizzes": set(),
+            "modules": set(),
+            "cases": set(),
+            "cases_well": set(),
+        }
         for course_id in course_ids
     }
     rows = db.session.execute(_LEARNER_RECORDS, {"user_id": user.id, "course_ids": course_ids})
@@ -198,6 +206,10 @@ def learner_records(
             bucket["visited"].add(item_id)
             if done:
                 bucket["lessons"].add(item_id)
+        elif kind == "case":  # a run that reached an ending; done: rated acceptable or best
+            bucket["cases"].add(item_id)
+            if done:
+                bucket["cases_well"].add(item_id)
         else:
             bucket["quizzes" if kind == "quiz" else "modules"].add(item_id)
     return {
@@ -207,6 +219,8 @@ def learner_records(
             completed_modules=frozenset(bucket["modules"]),
             course_completed=_completed(enrollments[course_id]),
             visited_lessons=frozenset(bucket["visited"]),
+            cases_ended=frozenset(bucket["cases"]),
+            cases_ended_well=frozenset(bucket["cases_well"]),
         )
         for course_id, bucket in found.items()
     }

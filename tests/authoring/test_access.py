@@ -52,6 +52,16 @@ ROUTES = [
     ("POST", f"{C}/question-import"),
     ("POST", f"{C}/question-import/confirm"),
     ("GET", f"{C}/quizzes/m1/qti.zip"),
+    ("GET", f"{C}/modules/m1/case/insight"),
+    ("GET", f"{C}/modules/m1/case"),
+    ("POST", f"{C}/modules/m1/case"),
+    ("POST", f"{C}/modules/m1/case/remove"),
+    ("GET", f"{C}/modules/m1/case/preview"),
+    ("GET", f"{C}/modules/m1/case/scenes/new"),
+    ("POST", f"{C}/modules/m1/case/scenes/new"),
+    ("GET", f"{C}/modules/m1/case/scenes/opening"),
+    ("POST", f"{C}/modules/m1/case/scenes/opening"),
+    ("POST", f"{C}/modules/m1/case/scenes/opening/remove"),
 ]
 
 

@@ -164,6 +164,22 @@ def banned_claims(text: str) -> list[str]:
     return [f"{why}: '{m.group(0)}'" for pattern, why in BANNED for m in pattern.finditer(text)]
 
 
+def case_prose(label: str, case) -> list[tuple[str, str]]:
+    """Every learner-facing text of a module's case simulation (none without a case)."""
+    if case is None:
+        return []
+    texts = [(label, case.title), (label, case.summary), *((label, a) for a in case.advisories)]
+    for scene in case.scenes:
+        where = f"{label} {scene.id}"
+        texts += [(where, scene.title), (where, scene.narrative), (where, scene.client_says or "")]
+        texts += [(where, f"{line.label}: {line.value}") for line in scene.status]
+        for choice in scene.choices:
+            texts += [(where, choice.text), (where, choice.feedback)]
+        if scene.ending is not None:
+            texts += [(where, scene.ending.outcome), (where, scene.ending.debrief)]
+    return texts
+
+
 def course_prose(course) -> list[tuple[str, str]]:
     """Every learner-facing text of a course except reference lists, labelled by where it is."""
     texts = [(f"{course.slug}: description", course.description)]
@@ -178,6 +194,7 @@ def course_prose(course) -> list[tuple[str, str]]:
         for lesson in module.lessons:
             prose, _ = split_references(lesson.body)
             texts.append((f"{course.slug}/{module.slug}/{lesson.slug}", prose))
+        texts += case_prose(f"{course.slug}/{module.slug}/case", module.case)
     for where, quiz in quizzes:
         for question in quiz.questions:
             label = f"{course.slug}/{where}/quiz {question.slug}"

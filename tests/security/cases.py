@@ -33,6 +33,7 @@ from tests.security.world import (
     OTHER_COURSE,
     PASSWORD,
     World,
+    case_run,
     open_attempt,
     pending_review_id,
 )
@@ -320,6 +321,37 @@ def _correction_id(world: World) -> dict[str, object]:
     return {"correction_id": pending or 0}
 
 
+CASE_SETTINGS = {
+    "title": "A test case",
+    "summary": "A case for tests.",
+    "requirement": "ending",
+    "start": "start",
+    "advisories": "a test advisory",
+}
+SCENE = {
+    "title": "A check-in",
+    "narrative": "The client opens their eyes.",
+    "client_says": "Where am I?",
+    "status": "Alertness: awake",
+    "choices-0-text": "Orient them",
+    "choices-0-rating": "best",
+    "choices-0-next": "middle",
+    "choices-0-feedback": "Orienting comes first.",
+    "choices-1-text": "Leave the room",
+    "choices-1-rating": "harmful",
+    "choices-1-next": "bad",
+    "choices-1-feedback": "Never leave a client alone.",
+    "ending_rating": "best",
+}
+CASE_PAGES = MODULE + "/case"
+
+
+def _choice(world: World) -> dict[str, Any]:
+    """The reader's next choice in their run of the first module's case (the first option)."""
+    run = case_run(world)
+    return {"run": run.id, "step": run.steps + 1, "scene": run.current_scene, "choice": "1"}
+
+
 CASES: dict[str, Case] = {
     "/sign-up": Case(
         None,
@@ -575,6 +607,44 @@ CASES: dict[str, Case] = {
         # Submitting with questions unanswered is refused, and the answers given are saved.
         kept_message="Your answers so far are saved.",
         kept_tables=frozenset({"attempt_answers"}),
+    ),
+    "/courses/<course_slug>/cases/<int:case_id>/choose": Case(
+        "reader",
+        "/courses/{course_slug}/cases/{case_id}/choose",
+        params=lambda w: {"case_id": w.case_id},
+        form=_choice,
+    ),
+    "/courses/<course_slug>/cases/<int:case_id>/replay": Case(
+        "reader",
+        "/courses/{course_slug}/cases/{case_id}/replay",
+        params=lambda w: {"case_id": w.case_id},
+        form=lambda w: {"run": case_run(w).id},
+    ),
+    "/teaching/<slug>/modules/<module_slug>/case": Case(
+        "owner",
+        CASE_PAGES,
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: dict(CASE_SETTINGS),
+    ),
+    "/teaching/<slug>/modules/<module_slug>/case/remove": Case(
+        "owner", CASE_PAGES + "/remove", params=lambda w: {"module_slug": "m1"}
+    ),
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/new": Case(
+        "owner",
+        CASE_PAGES + "/scenes/new",
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: {**SCENE, "scene_id": "check-in"},
+    ),
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>": Case(
+        "owner",
+        CASE_PAGES + "/scenes/{scene_id}",
+        params=lambda w: {"module_slug": "m1", "scene_id": "start"},
+        form=lambda w: dict(SCENE),
+    ),
+    "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>/remove": Case(
+        "owner",
+        CASE_PAGES + "/scenes/{scene_id}/remove",
+        params=lambda w: {"module_slug": "m1", "scene_id": "ok"},
     ),
     "/courses/<slug>/evaluation": Case(
         "finisher",

@@ -21,7 +21,14 @@ from app.accounts.tokens import Purpose, issue_token
 from tests.conftest import make_app
 from tests.security.databases import app_on_copy
 from tests.security.hostile import hostile_text, tampered_path
-from tests.security.world import COURSE, World, open_attempt, pending_review_id, sign_in
+from tests.security.world import (
+    COURSE,
+    World,
+    case_run,
+    open_attempt,
+    pending_review_id,
+    sign_in,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25")) // 2
 QUERY_NAMES = ("q", "page", "topic", "role", "start", "end", "id", "action", "next")
@@ -52,6 +59,9 @@ def known_values(world: World) -> dict[str, object]:
         "correction_id": 1,
         "name": "credentials-v2.jsonld",
         "review_id": pending_review_id(world),
+        "case_id": world.case_id,
+        "run_id": case_run(world).id,
+        "scene_id": "start",
     }
 
 

@@ -53,6 +53,12 @@ OWNERSHIP = (
     Ownership("/teaching/<slug>/team/<int:user_id>/remove", "owner", ("spare", "reader"), ("co",)),
     Ownership("/teaching/<slug>/team/<int:user_id>/owner", "owner", ("spare", "reader"), ("co",)),
     Ownership("/teaching/<slug>/archive", "owner", ("spare", "reader"), ("co",)),
+    # The reader's runs of a case (their debriefs): other learners enrolled in the course.
+    Ownership(
+        "/courses/<course_slug>/cases/<int:case_id>/runs/<int:run_id>",
+        "reader",
+        ("holder", "finisher"),
+    ),
     # Records for accreditors: the course's team (and administrators) only.
     Ownership("/records/<slug>", "owner", ("spare", "reader")),
 )
@@ -100,6 +106,11 @@ NOT_OWNED = {
     # The signed-in learner's own choice at a lesson's or quiz's advisory (the step must
     # exist; the step's pages still check enrollment and order): tests/delivery.
     "/advisories/<kind>/<int:step_id>": "session",
+    # The case player: the learner's run in progress is found from the session; a run named
+    # in a form must be the learner's own (tests/cases/test_player.py tries another's).
+    "/courses/<course_slug>/cases/<int:case_id>": "session",
+    "/courses/<course_slug>/cases/<int:case_id>/choose": "session",
+    "/courses/<course_slug>/cases/<int:case_id>/replay": "session",
     # Anyone may verify a certificate: that is its purpose.
     "/verify/<public_id>": "public",
     # The signed, expiring token is the proof of ownership (tests/accounts).

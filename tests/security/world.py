@@ -1,6 +1,7 @@
 """A small site with someone at every stage, built once over HTTP and cloned for each test.
 
-Learners: ``reader`` (enrolled, first module read, a quiz attempt open), ``finisher``
+Learners: ``reader`` (enrolled, first module read, a quiz attempt open, a run of the first
+module's practice case started), ``finisher``
 (course complete, no evaluation yet), ``holder`` (a certificate), ``target`` (whom
 the administrator acts on) and ``leaver`` (who deletes their account). Instructors:
 ``owner`` and ``co`` teach the course; ``spare`` teaches nothing. One ``admin``.
@@ -17,12 +18,15 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.accounts.services import hash_password, verify_password
-from app.catalog.models import Course, CourseStaff
+from app.cases import services as case_services
+from app.cases.models import CaseRun
+from app.catalog.models import Course, CourseStaff, ModuleCase
 from app.certificates import services as certificates
 from app.certificates.openbadges.credential import credential_json
 from app.db import db
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import start_attempt
+from tests.cases.helpers import case_spec
 from tests.certificates.helpers import complete_course, earn_certificate
 from tests.conftest import UserFactory
 from tests.factories import course_spec, make_course
@@ -52,6 +56,8 @@ class World:
     emails: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     quiz_id: int = 0
+    #: The first module's case simulation (practice: completion does not wait for it).
+    case_id: int = 0
     certificate_id: str = ""
     credential: str = ""
 
@@ -70,7 +76,9 @@ def build_world(app: Flask) -> World:
         user = factory(role, email=f"{name}@example.com")
         world.users[name], world.emails[name] = user.id, user.email
         world.names[name] = user.legal_name
-    course = make_course(course_spec(slug=COURSE, attempt_limit=None))
+    spec = course_spec(slug=COURSE, attempt_limit=None)
+    first = dataclasses.replace(spec.modules[0], case=case_spec("none"))
+    course = make_course(dataclasses.replace(spec, modules=(first, *spec.modules[1:])))
     course.attempt_limit = None  # the first import stores 3 instead of unlimited (see the report)
     make_course(course_spec(slug=OTHER_COURSE))
     db.session.add_all(
@@ -81,6 +89,9 @@ def build_world(app: Flask) -> World:
     )
     db.session.commit()
     world.quiz_id = course.active_modules[0].quiz.id
+    case = course.active_modules[0].active_case
+    assert case is not None
+    world.case_id = case.id
     _walk(app, world, "reader", lambda client: _read_first_module(client, course, world))
     finisher, holder = world.users["finisher"], world.users["holder"]
     _walk(app, world, "finisher", lambda client: complete_course(client, course, finisher))
@@ -100,6 +111,7 @@ def _read_first_module(client, course: Course, world: World) -> None:  # type: i
     client.post(f"/courses/{course.slug}/enroll")
     complete_module_lessons(client, course, course.active_modules[0])
     open_attempt(world)
+    assert client.get(f"/courses/{course.slug}/cases/{world.case_id}").status_code == 200
 
 
 def sign_in(client, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -121,6 +133,20 @@ def open_attempt(world: World) -> QuizAttempt:
     course = db.session.scalar(select(Course).where(Course.slug == COURSE))
     quiz = next(m.quiz for m in course.active_modules if m.quiz.id == world.quiz_id)
     return start_attempt(reader, quiz, course)
+
+
+def case_run(world: World) -> CaseRun:
+    """The reader's run of the first module's case in progress, replaying if the last ended."""
+    reader = world.user("reader")
+    case = db.session.get(ModuleCase, world.case_id)
+    course = db.session.scalar(select(Course).where(Course.slug == COURSE))
+    assert case is not None and course is not None
+    run = case_services.open_run(reader, case)
+    if run is not None:
+        return run
+    latest = case_services.latest_run(reader, case)
+    assert latest is not None
+    return case_services.replay(reader, case, course, latest.id)
 
 
 def pending_review_id(world: World) -> int:

@@ -1,0 +1,1 @@
+"""Case simulations: branching scenes, runs that keep what was played, debriefs."""

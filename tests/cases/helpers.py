@@ -1,0 +1,77 @@
+"""A small case for tests: two scenes before three endings, one per kind of outcome."""
+
+from __future__ import annotations
+
+from app.content.spec import CaseChoiceSpec, CaseSpec, EndingSpec, SceneSpec, StatusLineSpec
+
+
+def ending(scene_id: str, rating: str, score: int) -> SceneSpec:
+    """An ending scene tied to the test module's objective and first lesson."""
+    return SceneSpec(
+        id=scene_id,
+        title=f"End {scene_id}",
+        narrative=f"The {scene_id} ending.",
+        ending=EndingSpec(
+            outcome=f"Outcome {scene_id}",
+            rating=rating,
+            score=score,
+            debrief=f"Debrief {scene_id}.",
+            objectives=("goal",),
+            lessons=("lesson-1",),
+        ),
+    )
+
+
+def choice(text: str, rating: str, target: str) -> CaseChoiceSpec:
+    """A choice with feedback naming it."""
+    return CaseChoiceSpec(text=text, rating=rating, next=target, feedback=f"Feedback: {text}.")
+
+
+def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
+    """start -> (best: middle | harmful: bad | risky: middle);
+    middle -> (acceptable: ok | best: good)."""
+    return CaseSpec(
+        slug=slug,
+        title="A test case",
+        summary="A case for tests.",
+        requirement=requirement,
+        advisories=("a test advisory",),
+        start="start",
+        scenes=(
+            SceneSpec(
+                id="start",
+                title="The first scene",
+                narrative="It begins.",
+                client_says="Something is wrong.",
+                status=(StatusLineSpec(label="Breathing", value="Fast"),),
+                choices=(
+                    choice("Orient", "best", "middle"),
+                    choice("Leave the room", "harmful", "bad"),
+                    choice("Dig for detail", "risky", "middle"),
+                ),
+            ),
+            SceneSpec(
+                id="middle",
+                title="The second scene",
+                narrative="It goes on.",
+                choices=(
+                    choice("Wait", "acceptable", "ok"),
+                    choice("Call the team", "best", "good"),
+                ),
+            ),
+            ending("good", "best", 100),
+            ending("ok", "acceptable", 60),
+            ending("bad", "harmful", 0),
+        ),
+    )
+
+
+def course_with_case(requirement: str = "ending", slug: str = "case-course", **settings: object):  # type: ignore[no-untyped-def]
+    """Import a two-module course whose first module holds the test case; return the course."""
+    import dataclasses
+
+    from tests.factories import course_spec, make_course
+
+    spec = course_spec(slug=slug, **settings)
+    first = dataclasses.replace(spec.modules[0], case=case_spec(requirement))
+    return make_course(dataclasses.replace(spec, modules=(first, *spec.modules[1:])))
