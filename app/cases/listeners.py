@@ -4,6 +4,7 @@ Cases stand above learning (the player needs enrollments and outlines), so learn
 imports case models; instead cases supply the "case" part of learning's one-query learner
 record: each case with a run that reached an ending, and whether that ending was rated
 acceptable or best. Learning settles completion on `case_ended` (learning.listeners).
+Delivery, below cases too, learns that a case is a step a content advisory can guard.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from sqlalchemy import Select, literal, select
 from app.cases.models import CaseRun
 from app.catalog.models import Module, ModuleCase
 from app.content.casegraph import GOOD_RATINGS
+from app.db import db
+from app.delivery.services import supply_step_kind
 from app.learning.queries import COURSE_IDS, USER_ID, supply_records
 
 
@@ -35,6 +38,13 @@ def ended_cases() -> Select[str, int, int, bool]:
     )
 
 
+def case_exists(case_id: int) -> bool:
+    """Whether a case with this id exists, for an answer at its content advisory."""
+    return db.session.get(ModuleCase, case_id) is not None
+
+
 def connect() -> None:
-    """Hand learning the case part of its learner-record query (once per process suffices)."""
+    """Hand learning the case part of its learner-record query, and delivery the "case"
+    step kind its advisories are answered for (once per process suffices)."""
     supply_records("case", ended_cases())
+    supply_step_kind("case", case_exists)

@@ -17,6 +17,7 @@ from app.catalog.team import get_team_course
 from app.content.casegraph import rated_well
 from app.content.spec import CaseSpec
 from app.db import db
+from app.delivery.services import pending_advisory
 from app.forms import WebForm
 from app.learning import services as learning
 from app.learning.outlines import outline, progress_for
@@ -57,6 +58,12 @@ def _own_run(case: ModuleCase, raw: str | None) -> CaseRun:
     if run is None or run.user_id != current_user.id or run.case_id != case.id:
         abort(404)
     return run
+
+
+def advisories_of(case: ModuleCase) -> list[str]:
+    """The advisory codes the published case declares (its spec as imported)."""
+    codes = case.spec.get("advisories", [])
+    return [code for code in codes if isinstance(code, str)] if isinstance(codes, list) else []
 
 
 def _whole_number(raw: str | None, digits: int = 6) -> int | None:
@@ -112,6 +119,10 @@ def play(course_slug: str, case_id: int) -> tuple[str, int] | Response:
     if locked:
         return locked
     learning.leave_lessons(current_user, enrollment)
+    advisory = pending_advisory(current_user, "case", case.id, advisories_of(case))
+    if advisory:
+        # Not entered yet: no run starts until the learner chooses to continue now.
+        return render_template("cases/advisory.html", advisory=advisory, **context), 200
     run = services.start_or_resume(current_user, case, course)
     if not run.is_open:
         return redirect(
@@ -152,6 +163,9 @@ def choose(course_slug: str, case_id: int) -> Response:
     if progress_for(current_user, course, enrollment).blocking_module(module) is not None:
         flash("This case is locked until the module before it is complete.", "error")
         return redirect(here)
+    if pending_advisory(current_user, "case", case.id, advisories_of(case)):
+        flash("Please read the content advisory and choose to continue first.", "error")
+        return redirect(here)
     run = _own_run(case, request.form.get("run"))
     step = _whole_number(request.form.get("step"))
     choice = _whole_number(request.form.get("choice"))
@@ -186,6 +200,9 @@ def replay(course_slug: str, case_id: int) -> Response:
         return redirect(here)
     if progress_for(current_user, course, enrollment).blocking_module(module) is not None:
         flash("This case is locked until the module before it is complete.", "error")
+        return redirect(here)
+    if pending_advisory(current_user, "case", case.id, advisories_of(case)):
+        flash("Please read the content advisory and choose to continue first.", "error")
         return redirect(here)
     run = _own_run(case, request.form.get("run"))
     services.replay(current_user, case, course, run.id)

@@ -1,4 +1,4 @@
-"""Content advisories: what a lesson or quiz depicts, from a list the checker knows.
+"""Content advisories: what a lesson, quiz or case depicts, from a list the checker knows.
 
 A learner sees the advisory before entering and chooses to continue now or later. The
 codes are stable identifiers written in the course files; the labels are what the
@@ -20,12 +20,14 @@ ADVISORIES: dict[str, str] = {
     "medical-emergency": "a medical emergency during a session",
     "substance-misuse": "substance misuse and dependence",
     "death-and-dying": "death, dying or bereavement",
+    "touch-during-a-session": "a client asking for physical touch during a dosing session",
+    "physical-restraint": "a client being physically restrained",
 }
 
-#: At most this many advisories on one lesson or quiz (more would hide the important one).
+#: At most this many advisories on one lesson, quiz or case (more would hide the important one).
 MAX_ADVISORIES = 5
 
-#: Step kinds an advisory or a pause may belong to; "case" is reserved for case simulations.
+#: Step kinds an advisory or a pause may belong to ("case": case simulations, `app.cases`).
 STEP_KINDS = ("lesson", "quiz", "case")
 
 

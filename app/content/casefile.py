@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from app.content.advisories import check_advisories
 from app.content.casegraph import check_case
 from app.content.fields import Field, read_fields, read_list
 from app.content.problems import FileProblems
@@ -43,7 +44,7 @@ CASE_FIELDS = {
     "title": Field(partial(check_line_text, max_length=TITLE_MAX_LENGTH)),
     "summary": Field(partial(check_line_text, max_length=SUMMARY_MAX_LENGTH)),
     "requirement": Field(partial(check_one_of, options=CASE_REQUIREMENTS), False, "none"),
-    "advisories": Field(required=False),
+    "advisories": Field(check_advisories, required=False, default=[]),
     "start": Field(check_slug),
     "scenes": Field(),
 }
@@ -98,16 +99,15 @@ class _CaseReader:
                     in_text.add(line, message)
 
     def texts(self, data: YamlMap, key: str, noun: str) -> tuple[str, ...]:
-        """A list of one-line texts (advisories) or slugs (objectives, lessons) under `key`."""
+        """A list of slugs (objectives, lessons) under `key`."""
         if key not in data:
             return ()
         items = read_list(data, key, self.problems, minimum=0)
         if items is None:
             return ()
-        rule = check_slug if noun != "advisory" else partial(check_line_text, max_length=120)
         good = []
         for index, item in enumerate(items):
-            message = rule(item)
+            message = check_slug(item)
             if message:
                 self.problems.add(items.line_of(index), f"{noun} {message}")
             else:
@@ -118,7 +118,6 @@ class _CaseReader:
         """Read the whole case and check its graph."""
         before = len(self.problems.found)
         values = read_fields(data, 1, CASE_FIELDS, self.problems, "a case")
-        advisories = self.texts(data, "advisories", "advisory")
         scenes: list[SceneSpec | None] = []
         if "scenes" in data:
             listed = self.scene_list = read_list(data, "scenes", self.problems)
@@ -132,7 +131,7 @@ class _CaseReader:
             title=values["title"],
             summary=values["summary"],
             requirement=values["requirement"],
-            advisories=advisories,
+            advisories=tuple(values["advisories"]),
             start=values["start"],
             scenes=tuple(scene for scene in scenes if scene is not None),
         )

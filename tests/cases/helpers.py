@@ -27,7 +27,9 @@ def choice(text: str, rating: str, target: str) -> CaseChoiceSpec:
     return CaseChoiceSpec(text=text, rating=rating, next=target, feedback=f"Feedback: {text}.")
 
 
-def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
+def case_spec(
+    requirement: str = "none", slug: str = "test-case", advisories: tuple[str, ...] = ()
+) -> CaseSpec:
     """start -> (best: middle | harmful: bad | risky: middle);
     middle -> (acceptable: ok | best: good)."""
     return CaseSpec(
@@ -35,7 +37,7 @@ def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
         title="A test case",
         summary="A case for tests.",
         requirement=requirement,
-        advisories=("a test advisory",),
+        advisories=advisories,
         start="start",
         scenes=(
             SceneSpec(
@@ -66,12 +68,17 @@ def case_spec(requirement: str = "none", slug: str = "test-case") -> CaseSpec:
     )
 
 
-def course_with_case(requirement: str = "ending", slug: str = "case-course", **settings: object):  # type: ignore[no-untyped-def]
+def course_with_case(  # type: ignore[no-untyped-def]
+    requirement: str = "ending",
+    slug: str = "case-course",
+    advisories: tuple[str, ...] = (),
+    **settings: object,
+):
     """Import a two-module course whose first module holds the test case; return the course."""
     import dataclasses
 
     from tests.factories import course_spec, make_course
 
     spec = course_spec(slug=slug, **settings)
-    first = dataclasses.replace(spec.modules[0], case=case_spec(requirement))
+    first = dataclasses.replace(spec.modules[0], case=case_spec(requirement, advisories=advisories))
     return make_course(dataclasses.replace(spec, modules=(first, *spec.modules[1:])))

@@ -82,7 +82,7 @@ def test_the_readme_example_is_the_fixture_and_is_read_whole(tmp_path: Path) -> 
     assert problems == [] and spec is not None
     case = spec.modules[0].case
     assert case is not None and case.requirement == "acceptable_ending"
-    assert case.advisories == ("distress during a dosing session",)
+    assert case.advisories == ("panic-during-a-session",)
     assert [scene.id for scene in case.scenes] == ["drifting", "rising", "settling", "alone"]
     assert case.scenes[0].status[1].value == "Faster than before (medical monitor)"
     assert case.scenes[2].ending is not None and case.scenes[2].ending.score == 100
@@ -95,7 +95,7 @@ def test_the_readme_example_is_the_fixture_and_is_read_whole(tmp_path: Path) -> 
         ("    client_says: The", "    client_sayz: The", "14: unknown key 'client_sayz'"),
         ("      score: 0\n", "      score: 101\n", "59: score must be a whole number"),
         ("narrative: Ana presses", "narrative: <b>Ana</b> presses", "43: raw HTML is not allowed"),
-        ("  - distress during", "  - ''\n  - distress during", "6: advisory must not be empty"),
+        ("  - panic-during-a-session", "  - distress in a session", "5: advisories has 'distress"),
     ],
 )
 def test_shape_problems_are_reported_at_their_line(

@@ -243,3 +243,43 @@ def test_insight_counts_endings_choices_and_risky_scenes(client, sign_in, make_u
     assert "<td>Dig for detail</td>" in page and "<td>Leave the room</td>" in page
     assert '<th scope="row">The first scene</th><td>2</td><td>2</td><td>100%</td>' in page
     assert client.get(f"/teaching/{course.slug}/modules/m2/case/insight").status_code == 404
+
+
+def test_a_case_with_an_advisory_asks_first_and_later_starts_nothing(client, sign_in):
+    course = course_with_case("ending", advisories=("panic-during-a-session",))
+    user = sign_in()
+    assert client.post(f"/courses/{course.slug}/enroll").status_code == 302
+    case = course.active_modules[0].active_case
+    url = f"/courses/{course.slug}/cases/{case.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Content advisory" in page and "a client in panic or acute fear" in page
+    assert "The first scene" not in page and count(CaseRun) == 0  # no run before the choice
+    advisory = f"/advisories/case/{case.id}"
+    assert client.post(advisory, data={"choice": "later", "back": url}).status_code == 302
+    assert "Content advisory" in client.get(url).get_data(as_text=True)
+    assert count(CaseRun) == 0  # coming back later starts and completes nothing
+    # A choice or a replay posted past the advisory (a stale or crafted form) is refused.
+    refused = client.post(
+        url + "/choose", data={"run": 1, "step": 1, "scene": "start", "choice": 1}
+    )
+    assert refused.status_code == 302 and count(CaseRunChoice) == 0
+    assert client.post(url + "/replay", data={"run": 1}).status_code == 302
+    assert count(CaseRun) == 0
+    assert client.post(advisory, data={"choice": "now", "back": url}).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "The first scene" in page and "Content advisory" not in page
+    assert run_of(user.id) is not None
+
+
+def test_every_scene_offers_pause_and_returns_to_it(client, sign_in):
+    course, _user, _module, _case, url = setup(client, sign_in)
+    page = client.get(url).get_data(as_text=True)
+    assert "data-pause" in page  # the control, opening the grounding dialog with JavaScript
+    pause = client.get(f"/pause?course={course.slug}&back={url}").get_data(as_text=True)
+    assert f'href="{url}"' in pause  # and, without it, a page that leads back to the scene
+
+
+def test_an_advisory_for_another_kind_of_step_cannot_name_a_missing_case(client, sign_in):
+    setup(client, sign_in)
+    response = client.post("/advisories/case/99999", data={"choice": "now", "back": "/"})
+    assert response.status_code == 404
