@@ -60,6 +60,11 @@ def on_attempt_graded(moment: events.AttemptGraded) -> None:
     _queue(build)
 
 
+def on_case_ended(moment: events.CaseEnded) -> None:
+    """Case completed, with the ending's score and rating."""
+    _queue(lambda: services.for_case_run(moment.user, moment.course, moment.enrollment, moment.run))
+
+
 def on_module_completed(moment: events.ModuleCompleted) -> None:
     """Module completed, at the time its completion records."""
 
@@ -94,6 +99,7 @@ def connect() -> None:
     events.enrolled.connect(on_enrolled)
     events.lesson_completed.connect(on_lesson_completed)
     events.attempt_graded.connect(on_attempt_graded)
+    events.case_ended.connect(on_case_ended)
     events.module_completed.connect(on_module_completed)
     events.course_completed.connect(on_course_completed)
     events.certificate_issued.connect(on_certificate_issued)

@@ -23,7 +23,8 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from app.accounts.models import User
-from app.catalog.models import Course, Lesson, Module, Quiz
+from app.cases.models import CaseRun
+from app.catalog.models import Course, Lesson, Module, ModuleCase, Quiz
 from app.certificates.models import Certificate
 from app.db import db, utcnow
 from app.learning.models import Enrollment, LessonProgress, ModuleCompletion
@@ -161,6 +162,25 @@ def for_attempt(
     return [xs.quiz_attempted(moment, module, outcome), xs.quiz_graded(moment, module, outcome)]
 
 
+def for_case_run(
+    user: User, course: Course, enrollment: Enrollment, run: CaseRun
+) -> list[Statement]:
+    """A run of a module's case reached an ending (nothing for a run still open)."""
+    if run.ended_at is None or run.ending_rating is None:
+        return []
+    case = db.session.get_one(ModuleCase, run.case_id)
+    outcome = xs.CaseOutcome(
+        run_pk=run.id,
+        number=run.number,
+        title=str(run.snapshot.get("title") or case.title),
+        rating=run.ending_rating,
+        score=run.score or 0,
+        ended_at=run.ended_at,
+    )
+    moment = _moment(user, course, enrollment.id, run.course_version)
+    return [xs.case_completed(moment, _part(case.module), outcome)]
+
+
 def for_module(
     user: User, course: Course, enrollment: Enrollment, module: Module, at: dt.datetime
 ) -> list[Statement]:
@@ -261,6 +281,7 @@ def backfill(since: dt.datetime) -> Backfill:
     _backfill_lessons(since, enrollment_of, report)
     _backfill_modules(since, enrollment_of, report)
     _backfill_attempts(since, enrollment_of, report)
+    _backfill_cases(since, enrollment_of, report)
     # Oldest first: a corrected re-issue names the same "earned" statement as the original.
     for certificate in db.session.scalars(
         select(Certificate)
@@ -334,6 +355,23 @@ def _backfill_attempts(
     )
     for found in _each(rows, enrollment_of, for_attempt):
         report.add("quiz graded", found)
+
+
+def _backfill_cases(
+    since: dt.datetime, enrollment_of: dict[tuple[int, int], Enrollment], report: Backfill
+) -> None:
+    rows = db.session.execute(
+        select(User, Course, CaseRun)
+        .select_from(CaseRun)
+        .join(User, User.id == CaseRun.user_id)
+        .join(ModuleCase, ModuleCase.id == CaseRun.case_id)
+        .join(Module, Module.id == ModuleCase.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(CaseRun.ended_at >= since)
+        .order_by(CaseRun.id)
+    )
+    for found in _each(rows, enrollment_of, for_case_run):
+        report.add("case ended", found)
 
 
 def enrollment_of(user_id: int, course_id: int) -> Enrollment | None:

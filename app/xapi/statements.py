@@ -32,6 +32,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.content.casegraph import rated_well
+
 Statement = dict[str, Any]
 
 XAPI_VERSION = "1.0.3"
@@ -54,6 +56,7 @@ ACTIVITY_TYPES: dict[str, str] = {
     "lesson": ADL_ACTIVITIES + "lesson",
     "quiz": ADL_ACTIVITIES + "assessment",
     "certificate": "http://id.tincanapi.com/activitytype/certificate",
+    "case": ADL_ACTIVITIES + "simulation",
 }
 
 ActorMode = Literal["account", "mbox_sha1sum"]
@@ -184,6 +187,11 @@ def quiz_id(site: Site, course: CourseRef, module: PartRef | None) -> str:
     if module is None:
         return f"{course_id(site, course)}/final-quiz"
     return f"{module_id(site, course, module)}/quiz"
+
+
+def case_id(site: Site, course: CourseRef, module: PartRef) -> str:
+    """A module's case simulation, under its module (one case a module)."""
+    return f"{module_id(site, course, module)}/case"
 
 
 def certificate_id(site: Site, course: CourseRef) -> str:
@@ -342,6 +350,45 @@ def quiz_graded(moment: Moment, module: PartRef | None, outcome: QuizOutcome) ->
         parent=parent,
         result=result,
         extensions=extensions,
+    )
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """A run of a case simulation that reached an ending: what a statement reports of it."""
+
+    run_pk: int
+    number: int
+    title: str
+    #: The ending's rating as the author gave it: best, acceptable, risky or harmful.
+    rating: str
+    #: The ending's score, 0 to 100.
+    score: int
+    ended_at: dt.datetime
+
+
+def case_completed(moment: Moment, module: PartRef, outcome: CaseOutcome) -> Statement:
+    """A run of a module's case reached an ending, with its score and the ending's rating.
+
+    ``success`` is whether the ending is rated acceptable or best; the rating itself is a
+    result extension, since xAPI has no field for an author's judgment of a path.
+    """
+    site, course = moment.site, moment.course
+    score = min(max(outcome.score, 0), 100)
+    return _statement(
+        moment,
+        key=f"completed:case-run:{outcome.run_pk}",
+        verb="completed",
+        obj=_activity(case_id(site, course, module), "case", outcome.title),
+        at=outcome.ended_at,
+        parent=_activity(module_id(site, course, module), "module", module.title),
+        result={
+            "score": {"scaled": scaled_score(score, 100), "raw": score, "min": 0, "max": 100},
+            "success": rated_well(outcome.rating),
+            "completion": True,
+            "extensions": {site.iri("extensions/ending-rating"): outcome.rating},
+        },
+        extensions={site.iri("extensions/run-number"): outcome.number},
     )
 
 

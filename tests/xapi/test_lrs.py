@@ -18,6 +18,8 @@ from app.outbound.models import DeliveryStatus, OutboundDelivery
 from app.outbound.services import deliver_due, drain
 from app.xapi import services as xapi
 from app.xapi import statements as xs
+from tests.cases.helpers import course_with_case
+from tests.cases.test_player import choose, run_of
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
 from tests.learning.helpers import complete_module_lessons, pass_quiz
@@ -219,3 +221,34 @@ def test_a_moment_the_lrs_already_holds_in_other_words_is_not_sent_again_or_fail
         for s in found
     }
     assert titles == {"Course test-course"}  # as first sent
+
+
+def test_a_case_run_to_its_ending_arrives_in_the_lrs_with_its_rating(
+    app, client, sign_in, lrs: Ralph
+):
+    course = course_with_case("ending")
+    learner = sign_in()
+    client.post(f"/courses/{course.slug}/enroll")
+    case = course.active_modules[0].active_case
+    url = f"/courses/{course.slug}/cases/{case.id}"
+    client.get(url)
+    choose(client, url, run_of(learner.id), 1)  # the best choice, to the second scene
+    choose(client, url, run_of(learner.id), 2)  # the best choice there: the good ending
+    run = run_of(learner.id)
+    assert run.ended_at is not None
+    report = drain()
+    assert report.failed == 0, report
+    with app.app_context():
+        site = xapi.site()
+    found = [s for s in lrs.statements() if s["object"]["id"].endswith("/case")]
+    assert len(found) == 1
+    statement = found[0]
+    check_xapi_rules(statement, site, statement["context"]["registration"])
+    assert statement["object"]["id"] == site.iri(
+        f"activities/course/{course.slug}/module/{course.active_modules[0].slug}/case"
+    )
+    assert statement["result"]["success"] is True
+    assert statement["result"]["score"]["raw"] == run.score
+    assert statement["result"]["extensions"][site.iri("extensions/ending-rating")] == (
+        run.ending_rating
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -165,3 +166,34 @@ def test_every_statement_says_its_version_and_names_no_learner_in_clear():
         assert statement["version"] == "1.0.3"
         assert "ann@example.org" not in str(statement).lower()
         assert statement["verb"]["id"].startswith("http")
+
+
+@pytest.mark.parametrize(
+    ("rating", "score", "success", "scaled"),
+    [("best", 100, True, 1.0), ("acceptable", 60, True, 0.6), ("harmful", 0, False, 0.0),
+     ("risky", 250, False, 1.0)],
+)  # fmt: skip
+def test_a_case_run_that_ended_reports_its_score_and_the_endings_rating(
+    rating: str, score: int, success: bool, scaled: float
+) -> None:
+    outcome = xs.CaseOutcome(
+        run_pk=5, number=2, title="The room feels far away", rating=rating, score=score,
+        ended_at=AT,
+    )  # fmt: skip
+    statement = xs.case_completed(moment(), MODULE, outcome)
+    assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+    assert statement["object"]["id"] == SITE.iri("activities/course/kap-prep/module/m1/case")
+    assert statement["object"]["definition"]["type"] == (
+        "http://adlnet.gov/expapi/activities/simulation"
+    )
+    result = statement["result"]
+    assert result["score"]["scaled"] == scaled and -1 <= result["score"]["scaled"] <= 1
+    assert result["score"]["min"] <= result["score"]["raw"] <= result["score"]["max"] == 100
+    assert result["success"] is success and result["completion"] is True
+    assert result["extensions"] == {SITE.iri("extensions/ending-rating"): rating}
+    assert statement["context"]["contextActivities"]["parent"][0]["id"].endswith("/module/m1")
+    assert statement["timestamp"] == xs.timestamp(AT)
+    again = xs.case_completed(moment(), MODULE, outcome)
+    assert again["id"] == statement["id"]  # a replay of the moment is the same statement
+    other = xs.case_completed(moment(), MODULE, dataclasses.replace(outcome, run_pk=6))
+    assert other["id"] != statement["id"]  # another run is another moment
