@@ -136,7 +136,8 @@ def check_claims(
 
 
 def parse_target(target: str) -> tuple[str, str, str]:
-    """``course:slug`` -> (course, slug, ""); ``module:slug/m`` and ``quiz:slug/m`` likewise.
+    """``course:slug`` -> (course, slug, ""); ``module:slug/m``, ``quiz:slug/m`` and
+    ``case:slug/m`` (a module's case simulation) likewise.
 
     ValueError for anything else.
     """
@@ -144,6 +145,6 @@ def parse_target(target: str) -> tuple[str, str, str]:
     course, _, module = rest.partition("/")
     if kind == "course" and course and not module:
         return kind, course, ""
-    if kind in ("module", "quiz") and course and module and "/" not in module:
+    if kind in ("module", "quiz", "case") and course and module and "/" not in module:
         return kind, course, module
     raise ValueError(f"not a Groundwork target: {target!r}")

@@ -104,15 +104,17 @@ class Account(Base):
 class ResourceLink(Base):
     """A placement in the platform (its resource link id) and what it opens here.
 
-    ``target`` is ``course:<slug>``, ``module:<slug>/<module>`` or ``quiz:<slug>/<module>``
-    (``quiz:<slug>/final`` for the post-test): slugs stay the same across course versions.
+    ``target`` is ``course:<slug>``, ``module:<slug>/<module>``, ``quiz:<slug>/<module>``
+    (``quiz:<slug>/final`` for the post-test) or ``case:<slug>/<module>`` (the module's case
+    simulation): slugs stay the same across course versions.
     """
 
     __tablename__ = "lti_resource_links"
     __table_args__ = (
         UniqueConstraint("platform_id", "link_id", name="uq_lti_resource_links_link"),
         CheckConstraint(
-            "target LIKE 'course:%' OR target LIKE 'module:%' OR target LIKE 'quiz:%'",
+            "target LIKE 'course:%' OR target LIKE 'module:%' OR target LIKE 'quiz:%'"
+            " OR target LIKE 'case:%'",
             name="target_is_known",
         ),
     )

@@ -343,6 +343,11 @@ def resolve_target(target: str) -> Resolved:
         if module.quiz is None:
             raise LaunchRefused("This module has no quiz.")
         return Resolved(course, f"/courses/{course.slug}/quizzes/{module.quiz.id}", module.quiz.id)
+    if kind == "case":
+        case = module.active_case
+        if case is None:
+            raise LaunchRefused("This module has no case simulation.")
+        return Resolved(course, f"/courses/{course.slug}/cases/{case.id}")
     lessons = [lesson for lesson in module.lessons if lesson.retired_at is None]
     path = (
         f"/courses/{course.slug}/{module.slug}/{lessons[0].slug}"
@@ -556,7 +561,7 @@ class Choice:
 
 
 def choices() -> list[tuple[Course, list[Choice]]]:
-    """Every published course with its modules and quizzes, as the picker lists them."""
+    """Every published course with its modules, quizzes and cases, as the picker lists them."""
     courses = db.session.scalars(
         select(Course).where(Course.status == "published").order_by(Course.title)
     )
@@ -572,6 +577,14 @@ def choices() -> list[tuple[Course, list[Choice]]]:
             if module.quiz is not None:
                 items.append(
                     Choice(f"quiz:{course.slug}/{module.slug}", f"Quiz: {module.quiz.title}", True)
+                )
+            if module.active_case is not None:
+                items.append(
+                    Choice(
+                        f"case:{course.slug}/{module.slug}",
+                        f"Case simulation: {module.active_case.title}",
+                        True,
+                    )
                 )
         if course.final_quiz is not None:
             items.append(
@@ -612,7 +625,7 @@ def deep_link_response(token: str, target: str) -> tuple[str, str]:
         "url": tool_urls()["launch"],
         "custom": {"target": target},
     }
-    if target.startswith(("quiz:", "course:")):
+    if target.startswith(("quiz:", "course:", "case:")):
         item["lineItem"] = {"scoreMaximum": 100, "label": title, "resourceId": target}
     now = int(time.time())
     claims: dict[str, Any] = {

@@ -125,7 +125,8 @@ def upgrade() -> None:
         sa.Column("course_id", sa.Integer(), nullable=False),
         sa.Column("lineitem_url", sa.String(length=500), nullable=True),
         sa.CheckConstraint(
-            "target LIKE 'course:%' OR target LIKE 'module:%' OR target LIKE 'quiz:%'",
+            "target LIKE 'course:%' OR target LIKE 'module:%' OR target LIKE 'quiz:%'"
+            " OR target LIKE 'case:%'",
             name=op.f("ck_lti_resource_links_target_is_known"),
         ),
         sa.ForeignKeyConstraint(

@@ -16,6 +16,8 @@ from app.learning.models import Enrollment
 from app.lti.models import Account, LinkMember, ResourceLink
 from app.outbound import services as outbound
 from app.outbound.models import OutboundDelivery
+from tests.cases.helpers import course_with_case
+from tests.cases.test_player import choose, run_of
 from tests.learning.helpers import complete_module_lessons, pass_quiz
 from tests.lti.conftest import launch, local
 from tests.lti.platform import INSTRUCTOR, Scenario
@@ -321,3 +323,59 @@ def test_a_score_refused_by_the_platform_is_retried_then_visible(app, client, co
         assert report.retrying == 1
         delivery = db.session.scalar(select(OutboundDelivery))
         assert delivery.status == "pending" and "token request failed" in delivery.last_error
+
+
+@pytest.fixture
+def case_course(app):  # type: ignore[no-untyped-def]
+    """A published course whose first module holds a case simulation."""
+    with app.app_context():
+        made = course_with_case("ending", slug="lti-case-course", modules_unlock_in_order=False)
+        return made.slug
+
+
+def test_a_case_is_deep_linked_launched_and_its_ending_scored(app, client, case_course, platform):
+    target = f"case:{case_course}/m1"
+    teacher, _ = launch(
+        client,
+        platform,
+        Scenario(sub="teacher-1", email="t@hospital.example", roles=(INSTRUCTOR,), deep_link=True),
+    )
+    picker = client.get(teacher.location).get_data(as_text=True)
+    assert target in picker and "Case simulation: A test case" in picker
+    chosen = client.post(teacher.location, data={"target": target}, csrf=False)
+    jwt_value = chosen.get_data(as_text=True).split('name="JWT" value="')[1].split('"')[0]
+    import httpx
+
+    assert (
+        httpx.post(
+            f"{platform.url}/deep-link-return", data={"JWT": jwt_value}, timeout=10
+        ).status_code
+        == 200
+    )
+    [item] = platform.deep_link_items
+    assert item["custom"] == {"target": target} and item["lineItem"]["scoreMaximum"] == 100
+
+    learner = app.test_client()
+    response, _ = launch(learner, platform, Scenario(target=target))
+    opened = learner.get(response.location)
+    with app.app_context():
+        case = db.session.scalar(select(Course).where(Course.slug == case_course))
+        case_id = case.modules[0].active_case.id
+    assert opened.location == f"/courses/{case_course}/cases/{case_id}"
+    url = opened.location
+    assert "The first scene" in learner.get(url).get_data(as_text=True)
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == "pat@hospital.example"))
+        choose(learner, url, run_of(user_id), 1)
+        choose(learner, url, run_of(user_id), 2)
+        run = run_of(user_id)
+        assert run.ended_at is not None
+        assert outbound.drain().delivered == 1
+    [score] = platform.scores["item-1"]
+    assert score["scoreGiven"] == float(run.score) and score["userId"] == "platform-user-1"
+
+
+def test_a_case_target_for_a_module_without_a_case_is_refused(app, client, course, platform):
+    response, _ = launch(client, platform, Scenario(target=f"case:{course}/m1"))
+    assert response.status_code == 400
+    assert "no case simulation" in response.get_data(as_text=True)
