@@ -123,6 +123,7 @@ PUBLIC = [
     "/readyz",
     "/dev/mail",  # development only, from this machine only (tests/mail/test_development.py)
     "/api",  # the API reference page
+    "/openapi.json",  # the API document at the root, as at /api/v1/openapi.json
 ]
 
 

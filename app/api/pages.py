@@ -3,7 +3,7 @@ administrators, and the reference page rendered from the OpenAPI document."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -97,3 +97,14 @@ def revoke_client(client_id: int) -> Response:
 def reference() -> str:
     """The API reference, rendered here from the OpenAPI document (no script, no CDN)."""
     return render_template("api/reference.html", doc=openapi_document())
+
+
+@bp.route("/openapi.json")
+def openapi_at_the_root() -> Response:
+    """The same OpenAPI document at the site's root, where tools look for it first.
+
+    Public and read-only like ``/api/v1/openapi.json``, so any origin may read it.
+    """
+    response = jsonify(openapi_document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -397,3 +397,11 @@ def test_production_webhooks_go_only_to_public_https_hosts(url):
     with pytest.raises(services.ApiError):
         services.check_webhook_url(url, allow_http=False)
     assert services.check_webhook_url("https://hooks.example/in", allow_http=False)
+
+
+def test_the_document_is_also_at_the_sites_root(client):
+    root = client.get("/openapi.json")
+    assert root.status_code == 200 and root.mimetype == "application/json"
+    assert root.get_json() == client.get("/api/v1/openapi.json").get_json()
+    assert root.get_json()["openapi"].startswith("3.1")
+    assert root.headers["Access-Control-Allow-Origin"] == "*"
