@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -20,6 +22,7 @@ from app.db import db
 from app.delivery.services import pending_advisory
 from app.forms import WebForm
 from app.learning import services as learning
+from app.learning.models import Enrollment
 from app.learning.outlines import outline, progress_for
 from app.learning.pages import (
     OutlineLinks,
@@ -148,17 +151,30 @@ def play(course_slug: str, case_id: int) -> tuple[str, int] | Response:
     ), 200
 
 
-@bp.route("/courses/<course_slug>/cases/<int:case_id>/choose", methods=["POST"])
-@login_required
-def choose(course_slug: str, case_id: int) -> Response:
-    """Make a choice: final for this run; a stale or tampered one changes nothing."""
+@dataclass(frozen=True)
+class Posted:
+    """A case form that may act: its course, enrollment, case, the learner's run, its page."""
+
+    course: Course
+    enrollment: Enrollment
+    case: ModuleCase
+    run: CaseRun
+    here: str
+
+
+def _posted(course_slug: str, case_id: int, expired: str) -> Posted | Response:
+    """The checks every case form passes before it acts, or the redirect that refuses it.
+
+    The form's token, the module's order, the case's advisory (answered "continue now"),
+    and a run that is the learner's own of this case (else 404). ``expired`` says what the
+    refusal of a stale form left unchanged.
+    """
     course = get_open_course(course_slug)
     module, case = _module_with_case(course, case_id)
     enrollment = require_enrollment(course)
     here = url_for("cases.play", course_slug=course.slug, case_id=case.id)
-    form = WebForm()
-    if not form.validate_on_submit():
-        flash("The form had expired; nothing was chosen. Please choose again.", "error")
+    if not WebForm().validate_on_submit():
+        flash(f"The form had expired; {expired}", "error")
         return redirect(here)
     if progress_for(current_user, course, enrollment).blocking_module(module) is not None:
         flash("This case is locked until the module before it is complete.", "error")
@@ -167,6 +183,17 @@ def choose(course_slug: str, case_id: int) -> Response:
         flash("Please read the content advisory and choose to continue first.", "error")
         return redirect(here)
     run = _own_run(case, request.form.get("run"))
+    return Posted(course, enrollment, case, run, here)
+
+
+@bp.route("/courses/<course_slug>/cases/<int:case_id>/choose", methods=["POST"])
+@login_required
+def choose(course_slug: str, case_id: int) -> Response:
+    """Make a choice: final for this run; a stale or tampered one changes nothing."""
+    posted = _posted(course_slug, case_id, "nothing was chosen. Please choose again.")
+    if isinstance(posted, Response):
+        return posted
+    course, case, run, here = posted.course, posted.case, posted.run, posted.here
     step = _whole_number(request.form.get("step"))
     choice = _whole_number(request.form.get("choice"))
     scene = request.form.get("scene", "")
@@ -174,7 +201,7 @@ def choose(course_slug: str, case_id: int) -> Response:
         flash("Choose one of the options this scene offers.", "error")
         return redirect(here + "#scene-title")
     try:
-        services.choose(current_user, run, course, enrollment, step, scene, choice)
+        services.choose(current_user, run, course, posted.enrollment, step, scene, choice)
     except CaseError as error:
         flash(str(error), "warning")
         return redirect(here + "#scene-title")
@@ -190,24 +217,12 @@ def choose(course_slug: str, case_id: int) -> Response:
 @login_required
 def replay(course_slug: str, case_id: int) -> Response:
     """Start the case again from the beginning (earlier runs are kept)."""
-    course = get_open_course(course_slug)
-    module, case = _module_with_case(course, case_id)
-    enrollment = require_enrollment(course)
-    here = url_for("cases.play", course_slug=course.slug, case_id=case.id)
-    form = WebForm()
-    if not form.validate_on_submit():
-        flash("The form had expired; nothing changed. Please try again.", "error")
-        return redirect(here)
-    if progress_for(current_user, course, enrollment).blocking_module(module) is not None:
-        flash("This case is locked until the module before it is complete.", "error")
-        return redirect(here)
-    if pending_advisory(current_user, "case", case.id, advisories_of(case)):
-        flash("Please read the content advisory and choose to continue first.", "error")
-        return redirect(here)
-    run = _own_run(case, request.form.get("run"))
-    services.replay(current_user, case, course, run.id)
+    posted = _posted(course_slug, case_id, "nothing changed. Please try again.")
+    if isinstance(posted, Response):
+        return posted
+    services.replay(current_user, posted.case, posted.course, posted.run.id)
     flash("You are starting the case again from the beginning.", "success")
-    return redirect(here + "#scene-title")
+    return redirect(posted.here + "#scene-title")
 
 
 @bp.route("/courses/<course_slug>/cases/<int:case_id>/runs/<int:run_id>", endpoint="debrief_page")

@@ -9,17 +9,17 @@ the old key set still checks what was signed just before.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, generate_private_key
 from jwt.algorithms import RSAAlgorithm
+
+from app import keyfiles
 
 KEY_FILENAME = "lti-tool-key.pem"
 #: Public JWKs of keys retired by rotations, newest first (a JSON list).
@@ -33,40 +33,14 @@ def load_or_create_key(instance_dir: str | os.PathLike[str]) -> RSAPrivateKey:
 
     A key file that group or others can read is refused, as ssh refuses one.
     """
-    folder = Path(instance_dir)
-    path = folder / KEY_FILENAME
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        _create_key_file(path)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise PermissionError(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = keyfiles.load_or_create(Path(instance_dir) / KEY_FILENAME, _new_pem)
     if not isinstance(key, RSAPrivateKey):
-        raise ValueError(f"{path} does not hold an RSA private key")
+        raise ValueError(f"{Path(instance_dir) / KEY_FILENAME} does not hold an RSA private key")
     return key
 
 
-def _create_key_file(path: Path, *, replace: bool = False) -> None:
-    pem = generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(pem)
-            file.flush()
-            os.fsync(file.fileno())
-        if replace:
-            os.replace(temporary, path)
-        else:
-            with contextlib.suppress(FileExistsError):  # another worker won: use its key
-                os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+def _new_pem() -> bytes:
+    return keyfiles.pem_of(generate_private_key(public_exponent=65537, key_size=2048))
 
 
 def public_jwk(key: RSAPrivateKey) -> dict[str, Any]:
@@ -122,5 +96,5 @@ def rotate_key(instance_dir: str | os.PathLike[str]) -> RSAPrivateKey:
     temporary = listing.with_name(f".{listing.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(retired[:KEEP_RETIRED], indent=1), encoding="utf-8")
     os.replace(temporary, listing)
-    _create_key_file(folder / KEY_FILENAME, replace=True)
+    keyfiles.write_key_file(folder / KEY_FILENAME, _new_pem(), replace=True)
     return load_or_create_key(folder)

@@ -21,6 +21,8 @@ TYPE_ONLY = {
     # The transcript prints the minutes per module its caller measured; it never calls them.
     "app.learning.timeontask",
 }
+#: Shared helpers below every domain that touch neither the database nor the request.
+SHARED = {"app.keyfiles"}  # private key files in the instance folder (also the LTI key's)
 #: Libraries that would mean a subpackage reaches the database or the request.
 FORBIDDEN_LIBRARIES = ("flask", "flask_login", "sqlalchemy")
 
@@ -63,6 +65,7 @@ def _refusals(folder: Path, own: str) -> list[str]:
             allowed = (
                 (top != "app" and top not in FORBIDDEN_LIBRARIES)
                 or module in ("app", "app.certificates")
+                or module in SHARED
                 or own_or_record
                 or (type_only and bool(named & TYPE_ONLY))
             )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
-import stat
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app import keyfiles
 from app.certificates.openbadges.multibase import (
     ED25519_PRIVATE_PREFIX,
     ED25519_PUBLIC_PREFIX,
@@ -32,41 +31,15 @@ def load_or_create_signing_key(instance_dir: str | os.PathLike[str]) -> Ed25519P
     place, so two workers starting together end up sharing whichever key landed first.
     A key file that group or others can read is refused, as ssh refuses one.
     """
-    folder = Path(instance_dir)
-    path = folder / SIGNING_KEY_FILENAME
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        _create_key_file(path)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise PermissionError(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    path = Path(instance_dir) / SIGNING_KEY_FILENAME
+    key = keyfiles.load_or_create(path, _new_pem)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")
     return key
 
 
-def _create_key_file(path: Path, *, replace: bool = False) -> None:
-    """Write a new key to `path` unless another process has just written one (or `replace`)."""
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(pem)
-            file.flush()
-            os.fsync(file.fileno())
-        if replace:
-            os.replace(temporary, path)
-        else:
-            with contextlib.suppress(FileExistsError):  # another worker won: use its key
-                os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+def _new_pem() -> bytes:
+    return keyfiles.pem_of(Ed25519PrivateKey.generate())
 
 
 def load_retired_public_keys(instance_dir: str | os.PathLike[str]) -> list[Ed25519PublicKey]:
@@ -93,7 +66,7 @@ def rotate_signing_key(instance_dir: str | os.PathLike[str]) -> Ed25519PrivateKe
     temporary = listing.with_name(f".{listing.name}.{os.getpid()}.tmp")
     temporary.write_text("\n".join(dict.fromkeys(retired)) + "\n", encoding="ascii")
     os.replace(temporary, listing)
-    _create_key_file(folder / SIGNING_KEY_FILENAME, replace=True)
+    keyfiles.write_key_file(folder / SIGNING_KEY_FILENAME, _new_pem(), replace=True)
     return load_or_create_signing_key(folder)
 
 
