@@ -10,13 +10,14 @@ named alike: ``id``, ``status``, ``attempts``, ``next_attempt_at``, ``claimed_at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 import signal
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
@@ -86,6 +87,36 @@ def release(model: Any, row_id: int, token: str, **values: object) -> bool:
         .execution_options(synchronize_session=False)
     )
     return rows_matched(result) == 1
+
+
+class PassReport(Protocol):
+    """What one pass over an outbox reports: counts, and how many rows it claimed."""
+
+    @property
+    def handled(self) -> int:
+        """Rows claimed in the pass."""
+        ...
+
+
+ReportT = TypeVar("ReportT", bound=PassReport)
+
+
+def drain(deliver_due: Callable[[int], ReportT], batch: int) -> ReportT:
+    """Run ``deliver_due(batch)`` until a pass claims less than a batch; add up its reports.
+
+    A report is a dataclass of counts (mail's sent, an outbound delivery's delivered...),
+    summed field by field, so each outbox keeps its own words for what happened.
+    """
+    total = deliver_due(batch)
+    last = total
+    while last.handled >= batch:
+        last = deliver_due(batch)
+        sums = {
+            field.name: getattr(total, field.name) + getattr(last, field.name)
+            for field in dataclasses.fields(total)  # type: ignore[arg-type]  # a dataclass
+        }
+        total = dataclasses.replace(total, **sums)  # type: ignore[type-var]  # a dataclass
+    return total
 
 
 def work_until_stopped(one_pass: Callable[[], None], interval: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from app import outboxes
 from app.mail.delivery import Report, deliver_due
 from app.outboxes import work_until_stopped
 
@@ -13,15 +14,7 @@ mail = AppGroup("mail", help="Deliver queued mail.")
 
 def _drain(batch: int) -> Report:
     """Deliver everything due now, batch after batch, and add up what happened."""
-    total = Report()
-    while True:
-        report = deliver_due(batch)
-        total.sent += report.sent
-        total.retrying += report.retrying
-        total.failed += report.failed
-        total.purged += report.purged
-        if report.handled < batch:
-            return total
+    return outboxes.drain(deliver_due, batch)
 
 
 def _say(report: Report) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import delete, func, select
 
 from app import outboxes
@@ -129,21 +128,7 @@ def deliver_due(limit: int = 50, now: dt.datetime | None = None) -> Report:
 
 def drain(batch: int = 50) -> Report:
     """Deliver everything due now, batch after batch, and add up what happened."""
-    total = Report()
-    while True:
-        report = deliver_due(batch)
-        total.delivered += report.delivered
-        total.retrying += report.retrying
-        total.failed += report.failed
-        total.purged += report.purged
-        if report.handled < batch:
-            return total
-
-
-def drain_in(app: Flask) -> Report:
-    """Deliver what is due from outside any request (a worker thread, a test)."""
-    with app.app_context():
-        return drain()
+    return outboxes.drain(deliver_due, batch)
 
 
 def _record_failure(

@@ -256,3 +256,10 @@ def test_retry_without_the_forms_token_changes_nothing(client, sign_in, receiver
     assert (
         db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outbound.retried")) is None
     )
+
+
+def test_draining_adds_up_every_batch_until_a_short_one(app, receiver):
+    queued(7)
+    report = services.drain(batch=3)  # passes of 3, 3 and 1
+    assert (report.delivered, report.retrying, report.failed) == (7, 0, 0)
+    assert len(receiver.received) == 7 and services.drain(batch=3).handled == 0
