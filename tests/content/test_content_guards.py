@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -357,6 +358,26 @@ def test_no_shipped_course_claims_more_hours_than_its_seat_time_backs(shipped):
         assert course.ce_hours <= course.seat_time_hours(), (
             f"{course.slug} claims {course.ce_hours} CE hours; its minimum seat time backs "
             f"{course.seat_time_hours()}"
+        )
+
+
+def measured_hours(course) -> Decimal:
+    """The largest quarter hour under both the seat time and the total-minutes ceiling."""
+    seat_quarters = math.floor(course.seat_time_hours() / Decimal("0.25"))
+    return min(Decimal("0.25") * seat_quarters, course.max_ce_hours())
+
+
+def test_shipped_hours_are_declared_from_measured_time(shipped):
+    """Issue #20: the hours are the measured figure (lessons, required cases, quizzes), so
+    neither padding nor a stale figure after the content changes goes unnoticed."""
+    for course in shipped:
+        assert all(module.case and module.case.requirement != "none" for module in course.modules)
+        assert course.case_seconds() > 0, f"{course.slug}: its required cases add no time"
+        declared = {course.ce_hours, *(credit.hours for credit in course.credits)}
+        assert declared == {measured_hours(course)}, (
+            f"{course.slug} declares {sorted(declared)} hours; its seat time "
+            f"{course.seat_time_hours()} and {course.total_minutes()} total minutes back "
+            f"{measured_hours(course)}"
         )
 
 
