@@ -10,6 +10,7 @@ the field it names. No database, no Flask. The rules (`courses/README.md`, "Case
 - every ending names at least one objective of its module, and lessons it draws on must be
   lessons of the module;
 - the author's recommended path (the best-rated choice in each scene) reaches an ending;
+- a case that requires an ending rated acceptable or best can reach one from the start;
 - size limits keep a case playable in one sitting.
 """
 
@@ -219,7 +220,8 @@ def check_case(
 
 
 def _check_flow(case: CaseSpec) -> list[GraphProblem]:
-    """Unreachable scenes, loops with no way out, and a recommended path that never ends."""
+    """Unreachable scenes, loops with no way out, a required acceptable ending out of reach,
+    and a recommended path that never ends."""
     found = []
     reached, ending_reachable = reachable(case), reaches_an_ending(case)
     for index, scene in enumerate(case.scenes):
@@ -232,6 +234,16 @@ def _check_flow(case: CaseSpec) -> list[GraphProblem]:
                 "its choices loop with no way out to an ending"
             )
             found.append(GraphProblem(index, None, None, message))
+    if case.requirement == "acceptable_ending" and not any(
+        scene.ending is not None and rated_well(scene.ending.rating)
+        for scene in case.scenes
+        if scene.id in reached
+    ):
+        message = (
+            "the case requires an ending rated acceptable or best, "
+            "but no such ending can be reached from the start"
+        )
+        found.append(GraphProblem(None, None, "requirement", message))
     path = recommended_path(case)
     if path and path[-1][0].ending is None and case.start in ending_reachable:
         message = (

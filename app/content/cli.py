@@ -40,7 +40,7 @@ def _warn_about_seat_time(specs: list[CourseSpec]) -> None:
         if spec.ce_hours > seat:
             click.echo(
                 f"warning: {spec.slug} claims {spec.ce_hours} CE hours, but its lessons' "
-                f"minimum times and quiz questions add up to {seat} hours",
+                f"minimum times, required cases and quiz questions add up to {seat} hours",
                 err=True,
             )
 

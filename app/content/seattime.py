@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 #: The average silent reading rate of adults for English non-fiction (Brysbaert, 2019).
 READING_WORDS_PER_MINUTE = 238
@@ -40,10 +40,12 @@ def required_seconds(lesson_min_seconds: int, course_min_seconds: int) -> int:
     return max(lesson_min_seconds, course_min_seconds)
 
 
-def seat_time_hours(lesson_seconds: int, question_minutes: int) -> Decimal:
-    """The hours a course's minimum seat time plus its quiz time add up to (two decimals)."""
-    total = Decimal(lesson_seconds) / 3600 + Decimal(question_minutes) / 60
-    return total.quantize(Decimal("0.01"))
+def seat_time_hours(seconds: int, question_minutes: int) -> Decimal:
+    """The hours a course's minimum seat time (lessons' and required cases' `seconds`) plus
+    its quiz time add up to, to two decimals, rounded down so it never claims a second
+    the content does not ask for."""
+    total = Decimal(seconds + question_minutes * 60) / 3600
+    return total.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def format_duration(seconds: int) -> str:

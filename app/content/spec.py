@@ -248,19 +248,31 @@ class CourseSpec(SpecData):
             return asked + sum(row.draw for row in self.blueprint)
         return asked + (len(self.final_quiz.questions) if self.final_quiz else 0)
 
+    def case_seconds(self) -> int:
+        """Seconds the required cases ask at least: the cheapest path through each to an
+        ending its requirement accepts (`app.content.casetime`); practice cases add none."""
+        # Imported here: casetime reads the case specs this module defines.
+        from app.content.casetime import case_min_seconds
+
+        return sum(case_min_seconds(module.case) for module in self.modules if module.case)
+
     def total_minutes(self) -> int:
-        """Return lesson minutes plus two minutes per quiz question (README, "CE hours")."""
+        """Return lesson minutes, two minutes per quiz question and the required cases'
+        measured minutes, rounded down (README, "CE hours")."""
         reading = sum(lesson.minutes for module in self.modules for lesson in module.lessons)
-        return reading + MINUTES_PER_QUESTION * self.questions_asked()
+        cases = self.case_seconds() // 60
+        return reading + MINUTES_PER_QUESTION * self.questions_asked() + cases
 
     def seat_time_hours(self) -> Decimal:
-        """Hours the least seat time allows: lesson minimums plus quiz time (README)."""
+        """Hours the least seat time allows: lesson minimums, quiz time and the required
+        cases' minimum time (README, "CE hours")."""
         lessons = sum(
             required_seconds(lesson.minimum_seconds, self.min_seconds_per_lesson)
             for module in self.modules
             for lesson in module.lessons
         )
-        return seat_time_hours(lessons, MINUTES_PER_QUESTION * self.questions_asked())
+        seconds = lessons + self.case_seconds()
+        return seat_time_hours(seconds, MINUTES_PER_QUESTION * self.questions_asked())
 
     def max_ce_hours(self) -> Decimal:
         """Return the most CE hours this course's learner time allows."""

@@ -12,10 +12,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from app.content.casegraph import rated_well, recommended_path
 from app.content.reader import read_catalog
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -357,6 +359,36 @@ def test_no_shipped_course_claims_more_hours_than_its_seat_time_backs(shipped):
         assert course.ce_hours <= course.seat_time_hours(), (
             f"{course.slug} claims {course.ce_hours} CE hours; its minimum seat time backs "
             f"{course.seat_time_hours()}"
+        )
+
+
+def test_every_shipped_case_is_required_and_its_recommended_path_meets_the_requirement(shipped):
+    """A learner who follows the author's recommendation completes the module's case; the
+    journey tests play that path (tests/cases/helpers.py `play_acceptably`)."""
+    for course in shipped:
+        for module in course.modules:
+            assert module.case is not None, f"{module.slug} has no case"
+            assert module.case.requirement == "acceptable_ending", module.slug
+            last, _ = recommended_path(module.case)[-1]
+            assert last.ending is not None and rated_well(last.ending.rating), module.slug
+
+
+def measured_hours(course) -> Decimal:
+    """The largest quarter hour under both the seat time and the total-minutes ceiling."""
+    seat_quarters = math.floor(course.seat_time_hours() / Decimal("0.25"))
+    return min(Decimal("0.25") * seat_quarters, course.max_ce_hours())
+
+
+def test_shipped_hours_are_declared_from_measured_time(shipped):
+    """Issue #20: the hours are the measured figure (lessons, required cases, quizzes), so
+    neither padding nor a stale figure after the content changes goes unnoticed."""
+    for course in shipped:
+        assert course.case_seconds() > 0, f"{course.slug}: its required cases add no time"
+        declared = {course.ce_hours, *(credit.hours for credit in course.credits)}
+        assert declared == {measured_hours(course)}, (
+            f"{course.slug} declares {sorted(declared)} hours; its seat time "
+            f"{course.seat_time_hours()} and {course.total_minutes()} total minutes back "
+            f"{measured_hours(course)}"
         )
 
 

@@ -340,7 +340,7 @@ def test_credits_are_part_of_the_ce_claim_the_provider_approves() -> None:
     claim = CeClaim.of_spec(spec)
     assert claim.credits == spec.credits
     rows = dict(claim.rows("The site's statement."))
-    assert rows["Credit: APA"].startswith("3.75 hours. Demonstration text, not an approval:")
+    assert rows["Credit: APA"].startswith("4.25 hours. Demonstration text, not an approval:")
     fewer = dataclasses.replace(spec, credits=spec.credits[1:])
     assert claim_changed(spec, fewer)
     assert not claim_changed(spec, dataclasses.replace(spec, blueprint=spec.blueprint[1:]))
