@@ -135,9 +135,7 @@ def delete_webhook(webhook_id: int) -> Response | str:
             flash("That request was not understood; nothing was changed.", "error")
             return redirect(url_for("api_pages.webhooks"))
         if form.confirm.data != "yes":
-            return render_template(
-                "api/webhook_delete.html", subscription=subscription, form=form
-            )
+            return render_template("api/webhook_delete.html", subscription=subscription, form=form)
         services.delete_webhook(current_user, webhook_id)
     except ApiError as error:
         flash(f"{error} Nothing was changed.", "error")

@@ -28,7 +28,7 @@ from app.api.addresses import (
         "127.0.0.1",
         "169.254.169.254",  # the cloud metadata service
         "100.64.0.1",  # carrier-grade NAT
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 - an address judged, not bound
         "224.0.0.1",
         "239.255.255.250",
         "255.255.255.255",

@@ -224,7 +224,7 @@ def test_a_name_resolving_inside_the_network_is_refused_for_good_with_the_reason
     report = drain()
     delivery = _the_delivery()
     assert (report.failed, delivery.status, delivery.attempts) == (1, "failed", 1)
-    refused = ipaddress.ip_address([a for a in addresses if a != PUBLIC][0])
+    refused = ipaddress.ip_address(next(a for a in addresses if a != PUBLIC))
     assert delivery.last_error and delivery.last_error.startswith("refused:")
     assert f"{HOST} resolves to {refused}" in delivery.last_error
     assert "not a public internet address" in delivery.last_error
@@ -329,7 +329,7 @@ def test_a_redirect_is_not_followed(receiver, certificates):
     ["http://hooks.example/hooks", "ftp://hooks.example/x", "https://hooks.example:99999/x"],
 )
 def test_production_refuses_what_is_not_a_valid_https_url_for_good(url):
-    with pytest.raises(SendFailed, match="^refused") as failure:
+    with pytest.raises(SendFailed, match=r"^refused") as failure:
         listeners.deliver(
             url, b"{}", {}, resolver=Resolver({HOST: [[PUBLIC]]}), allow_internal=False
         )

@@ -160,9 +160,7 @@ def test_a_delete_without_the_csrf_token_changes_nothing(client, sign_in, make_u
         make_user(Role.ADMIN), GOOD["url"], GOOD["events"], False
     )
     sign_in(Role.ADMIN)
-    response = client.post(
-        f"{PAGE}/{subscription.id}/delete", data={"confirm": "yes"}, csrf=False
-    )
+    response = client.post(f"{PAGE}/{subscription.id}/delete", data={"confirm": "yes"}, csrf=False)
     assert response.status_code in (302, 400)
     db.session.expire_all()
     assert db.session.get(WebhookSubscription, subscription.id).revoked_at is None
