@@ -231,6 +231,20 @@ def test_a_name_resolving_inside_the_network_is_refused_for_good_with_the_reason
     assert receiver.posts == []
 
 
+def test_the_refusal_and_its_reason_are_shown_to_administrators(
+    app, client, make_user, sign_in, monkeypatch
+):
+    monkeypatch.setitem(app.config, "GROUNDWORK_ENV", "production")
+    monkeypatch.setitem(app.config, "WEBHOOK_RESOLVER", Resolver({HOST: [["169.254.169.254"]]}))
+    _queue(_subscribe(make_user, f"https://{HOST}/hooks"))
+    drain()
+    sign_in(Role.ADMIN)
+    reason = f"refused: {HOST} resolves to 169.254.169.254, which is not a public internet address"
+    deliveries = client.get("/admin/deliveries").get_data(as_text=True)
+    assert "Failed</span> after 1 try" in deliveries and reason in deliveries
+    assert reason in client.get("/admin/webhooks").get_data(as_text=True)
+
+
 def test_a_name_that_does_not_resolve_is_tried_again_later(app, make_user, receiver, monkeypatch):
     monkeypatch.setitem(app.config, "GROUNDWORK_ENV", "production")
     monkeypatch.setitem(app.config, "WEBHOOK_RESOLVER", Resolver({}))
