@@ -350,7 +350,9 @@ def last_deliveries(subscriptions: list[WebhookSubscription]) -> dict[int, Outbo
 
 def delete_webhook(admin: User, subscription_id: int) -> None:
     """Stop deliveries to a subscription (kept, revoked, for the audit log)."""
-    subscription = db.session.get(WebhookSubscription, subscription_id, with_for_update=True)
+    subscription = db.session.get(
+        WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True
+    )
     if subscription is None or subscription.revoked_at is not None:
         raise ApiError("No such webhook subscription: it may have been deleted already.")
     subscription.revoked_at = utcnow()
