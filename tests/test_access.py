@@ -37,6 +37,8 @@ PROTECTED = [
     ("GET", "/teaching/import", {Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/account/tokens", {Role.LEARNER, Role.INSTRUCTOR, Role.ADMIN}),
     ("GET", "/admin/api-clients", {Role.ADMIN}),
+    ("GET", "/admin/webhooks", {Role.ADMIN}),
+    ("POST", "/admin/webhooks/1/delete", {Role.ADMIN}),
 ]
 # Routes on one course: the course's team and admins only. Every one of them, GET and POST,
 # is tried with another instructor, a learner and a visitor in tests/authoring/test_access.py
@@ -239,6 +241,8 @@ def test_every_route_is_in_this_matrix(app):
             # A user's own token (another's is a 404: tests/api/test_oauth_and_pages.py).
             "/account/tokens/<int:token_id>/revoke",
             "/admin/api-clients/<int:client_id>/revoke",
+            # Administrators only (in PROTECTED with id 1); any administrator's, as in the API.
+            "/admin/webhooks/<int:webhook_id>/delete",
         }
         | {f"/api/v1{rule}" for rule in API_ROUTES}
     )

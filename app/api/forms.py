@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from app.api.schemas import WEBHOOK_EVENTS
 from app.api.services import MAX_TOKEN_DAYS
 from app.forms import WebForm
 
+#: What each webhook event means to the administrator choosing it.
+EVENT_LABELS = {
+    "course.completed": "A learner completes a course (course.completed)",
+    "certificate.issued": "A certificate is issued or reissued after a correction "
+    "(certificate.issued)",
+    "certificate.revoked": "A certificate is revoked (certificate.revoked)",
+}
 SCOPE_CHOICES = [SelectChoice("read", "Read only"), SelectChoice("read write", "Read and write")]
 
 
@@ -42,3 +50,22 @@ class ClientForm(WebForm):
 
 class RevokeForm(WebForm):
     """Revoke a token or a client: nothing to fill in but the CSRF token."""
+
+
+class WebhookForm(WebForm):
+    """A new webhook subscription: where to POST, and which events."""
+
+    url = StringField(
+        "Address (URL)",
+        validators=[DataRequired(), Length(max=500)],
+        description="An https:// address on the public internet that accepts POST requests, "
+        "for example https://crm.example.org/groundwork/hooks.",
+        render_kw={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"},
+    )
+    events = SelectMultipleField(
+        "Events to send",
+        choices=[SelectChoice(event, EVENT_LABELS[event]) for event in WEBHOOK_EVENTS],
+        validate_choice=True,
+        invalid_choice_message="Choose events from the list shown.",
+        validators=[DataRequired(message="Choose at least one event.")],
+    )

@@ -8,12 +8,14 @@ import time
 import uuid
 from typing import Any
 
+import httpcore
 import httpx
 from flask import current_app
 
 from app import events
-from app.api import services, signing
+from app.api import addresses, services, signing
 from app.api.models import WebhookSubscription
+from app.api.pinning import PinnedTransport
 from app.certificates.identifiers import display_id
 from app.certificates.models import Certificate
 from app.certificates.standing import state_of
@@ -21,7 +23,7 @@ from app.db import db, utcnow
 from app.outbound.models import OutboundDelivery
 from app.outbound.services import SendFailed, enqueue, register_sender
 
-CHANNEL = "webhook"
+CHANNEL = services.WEBHOOK_CHANNEL
 #: Seconds to connect, and to wait for the subscriber's answer.
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
@@ -96,7 +98,10 @@ def on_certificate_revoked(moment: events.CertificateRevoked) -> None:
 
 def send(delivery: OutboundDelivery) -> None:
     """Sign and POST one delivery; 2xx delivers, 4xx (but 408 and 429) gives up, the rest
-    retries. The timestamp is signed at each try, so a retry is never refused as stale."""
+    retries. The timestamp is signed at each try, so a retry is never refused as stale.
+
+    The subscriber's host is resolved and vetted at every try (``deliver``); the app
+    config's ``WEBHOOK_RESOLVER`` (a callable) replaces the system resolver in tests."""
     subscription = db.session.get(WebhookSubscription, delivery.payload["subscription_id"])
     if subscription is None or subscription.revoked_at is not None:
         raise SendFailed("the subscription was deleted", permanent=True)
@@ -107,14 +112,52 @@ def send(delivery: OutboundDelivery) -> None:
         "User-Agent": f"Groundwork-Webhooks ({current_app.config['SITE_URL']})",
         **signing.headers(subscription.secret, event["id"], int(time.time()), body),
     }
+    resolver = current_app.config.get("WEBHOOK_RESOLVER") or addresses.system_resolver
+    deliver(
+        subscription.url,
+        body,
+        headers,
+        resolver=resolver,
+        allow_internal=services.internal_hosts_allowed(),
+    )
+
+
+def deliver(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    resolver: addresses.Resolver,
+    allow_internal: bool,
+    inner: httpcore.NetworkBackend | None = None,
+) -> None:
+    """POST ``body`` to ``url`` over a connection to an address vetted just before.
+
+    The host is resolved once; if any address is not public (and ``allow_internal`` is
+    off) the delivery is refused for good, with the reason, and nothing is sent. The
+    connection goes to the vetted address while the Host header, TLS server name and
+    certificate check keep the host name (app/api/pinning.py); redirects are not followed.
+    ``inner`` replaces the socket-level connector (tests).
+    """
     try:
-        response = httpx.post(
-            subscription.url,
-            content=body,
-            headers=headers,
-            timeout=TIMEOUT,
-            follow_redirects=False,
-        )
+        target = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise SendFailed(f"refused: the URL is not valid ({error})", permanent=True) from error
+    if target.scheme != "https" and not (allow_internal and target.scheme == "http"):
+        raise SendFailed("refused: deliveries go only to https:// URLs", permanent=True)
+    if target.port is not None and not 0 < target.port < 65536:
+        raise SendFailed(f"refused: {target.port} is not a port", permanent=True)
+    host = target.raw_host.decode("ascii")
+    try:
+        vetted = addresses.vet(host, resolver, allow_internal=allow_internal)
+    except addresses.Refused as refusal:
+        raise SendFailed(f"refused: {refusal}", permanent=True) from refusal
+    except addresses.Unresolved as failure:
+        raise SendFailed(str(failure)) from failure
+    transport = PinnedTransport(host, vetted, inner=inner)
+    try:
+        with httpx.Client(transport=transport, timeout=TIMEOUT, trust_env=False) as client:
+            response = client.post(target, content=body, headers=headers, follow_redirects=False)
     except httpx.HTTPError as error:
         raise SendFailed(f"{type(error).__name__}: {error}") from error
     if 200 <= response.status_code < 300:

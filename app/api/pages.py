@@ -1,5 +1,6 @@
-"""The API's pages: personal access tokens on the account page, OAuth clients for
-administrators, and the reference page rendered from the OpenAPI document."""
+"""The API's pages: personal access tokens on the account page, OAuth clients and webhook
+subscriptions for administrators, and the reference page rendered from the OpenAPI
+document."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from werkzeug.wrappers import Response
 
 from app.accounts.access import admin_required
 from app.api import services
-from app.api.forms import ClientForm, RevokeForm, TokenForm
+from app.api.forms import ClientForm, RevokeForm, TokenForm, WebhookForm
 from app.api.operations import openapi_document
 from app.api.services import ApiError
 from app.db import utcnow
+from app.forms import ConfirmForm
 
 bp = Blueprint("api_pages", __name__)
 
@@ -91,6 +93,55 @@ def revoke_client(client_id: int) -> Response:
         abort(404)
     flash("Client revoked: its tokens no longer work.", "success")
     return redirect(url_for("api_pages.clients"))
+
+
+@bp.route("/admin/webhooks", methods=["GET", "POST"])
+@admin_required
+def webhooks() -> str | tuple[str, int]:
+    """List the provider's webhook subscriptions and add one; its secret is shown once."""
+    form = WebhookForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = services.create_webhook(
+                current_user, form.url.data, form.events.data, services.internal_hosts_allowed()
+            )
+        except ApiError as error:
+            form.url.errors.append(str(error))
+        else:
+            form = WebhookForm(formdata=None)
+    status = 201 if created else 400 if form.is_submitted() else 200
+    subscriptions = services.webhooks()
+    page = render_template(
+        "api/webhooks.html",
+        form=form,
+        created=created,
+        subscriptions=subscriptions,
+        deliveries=services.last_deliveries(subscriptions),
+    )
+    return page, status
+
+
+@bp.route("/admin/webhooks/<int:webhook_id>/delete", methods=["POST"])
+@admin_required
+def delete_webhook(webhook_id: int) -> Response | str:
+    """Delete a subscription: first a page saying what stops, then its POST deletes.
+
+    One already deleted (a replayed POST) or unknown changes nothing and says so."""
+    form = ConfirmForm()
+    try:
+        subscription = services.active_webhook(webhook_id)
+        if not form.validate_on_submit():
+            flash("That request was not understood; nothing was changed.", "error")
+            return redirect(url_for("api_pages.webhooks"))
+        if form.confirm.data != "yes":
+            return render_template("api/webhook_delete.html", subscription=subscription, form=form)
+        services.delete_webhook(current_user, webhook_id)
+    except ApiError as error:
+        flash(f"{error} Nothing was changed.", "error")
+        return redirect(url_for("api_pages.webhooks"))
+    flash(f"Deliveries to {subscription.url} have stopped.", "success")
+    return redirect(url_for("api_pages.webhooks"))
 
 
 @bp.route("/api")

@@ -560,10 +560,9 @@ def create_webhook(call: Call) -> tuple[dict[str, Any], int]:
     """Deliver the chosen events to a URL, each POST signed (docs/api.md, "Webhooks").
 
     The response holds the signing secret, once."""
-    allow_http = current_app.config.get("GROUNDWORK_ENV") != "production"
     try:
         subscription, secret = services.create_webhook(
-            call.who.user, call.body["url"], call.body["events"], allow_http
+            call.who.user, call.body["url"], call.body["events"], services.internal_hosts_allowed()
         )
     except ApiError as error:
         raise ApiProblem(422, str(error), kind="invalid-body") from error
@@ -586,7 +585,7 @@ WEBHOOK_ID = Param(
     params=(WEBHOOK_ID,),
 )
 def delete_webhook(call: Call) -> Response:
-    """Stop deliveries to a subscription; queued deliveries still leave."""
+    """Stop deliveries to a subscription; deliveries still queued for it are not sent."""
     try:
         services.delete_webhook(call.who.user, call.args["webhook_id"])
     except ApiError as error:

@@ -254,7 +254,10 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                 "type": "string",
                 "minLength": 8,
                 "maxLength": 500,
-                "description": "An https:// URL that accepts POSTs.",
+                "description": "An https:// URL on a public host that accepts POSTs. "
+                "Hosts inside a network (localhost, private, loopback, link-local or "
+                "unique-local addresses, in any spelling) are refused, and at every "
+                "delivery the name is resolved and refused if any address is not public.",
             },
             "events": {
                 "type": "array",

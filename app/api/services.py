@@ -9,18 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
+from app.api import addresses
 from app.api.models import ApiToken, OAuthClient, WebhookSubscription
+from app.api.schemas import WEBHOOK_EVENTS
 from app.api.signing import new_secret
 from app.audit.services import record
 from app.db import db, utcnow
+from app.outbound.models import OutboundDelivery
 
 #: A personal access token reads ``gw_<selector>_<secret>``; one issued to a client ``gwo_``.
 PERSONAL_PREFIX = "gw"
@@ -28,6 +31,8 @@ CLIENT_PREFIX = "gwo"
 SCOPES = ("read", "read write")
 #: How long a personal access token may live, in days (the owner picks up to this).
 MAX_TOKEN_DAYS = 366
+#: The outbox channel webhook deliveries travel on (app/api/listeners.py).
+WEBHOOK_CHANNEL = "webhook"
 #: How long a token issued to an OAuth client lives.
 CLIENT_TOKEN_LIFETIME = dt.timedelta(hours=1)
 
@@ -228,31 +233,51 @@ def issue_client_token(client_id: str, client_secret: str, scope: str | None) ->
     return issued
 
 
+def internal_hosts_allowed() -> bool:
+    """Whether webhooks may use http and reach this network's own addresses: everywhere
+    but production (so development and the tests can deliver to a local receiver)."""
+    return bool(current_app.config.get("GROUNDWORK_ENV") != "production")
+
+
 def check_webhook_url(url: str, allow_http: bool) -> str:
     """The URL if deliveries may go there, or ApiError saying why not: https and a host
-    (http, loopback and private addresses only in development), no credentials in it."""
-    parts = urlsplit(url)
+    (http, loopback and private addresses only in development), no credentials in it.
+
+    A host written as an address is judged here in any spelling (``[::1]``, ``0x7f.1``,
+    ``2130706433``, a trailing dot, full-width digits) by the same predicate deliveries use
+    (app/api/addresses.py); a name is judged at every delivery, by what it resolves to.
+    """
+    if len(url) > 500 or any(ord(c) < 33 or ord(c) == 127 for c in url):
+        raise ApiError("The URL must be at most 500 characters, without spaces.")
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ApiError("The URL is not valid: check the host and port.") from None
     schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
+    if parts.scheme not in schemes or not hostname:
         raise ApiError("The URL must start with https:// and name a host.")
-    if parts.username or parts.password:
+    if parts.username is not None or parts.password is not None:
         raise ApiError("Put no user name or password in the URL; deliveries are signed.")
     if parts.fragment:
         raise ApiError("The URL must not have a #fragment.")
-    if not allow_http and _internal(parts.hostname):
-        raise ApiError("The URL must name a public host, not this network's own addresses.")
+    if not allow_http:
+        refusal = addresses.host_refusal(hostname)
+        if refusal:
+            raise ApiError(f"The URL must name a public host: {refusal}")
     return url
 
 
-def _internal(host: str) -> bool:
-    """Whether ``host`` is this machine or a private network, written as a name or address."""
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
+def check_webhook_events(events: list[str]) -> list[str]:
+    """The events, sorted and without repeats, or ApiError: each must be one of
+    WEBHOOK_EVENTS exactly as written there (no other case or spacing)."""
+    if not events:
+        raise ApiError("Choose at least one event.")
+    unknown = [event for event in events if event not in WEBHOOK_EVENTS]
+    if unknown:
+        raise ApiError("Choose events from the list: " + ", ".join(WEBHOOK_EVENTS) + ".")
+    return sorted(set(events))
 
 
 def create_webhook(
@@ -260,9 +285,10 @@ def create_webhook(
 ) -> tuple[WebhookSubscription, str]:
     """A subscription for ``events``; the signing secret is returned once."""
     check_webhook_url(url, allow_http)
+    chosen = check_webhook_events(events)
     secret = new_secret()
     subscription = WebhookSubscription(
-        owner_id=admin.id, url=url, events=sorted(set(events)), secret=secret, created_at=utcnow()
+        owner_id=admin.id, url=url, events=chosen, secret=secret, created_at=utcnow()
     )
     db.session.add(subscription)
     db.session.flush()
@@ -283,13 +309,56 @@ def webhooks_after(after: int, limit: int) -> list[WebhookSubscription]:
     )
 
 
-def delete_webhook(admin: User, subscription_id: int) -> None:
-    """Stop deliveries to a subscription (kept, revoked, for the audit log)."""
+def webhooks() -> list[WebhookSubscription]:
+    """Active subscriptions, newest first, for the administrator's page."""
+    return list(
+        db.session.scalars(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.revoked_at.is_(None))
+            .order_by(WebhookSubscription.created_at.desc(), WebhookSubscription.id.desc())
+        )
+    )
+
+
+def active_webhook(subscription_id: int) -> WebhookSubscription:
+    """One active subscription, or ApiError (unknown, or already deleted)."""
     subscription = db.session.get(WebhookSubscription, subscription_id)
     if subscription is None or subscription.revoked_at is not None:
-        raise ApiError("No such webhook subscription.")
+        raise ApiError("No such webhook subscription: it may have been deleted already.")
+    return subscription
+
+
+def last_deliveries(subscriptions: list[WebhookSubscription]) -> dict[int, OutboundDelivery]:
+    """Each subscription's most recent delivery still in the outbox (delivered ones are kept
+    for 30 days), found by the dedupe key the webhook channel gives it: ``<id>:<event>:...``.
+    """
+    found: dict[int, OutboundDelivery] = {}
+    for subscription in subscriptions:
+        delivery = db.session.scalar(
+            select(OutboundDelivery)
+            .where(
+                OutboundDelivery.channel == WEBHOOK_CHANNEL,
+                OutboundDelivery.dedupe_key.startswith(f"{subscription.id}:", autoescape=True),
+            )
+            .order_by(OutboundDelivery.id.desc())
+            .limit(1)
+        )
+        if delivery is not None:
+            found[subscription.id] = delivery
+    return found
+
+
+def delete_webhook(admin: User, subscription_id: int) -> None:
+    """Stop deliveries to a subscription (kept, revoked, for the audit log)."""
+    subscription = db.session.get(
+        WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True
+    )
+    if subscription is None or subscription.revoked_at is not None:
+        raise ApiError("No such webhook subscription: it may have been deleted already.")
     subscription.revoked_at = utcnow()
-    record("api.webhook_deleted", "webhook", subscription.id, actor_id=admin.id)
+    record(
+        "api.webhook_deleted", "webhook", subscription.id, actor_id=admin.id, url=subscription.url
+    )
     db.session.commit()
 
 

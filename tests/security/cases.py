@@ -157,6 +157,24 @@ def _active_client(world: World) -> dict[str, object]:
     return {"client_id": client.id}
 
 
+def _active_webhook(world: World) -> dict[str, object]:
+    """A webhook subscription not deleted, to delete."""
+    from app.accounts.models import User
+    from app.api import services as api
+    from app.api.models import WebhookSubscription
+
+    subscription = db.session.scalar(
+        select(WebhookSubscription).where(WebhookSubscription.revoked_at.is_(None))
+    )
+    if subscription is None:
+        admin = db.session.get(User, world.users["admin"])
+        assert admin is not None
+        subscription, _ = api.create_webhook(
+            admin, "https://hooks.example.org/in", ["certificate.issued"], allow_http=False
+        )
+    return {"webhook_id": subscription.id}
+
+
 def _failed_mail() -> int:
     """A message delivery has given up on, for the administrator to send again."""
     message = db.session.scalar(select(OutboundMail).where(OutboundMail.recipient == "gone@x.test"))
@@ -432,6 +450,17 @@ CASES: dict[str, Case] = {
     ),
     "/admin/api-clients/<int:client_id>/revoke": Case(
         "admin", "/admin/api-clients/{client_id}/revoke", params=_active_client
+    ),
+    "/admin/webhooks": Case(
+        "admin",
+        "/admin/webhooks",
+        form=lambda w: {"url": "https://hooks.example.org/in", "events": "certificate.issued"},
+    ),
+    "/admin/webhooks/<int:webhook_id>/delete": Case(
+        "admin",
+        "/admin/webhooks/{webhook_id}/delete",
+        params=_active_webhook,
+        form=lambda w: {"confirm": "yes"},
     ),
     # The JSON API takes bearer tokens or client credentials, never the session: a form
     # post from a signed-in browser is refused (401) and changes nothing.

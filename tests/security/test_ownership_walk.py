@@ -72,6 +72,8 @@ NOT_OWNED = {
     "/admin/deliveries/<int:delivery_id>/retry": "role",
     "/admin/lti/<int:platform_id>/remove": "role",
     "/admin/api-clients/<int:client_id>/revoke": "role",
+    # The provider's subscriptions: any administrator manages any (as the API does).
+    "/admin/webhooks/<int:webhook_id>/delete": "role",
     # The JSON API: public reads, and webhooks any administrator's write token may manage.
     "/api/v1/courses/<slug>": "public",
     "/api/v1/certificates/<certificate_id>/verification": "public",
