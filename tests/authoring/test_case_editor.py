@@ -162,7 +162,9 @@ def test_the_first_scene_cannot_be_removed_and_others_can(client, make_user, sig
         as_text=True
     )
     page = client.get(base).get_data(as_text=True)
-    assert client.post(f"{base}/remove", data={"base": version_in(page, "/remove")}).status_code == 302
+    assert (
+        client.post(f"{base}/remove", data={"base": version_in(page, "/remove")}).status_code == 302
+    )
     assert working_spec(course).modules[0].case is None
 
 
