@@ -163,7 +163,8 @@ def edit_case(slug: str, module_slug: str) -> tuple[str, int] | Response:
         "start": form.start.data if case is not None else None,
     }
     base = form.base.data or (caseedits.NO_CASE if case is None else None)
-    objective = module.objectives[0].id
+    # A new case's endings draw on the first objective (the checker names one missing).
+    objective = module.objectives[0].id if module.objectives else ""
     try:
         conflict = _saved(
             course,
