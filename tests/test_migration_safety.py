@@ -22,7 +22,7 @@ STATED = {
     "0001": True, "0002": True, "0003": True, "0004": True, "0005": False,
     "0006": True, "0007": True, "0008": False, "0009": True, "0010": False,
     "0011": False, "0012": False, "0013": True, "0014": True, "0015": True, "0016": False,
-    "0017": True, "0018": True, "0019": True,
+    "0017": True, "0018": True, "0019": True, "0020": False,
 }  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -83,6 +84,9 @@ class CheckboxList(SelectMultipleField):
 class CaseSettingsForm(WebForm):
     """The case as a whole: texts, what completion asks of it, where it starts."""
 
+    #: The version the form was loaded from: the settings' fingerprint, or "none" (no case).
+    base = HiddenField()
+
     title = StringField(
         "Title",
         filters=[_strip],
@@ -121,6 +125,9 @@ class CaseChoiceForm(Form):
 
 class SceneForm(WebForm):
     """One scene: its texts and status panel, then its choices or its ending."""
+
+    #: The fingerprint of the scene as the form was loaded (empty for a new scene).
+    base = HiddenField()
 
     scene_id = StringField(
         "Scene id",
@@ -230,3 +237,9 @@ class SceneForm(WebForm):
         for number, row in enumerate(self.choices, start=1):
             if row.form.text.data and not row.form.feedback.data:
                 raise ValidationError(f"Choice {number}: write the feedback learners see after it.")
+
+
+class RemoveForm(WebForm):
+    """A button that takes a scene or the whole case out, with the version it was shown."""
+
+    base = HiddenField()

@@ -7,8 +7,8 @@ other authoring edit; publishing checks the case with the rest of the course.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -18,16 +18,19 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import instructor_required
 from app.authoring import caseedits, edits, services
-from app.authoring.caseforms import CaseSettingsForm, SceneForm
-from app.authoring.edits import EditError
+from app.authoring.caseedits import RemovalConflict
+from app.authoring.caseforms import CaseSettingsForm, RemoveForm, SceneForm
+from app.authoring.edits import EditConflict, EditError
 from app.cases import drawing
 from app.cases.debrief import RATING_LABELS
 from app.cases.text import case_markdown
 from app.catalog.models import Course
 from app.catalog.team import get_team_course
 from app.content.casegraph import GraphProblem, check_case
-from app.content.spec import CaseSpec, CourseSpec, ModuleSpec
-from app.forms import WebForm
+from app.content.spec import CaseSpec, CourseSpec, ModuleSpec, SceneSpec
+
+#: An edit to the draft, as the pure functions of app.authoring.caseedits make them.
+Change = Callable[[CourseSpec], CourseSpec]
 
 bp = Blueprint("caseauthoring", __name__, url_prefix="/teaching")
 
@@ -49,95 +52,167 @@ def _problems(module: ModuleSpec, case: CaseSpec) -> list[GraphProblem]:
     )
 
 
-def _save(course: Course, module_slug: str, case: CaseSpec | None, success: str) -> bool:
-    """Put `case` in the draft's module; False (with the reason flashed) if it cannot apply."""
+#: Said when a save names a case or scene a colleague has since taken out of the draft.
+CASE_TAKEN_OUT = (
+    "Not saved: a co-instructor (or you, in another tab) took this module's case out of the "
+    "draft after you opened it. Your text is still in the form: add the case again, or go "
+    "back to the course."
+)
+
+
+def _saved(course: Course, change: Change, success: str) -> EditConflict | None:
+    """Apply ``change`` to the draft: None when saved (``success`` flashed), the conflict
+    when the form was based on an older version; an edit that cannot apply raises."""
     try:
-        services.edit_draft(
-            course, current_user, lambda spec: caseedits.set_case(spec, module_slug, case)
-        )
-    except EditError as error:
-        flash(str(error), "error")
-        return False
+        services.edit_draft(course, current_user, change)
+    except EditConflict as conflict:
+        return conflict
     flash(success, "success")
-    return True
+    return None
 
 
-@bp.route("/<slug>/modules/<module_slug>/case", methods=["GET", "POST"], endpoint="case")
-@instructor_required
-def edit_case(slug: str, module_slug: str) -> str | Response:
-    """The case's settings, its scenes with the checker's messages, and its graph."""
-    course = get_team_course(slug)
-    spec = services.working_spec(course)
-    module = _module(spec, module_slug)
-    case = module.case
-    form = CaseSettingsForm(
-        data={
-            "title": case.title,
-            "summary": case.summary,
-            "requirement": case.requirement,
-            "start": case.start,
-            "advisories": "\n".join(case.advisories),
-        }
-        if case is not None and request.method == "GET"
-        else None
+def _settings_data(case: CaseSpec | None) -> dict[str, object]:
+    """The settings form as loaded: the case's settings and their version."""
+    if case is None:
+        return {"base": caseedits.NO_CASE}
+    return {
+        "title": case.title,
+        "summary": case.summary,
+        "requirement": case.requirement,
+        "start": case.start,
+        "advisories": "\n".join(case.advisories),
+        "base": edits.fingerprint(case),
+    }
+
+
+def _settings_form(case: CaseSpec | None, fill: bool) -> CaseSettingsForm:
+    form = (
+        CaseSettingsForm(data=_settings_data(case), formdata=None) if fill else CaseSettingsForm()
     )
     form.start.choices = (
         [SelectChoice(s.id, f"{s.title} ({s.id})") for s in case.scenes] if case else []
     )
     if case is None:
         del form.start  # a new case starts at its opening scene
-    if form.validate_on_submit():
-        base = case or caseedits.starter_case(
-            form.title.data, form.summary.data, module.objectives[0].id
-        )
-        new = dataclasses.replace(
-            base,
-            title=form.title.data,
-            summary=form.summary.data,
-            requirement=form.requirement.data,
-            advisories=form.advisory_list(),
-            start=form.start.data if case is not None else base.start,
-        )
-        message = (
-            "Case saved to the draft." if case else "Case added to the draft: edit its scenes."
-        )
-        _save(course, module_slug, new, message)
-        return redirect(_case_url(course, module_slug))
+    elif "start" not in request.form:
+        # Posted from "Add the case" while a colleague added one: keep its start.
+        form.start.data = case.start
+    return form
+
+
+def _case_page(
+    course: Course,
+    module_slug: str,
+    form: CaseSettingsForm | None = None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The case page as the draft has it now: 409 Conflict when it shows a stale edit."""
+    module = _module(services.working_spec(course), module_slug)
+    case = module.case
+    if form is None:
+        form = _settings_form(case, fill=True)
     problems = _problems(module, case) if case else []
     by_scene: dict[int | None, list[GraphProblem]] = defaultdict(list)
     for problem in problems:
         by_scene[problem.scene].append(problem)
-    return render_template(
+    page = render_template(
         "authoring/case.html",
         course=course,
         module=module,
         case=case,
         form=form,
+        conflict=conflict,
+        removal=isinstance(conflict, RemovalConflict),
         problems=problems,
         by_scene=by_scene,
         graph=Markup(drawing.svg(case)) if case else None,  # noqa: S704 (escaped in drawing)  # nosec B704
         edges=drawing.edges(case) if case else [],
         labels=RATING_LABELS,
-        action_form=WebForm(),
+        remove_form=RemoveForm(
+            data={"base": caseedits.whole_case_version(case) if case else ""}, formdata=None
+        ),
     )
+    return page, 409 if conflict else status
+
+
+@bp.route("/<slug>/modules/<module_slug>/case", methods=["GET", "POST"], endpoint="case")
+@instructor_required
+def edit_case(slug: str, module_slug: str) -> tuple[str, int] | Response:
+    """The case's settings, its scenes with the checker's messages, and its graph.
+
+    The settings form carries the version it was loaded from; a save based on an older one
+    is refused with 409, the author's text kept and the version now in the draft shown.
+    """
+    course = get_team_course(slug)
+    module = _module(services.working_spec(course), module_slug)
+    case = module.case
+    form = _settings_form(case, fill=request.method == "GET")
+    if not form.validate_on_submit():
+        return _case_page(course, module_slug, form)
+    if case is None and (form.base.data or caseedits.NO_CASE) != caseedits.NO_CASE:
+        # Taken out after this form was loaded: offer what was typed as a new case.
+        form.base.data = caseedits.NO_CASE
+        flash(CASE_TAKEN_OUT, "error")
+        return _case_page(course, module_slug, form, status=409)
+    settings = {
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "requirement": form.requirement.data,
+        "advisories": form.advisory_list(),
+        "start": form.start.data if case is not None else None,
+    }
+    base = form.base.data or (caseedits.NO_CASE if case is None else None)
+    # A new case's endings draw on the first objective (the checker names one missing).
+    objective = module.objectives[0].id if module.objectives else ""
+    try:
+        conflict = _saved(
+            course,
+            lambda spec: caseedits.save_settings(spec, module_slug, settings, base, objective),
+            "Case saved to the draft."
+            if base != caseedits.NO_CASE
+            else "Case added to the draft: edit its scenes.",
+        )
+    except EditError as error:
+        flash(str(error), "error")
+        return redirect(_case_url(course, module_slug))
+    if conflict is None:
+        return redirect(_case_url(course, module_slug))
+    form.base.data = edits.fingerprint(conflict.theirs)  # saving again replaces it knowingly
+    return _case_page(course, module_slug, form, conflict)
 
 
 @bp.route("/<slug>/modules/<module_slug>/case/remove", methods=["POST"])
 @instructor_required
-def remove_case(slug: str, module_slug: str) -> Response:
-    """Take the case out of the module in the draft (runs of the published case are kept)."""
+def remove_case(slug: str, module_slug: str) -> tuple[str, int] | Response:
+    """Take the case out of the module in the draft (runs of the published case are kept),
+    unless someone changed it after the page was loaded."""
     course = get_team_course(slug)
-    if WebForm().validate_on_submit():
-        _save(course, module_slug, None, "Case taken out of the module in the draft.")
-    else:
+    form = RemoveForm()
+    if not form.validate_on_submit():
         flash("The form had expired; nothing changed. Please try again.", "error")
+        return redirect(url_for("authoring.course", slug=course.slug))
+    base = form.base.data or None
+    try:
+        conflict = _saved(
+            course,
+            lambda spec: caseedits.drop_case(spec, module_slug, base),
+            "Case taken out of the module in the draft.",
+        )
+    except EditError as error:
+        flash(str(error), "error")
+        return redirect(url_for("authoring.course", slug=course.slug))
+    if conflict is not None:
+        return _case_page(course, module_slug, conflict=conflict)
     return redirect(url_for("authoring.course", slug=course.slug))
 
 
-def _scene_form(module: ModuleSpec, case: CaseSpec, scene_id: str | None) -> SceneForm:
-    scene = case.scene(scene_id) if scene_id else None
+def _scene_form(
+    module: ModuleSpec, case: CaseSpec, scene: SceneSpec | None, fill: bool
+) -> SceneForm:
+    """The scene form, filled from ``scene`` (and its version) or from what was posted."""
     data = None
-    if scene is not None and request.method == "GET":
+    if scene is not None and fill:
         ending = scene.ending
         data = {
             "scene_id": scene.id,
@@ -153,8 +228,11 @@ def _scene_form(module: ModuleSpec, case: CaseSpec, scene_id: str | None) -> Sce
             "debrief": ending.debrief if ending else "",
             "objectives": list(ending.objectives) if ending else [],
             "lessons": list(ending.lessons) if ending else [],
+            "base": edits.fingerprint(scene),
         }
-    form = SceneForm(data=data)
+        form = SceneForm(data=data, formdata=None)
+    else:
+        form = SceneForm()
     targets = [
         SelectChoice("", "Choose a scene"),
         *(SelectChoice(s.id, f"{s.title} ({s.id})") for s in case.scenes),
@@ -168,6 +246,39 @@ def _scene_form(module: ModuleSpec, case: CaseSpec, scene_id: str | None) -> Sce
     return form
 
 
+def _scene_page(
+    course: Course,
+    module: ModuleSpec,
+    case: CaseSpec,
+    scene: SceneSpec | None,
+    form: SceneForm,
+    conflict: EditConflict | None = None,
+    taken_out: str | None = None,
+) -> tuple[str, int]:
+    """A scene's editing page: 409 Conflict when it shows a stale save or removal, or a
+    save to a scene someone took out (``taken_out``, its id), else 200."""
+    index = next((i for i, s in enumerate(case.scenes) if scene and s.id == scene.id), None)
+    here = [p for p in _problems(module, case) if index is not None and p.scene == index]
+    page = render_template(
+        "authoring/case_scene.html",
+        course=course,
+        module=module,
+        case=case,
+        scene=scene,
+        form=form,
+        conflict=conflict,
+        removal=isinstance(conflict, RemovalConflict),
+        taken_out=taken_out,
+        scene_problems=[p for p in here if p.choice is None and p.key is None],
+        field_problems={p.key: p.message for p in here if p.choice is None and p.key},
+        choice_problems={(p.choice, p.key): p.message for p in here if p.choice is not None},
+        remove_form=RemoveForm(
+            data={"base": edits.fingerprint(scene) if scene else ""}, formdata=None
+        ),
+    )
+    return page, 409 if conflict or taken_out else 200
+
+
 @bp.route(
     "/<slug>/modules/<module_slug>/case/scenes/new", methods=["GET", "POST"], endpoint="scene"
 )
@@ -177,67 +288,85 @@ def _scene_form(module: ModuleSpec, case: CaseSpec, scene_id: str | None) -> Sce
     endpoint="scene",
 )
 @instructor_required
-def edit_scene(slug: str, module_slug: str, scene_id: str | None = None) -> str | Response:
-    """Write or revise one scene: narrative, status panel, and choices or an ending."""
+def edit_scene(
+    slug: str, module_slug: str, scene_id: str | None = None
+) -> tuple[str, int] | Response:
+    """Write or revise one scene: narrative, status panel, and choices or an ending.
+
+    The form carries the version of the scene it was loaded from: a save based on an older
+    one is refused with 409, the author's text kept beside the version now in the draft. A
+    save to a scene a colleague took out keeps the text too, ready to add back.
+    """
     course = get_team_course(slug)
-    spec = services.working_spec(course)
-    module = _module(spec, module_slug)
+    module = _module(services.working_spec(course), module_slug)
     case = module.case
-    if case is None or (scene_id is not None and case.scene(scene_id) is None):
+    if case is None:
         abort(404)
-    form = _scene_form(module, case, scene_id)
-    if form.validate_on_submit():
-        new_id = scene_id or form.scene_id.data
-        try:
-            updated = caseedits.put_scene(case, form.scene(new_id), scene_id)
-        except EditError as error:
-            form.scene_id.errors = [str(error)]
-        else:
-            if _save(course, module_slug, updated, "Scene saved to the draft."):
-                return redirect(
-                    url_for(
-                        "caseauthoring.scene",
-                        slug=course.slug,
-                        module_slug=module_slug,
-                        scene_id=new_id,
-                    )
-                )
-            return redirect(_case_url(course, module_slug))
-    index = next((i for i, s in enumerate(case.scenes) if s.id == scene_id), None)
-    here = [p for p in _problems(module, case) if index is not None and p.scene == index]
-    return render_template(
-        "authoring/case_scene.html",
-        course=course,
-        module=module,
-        case=case,
-        scene=case.scene(scene_id) if scene_id else None,
-        form=form,
-        scene_problems=[p for p in here if p.choice is None and p.key is None],
-        field_problems={p.key: p.message for p in here if p.choice is None and p.key},
-        choice_problems={(p.choice, p.key): p.message for p in here if p.choice is not None},
-        action_form=WebForm(),
-    )
+    current = case.scene(scene_id) if scene_id else None
+    if scene_id is not None and current is None:
+        if request.method == "GET":
+            abort(404)
+        # Taken out after this form was loaded: offer what was typed as a new scene.
+        form = _scene_form(module, case, None, fill=False)
+        form.validate_on_submit()
+        form.scene_id.data, form.base.data = scene_id, ""
+        return _scene_page(course, module, case, None, form, taken_out=scene_id)
+    form = _scene_form(module, case, current, fill=request.method == "GET")
+    if not form.validate_on_submit():
+        return _scene_page(course, module, case, current, form)
+    new_id = scene_id or form.scene_id.data
+    new, base = form.scene(new_id), form.base.data or None
+    try:
+        conflict = _saved(
+            course,
+            lambda spec: caseedits.save_scene(spec, module_slug, new, scene_id, base),
+            "Scene saved to the draft.",
+        )
+    except EditError as error:
+        form.scene_id.errors = [str(error)]
+        if current is not None:
+            flash(str(error), "error")
+        return _scene_page(course, module, case, current, form)
+    if conflict is None:
+        return redirect(
+            url_for(
+                "caseauthoring.scene", slug=course.slug, module_slug=module_slug, scene_id=new_id
+            )
+        )
+    form.base.data = edits.fingerprint(conflict.theirs)  # saving again replaces it knowingly
+    return _scene_page(course, module, case, current, form, conflict)
 
 
 @bp.route("/<slug>/modules/<module_slug>/case/scenes/<scene_id>/remove", methods=["POST"])
 @instructor_required
-def remove_scene(slug: str, module_slug: str, scene_id: str) -> Response:
-    """Take a scene out of the case in the draft."""
+def remove_scene(slug: str, module_slug: str, scene_id: str) -> tuple[str, int] | Response:
+    """Take a scene out of the case in the draft, unless someone changed it after the page
+    with the button was loaded (then 409, with the version now in the draft)."""
     course = get_team_course(slug)
-    spec = services.working_spec(course)
-    case = _module(spec, module_slug).case
-    if case is None:
-        abort(404)
-    if WebForm().validate_on_submit():
-        try:
-            updated = caseedits.remove_scene(case, scene_id)
-        except EditError as error:
-            flash(str(error), "error")
-        else:
-            _save(course, module_slug, updated, "Scene taken out of the case in the draft.")
-    else:
+    form = RemoveForm()
+    if not form.validate_on_submit():
         flash("The form had expired; nothing changed. Please try again.", "error")
-    return redirect(_case_url(course, module_slug))
+        return redirect(_case_url(course, module_slug))
+    base = form.base.data or None
+    try:
+        conflict = _saved(
+            course,
+            lambda spec: caseedits.drop_scene(spec, module_slug, scene_id, base),
+            "Scene taken out of the case in the draft.",
+        )
+    except EditError as error:
+        flash(str(error), "error")
+        return redirect(_case_url(course, module_slug))
+    if conflict is None:
+        return redirect(_case_url(course, module_slug))
+    module = _module(services.working_spec(course), module_slug)
+    case = module.case
+    scene = conflict.theirs
+    if case is None or not isinstance(scene, SceneSpec):  # pragma: no cover (drop_scene's)
+        abort(409)
+    return _scene_page(
+        course, module, case, scene, _scene_form(module, case, scene, fill=True), conflict
+    )
 
 
 @bp.route("/<slug>/modules/<module_slug>/case/preview", endpoint="preview")

@@ -10,7 +10,15 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from app.content.spec import CourseSpec, LessonSpec, ModuleSpec, ObjectiveSpec, QuestionSpec
+from app.content.spec import (
+    CaseSpec,
+    CourseSpec,
+    LessonSpec,
+    ModuleSpec,
+    ObjectiveSpec,
+    QuestionSpec,
+    SceneSpec,
+)
 
 
 class _Slugged(Protocol):
@@ -25,7 +33,7 @@ class _Slugged(Protocol):
 T = TypeVar("T", bound=_Slugged)
 #: The quiz fields the module form edits.
 QUIZ_SETTINGS = ("advisories", "time_limit_minutes")
-Editable = LessonSpec | QuestionSpec | ModuleSpec | CourseSpec
+Editable = LessonSpec | QuestionSpec | ModuleSpec | CourseSpec | CaseSpec | SceneSpec
 
 
 class EditError(ValueError):
@@ -47,18 +55,21 @@ class EditConflict(EditError):
 
 
 def _edited_fields(item: Editable) -> dict[str, object]:
-    """What an item's edit form edits: a module's texts and objectives, not its lessons;
-    a course's settings, not its modules."""
+    """What an item's edit form edits: a module's texts and objectives, not its lessons or
+    its case; a course's settings, not its modules; a case's settings, not its scenes."""
     data = item.to_dict()
     if isinstance(item, ModuleSpec):
         quiz = data.pop("quiz")
         del data["lessons"]
+        data.pop("case", None)  # the case editor's, with versions of its own
         # The module form edits its quiz's advisories and time limit too (when set).
         settings = {key: quiz[key] for key in QUIZ_SETTINGS if key in quiz}
         if settings:
             data["quiz_settings"] = settings
     if isinstance(item, CourseSpec):
         del data["modules"], data["final_quiz"]
+    if isinstance(item, CaseSpec):
+        del data["scenes"]
     return data
 
 

@@ -1,4 +1,5 @@
-"""The searchable text of published course content, one row per course, module and lesson.
+"""The searchable text of published course content, one row per course, module, lesson and
+case simulation.
 
 The table is the same on every database; the full-text index over it is not (an FTS5
 table kept in step by triggers on SQLite, a GIN expression index on PostgreSQL), so it
@@ -14,12 +15,16 @@ from app.db import Base
 
 
 class SearchEntry(Base):
-    """The words of one course overview, module or lesson, as learners can read them."""
+    """The words of one course overview, module, lesson or case, as learners can read them."""
 
     __tablename__ = "search_entries"
     __table_args__ = (
         CheckConstraint(
             "lesson_id IS NULL OR module_id IS NOT NULL", name="lesson_entries_name_their_module"
+        ),
+        CheckConstraint(
+            "case_id IS NULL OR (module_id IS NOT NULL AND lesson_id IS NULL)",
+            name="case_entries_name_their_module",
         ),
     )
 
@@ -29,6 +34,8 @@ class SearchEntry(Base):
     module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     #: Set for a lesson's entry.
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    #: Set for a case simulation's entry (with its module).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("module_cases.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     #: Plain text (Markdown rendered, tags dropped): what the snippet is cut from.
     body: Mapped[str] = mapped_column(Text)

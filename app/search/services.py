@@ -14,12 +14,12 @@ from sqlalchemy import bindparam, delete, text
 from app.catalog.models import Course
 from app.db import db
 from app.search.models import SearchEntry
-from app.search.text import START, STOP, clean, highlight, plain_text, query_terms
+from app.search.text import START, STOP, case_text, clean, highlight, plain_text, query_terms
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One course overview, module or lesson that matches, with its matched words marked."""
+    """One course overview, module, lesson or case that matches, its matched words marked."""
 
     course_slug: str
     course_title: str
@@ -27,6 +27,8 @@ class SearchHit:
     module_title: str | None
     lesson_slug: str | None
     lesson_title: str | None
+    #: Set for a case simulation (its player's address names it).
+    case_id: int | None
     #: The entry's title and a passage of its text, escaped, matches in <mark>.
     title: Markup
     snippet: Markup
@@ -62,17 +64,28 @@ def index_course(course: Course) -> None:
             )
             for lesson in module.active_lessons
         ]
+        case = module.active_case
+        if case is not None:
+            entries.append(
+                SearchEntry(
+                    course_id=course.id,
+                    module_id=module.id,
+                    case_id=case.id,
+                    title=case.title,
+                    body=case_text(case.spec),
+                )
+            )
     db.session.add_all(entries)
 
 
 # Literal SQL (the PostgreSQL document is index.pg_document("e"), which the index
-# matches). Retired modules and lessons lose their entries at the next index_course; the
+# matches). Retired modules, lessons and cases lose their entries at the next index_course; the
 # status check keeps archived and draft courses out the moment their status changes.
 _SQLITE_SEARCH = text(
     """
     SELECT e.id AS id, c.slug AS course_slug, c.title AS course_title,
         m.slug AS module_slug, m.title AS module_title,
-        l.slug AS lesson_slug, l.title AS lesson_title,
+        l.slug AS lesson_slug, l.title AS lesson_title, e.case_id AS case_id,
         highlight(search_fts, 0, :start, :stop) AS title_marked,
         snippet(search_fts, 1, :start, :stop, ' … ', 24) AS snippet_marked
     FROM search_fts
@@ -91,7 +104,7 @@ _POSTGRES_SEARCH = text(
     """
     SELECT e.id AS id, c.slug AS course_slug, c.title AS course_title,
         m.slug AS module_slug, m.title AS module_title,
-        l.slug AS lesson_slug, l.title AS lesson_title,
+        l.slug AS lesson_slug, l.title AS lesson_title, e.case_id AS case_id,
         ts_headline('english', e.title, q.query, :title_options) AS title_marked,
         ts_headline('english', e.body, q.query, :snippet_options) AS snippet_marked
     FROM search_entries e
@@ -115,7 +128,8 @@ _SNIPPET = 'MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
 
 
 def search(query: str, course_ids: list[int] | None = None, limit: int = 20) -> list[SearchHit]:
-    """Published courses, modules and lessons matching every word of ``query``, best first."""
+    """Published courses, modules, lessons and cases matching every word of ``query``, best
+    first."""
     terms = query_terms(query)
     if not terms:
         return []
@@ -149,6 +163,7 @@ def search(query: str, course_ids: list[int] | None = None, limit: int = 20) -> 
             module_title=row["module_title"],
             lesson_slug=row["lesson_slug"],
             lesson_title=row["lesson_title"],
+            case_id=row["case_id"],
             title=highlight(row["title_marked"]),
             snippet=highlight(row["snippet_marked"]),
         )

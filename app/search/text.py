@@ -1,12 +1,17 @@
-"""Pure text handling for search: query words, plain text of lessons, safe highlighting."""
+"""Pure text handling for search: query words, plain text of lessons and cases, safe
+highlighting."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import nh3
 from markupsafe import Markup, escape
+
+from app.content.markdown import render_markdown
 
 #: Marks the database puts around matched words; stripped from indexed text, so content
 #: cannot forge one, and swapped for <mark> only after the snippet is escaped.
@@ -31,6 +36,28 @@ def plain_text(rendered_html: str) -> str:
     """The readable text of sanitised HTML, one line, without the highlight markers."""
     spaced = _BLOCK_TAG.sub(" ", rendered_html)
     return clean(html.unescape(nh3.clean(spaced, tags=set())))
+
+
+def case_text(case: Mapping[str, Any]) -> str:
+    """What a learner reads in a case, one line: its summary, then each scene's title,
+    narrative, what the client says, and an ending's outcome and debrief.
+
+    ``case`` is a case spec's plain form (``CaseSpec.to_dict()``, as ``module_cases.spec``
+    keeps it), so the migration can index stored cases without the app's classes. Choices
+    and their feedback are left out: a search should lead to a case, not give away its
+    ratings.
+    """
+    words = [case.get("summary") or ""]
+    for scene in case.get("scenes") or ():
+        ending = scene.get("ending") or {}
+        words += [
+            scene.get("title") or "",
+            plain_text(render_markdown(scene.get("narrative") or "")),
+            scene.get("client_says") or "",
+            ending.get("outcome") or "",
+            plain_text(render_markdown(ending.get("debrief") or "")),
+        ]
+    return clean(" ".join(words))
 
 
 def clean(text: str) -> str:

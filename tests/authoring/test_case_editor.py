@@ -3,6 +3,8 @@ beside their fields, the graph and its text, the preview, publishing, and who ma
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.accounts.models import Role
@@ -17,6 +19,20 @@ from tests.factories import make_course, teach_signed_in
 
 def case_base(course) -> str:  # type: ignore[no-untyped-def]
     return f"/teaching/{course.slug}/modules/m1/case"
+
+
+def version_in(page: str, action: str = "") -> str:
+    """The version (hidden ``base``) in the page's form posting to a path ending ``action``
+    (any form when ``action`` is empty), as a browser would send it back."""
+    for form in re.findall(r"<form\b.*?</form>", page, flags=re.S):
+        posts_to = re.search(r'action="([^"]*)"', form)
+        found = re.search(r'<input[^>]*name="base"[^>]*value="([^"]*)"', form)
+        if action and posts_to and posts_to.group(1).endswith(action):
+            assert found, f"the form posting to {action} carries no version"
+            return found.group(1)
+        if not action and found:
+            return found.group(1)
+    raise AssertionError(f"no form posts to {action or 'the page'} with a version")
 
 
 def scene_form(**values: object) -> dict[str, object]:
@@ -69,8 +85,11 @@ def test_an_instructor_adds_a_case_writes_a_scene_and_publishes_it(client, make_
     assert db.session.scalar(select(ModuleCase)) is None
 
     # Fix it: rate the choice and lead the opening's first choice to the new scene.
-    client.post(f"{base}/scenes/check-in", data=scene_form(**{"choices-1-rating": "risky"}))
+    version = version_in(page, "/scenes/check-in")
+    rated = scene_form(base=version, **{"choices-1-rating": "risky"})
+    assert client.post(f"{base}/scenes/check-in", data=rated).status_code == 302
     opening = {
+        "base": version_in(client.get(f"{base}/scenes/opening").get_data(as_text=True)),
         "title": "Opening",
         "narrative": "Describe the moment.",
         "choices-0-text": "Check in first",
@@ -83,7 +102,7 @@ def test_an_instructor_adds_a_case_writes_a_scene_and_publishes_it(client, make_
         "choices-1-feedback": "It skips the check-in.",
         "ending_rating": "best",
     }
-    client.post(f"{base}/scenes/opening", data=opening)
+    assert client.post(f"{base}/scenes/opening", data=opening).status_code == 302
     assert "The checker reports" not in client.get(base).get_data(as_text=True)
 
     preview = client.get(f"{base}/preview").get_data(as_text=True)
@@ -130,15 +149,22 @@ def test_the_first_scene_cannot_be_removed_and_others_can(client, make_user, sig
     course, _owner = teach_signed_in(make_user, sign_in)
     base = case_base(course)
     client.post(base, data={"title": "Practice case", "summary": "A case.", "requirement": "none"})
-    client.post(f"{base}/scenes/opening/remove")
+    opening = client.get(f"{base}/scenes/opening").get_data(as_text=True)
+    assert "Take this scene out" not in opening  # no button, and a forged post is refused:
+    client.post(f"{base}/scenes/opening/remove", data={"base": version_in(opening)})
     assert working_spec(course).modules[0].case.scene("opening") is not None
-    client.post(f"{base}/scenes/poor-ending/remove")
+    poor = client.get(f"{base}/scenes/poor-ending").get_data(as_text=True)
+    removing = {"base": version_in(poor, "/scenes/poor-ending/remove")}
+    assert client.post(f"{base}/scenes/poor-ending/remove", data=removing).status_code == 302
     case = working_spec(course).modules[0].case
     assert case.scene("poor-ending") is None
     assert "leads to &#39;poor-ending&#39;, which is not a scene" in client.get(base).get_data(
         as_text=True
     )
-    client.post(f"{base}/remove")
+    page = client.get(base).get_data(as_text=True)
+    assert (
+        client.post(f"{base}/remove", data={"base": version_in(page, "/remove")}).status_code == 302
+    )
     assert working_spec(course).modules[0].case is None
 
 

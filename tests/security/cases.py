@@ -14,6 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from app.accounts.tokens import Purpose, issue_token
+from app.authoring import caseedits, edits
 from app.authoring import services as authoring
 from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff
@@ -258,6 +259,22 @@ def _co_not_owner(world: World) -> None:
     else:
         staff.is_owner = False
     db.session.commit()
+
+
+def _case_version(scene_id: str | None = None) -> dict[str, str]:
+    """The version the case editor's form would carry now: the case's settings (or, with
+    ``scene_id``, that scene's); "" once a fuzzed post has taken it out."""
+    course = db.session.scalar(select(Course).where(Course.slug == COURSE))
+    case = authoring.working_spec(course).modules[0].case if course else None
+    item = case.scene(scene_id) if case and scene_id else case
+    return {"base": edits.fingerprint(item) if item else ""}
+
+
+def _whole_case_version() -> dict[str, str]:
+    """The version the "Take the case out" button carries now."""
+    course = db.session.scalar(select(Course).where(Course.slug == COURSE))
+    case = authoring.working_spec(course).modules[0].case if course else None
+    return {"base": caseedits.whole_case_version(case) if case else ""}
 
 
 def _forget_evaluation(world: World) -> None:
@@ -653,10 +670,13 @@ CASES: dict[str, Case] = {
         "owner",
         CASE_PAGES,
         params=lambda w: {"module_slug": "m1"},
-        form=lambda w: dict(CASE_SETTINGS),
+        form=lambda w: CASE_SETTINGS | _case_version(),
     ),
     "/teaching/<slug>/modules/<module_slug>/case/remove": Case(
-        "owner", CASE_PAGES + "/remove", params=lambda w: {"module_slug": "m1"}
+        "owner",
+        CASE_PAGES + "/remove",
+        params=lambda w: {"module_slug": "m1"},
+        form=lambda w: _whole_case_version(),
     ),
     "/teaching/<slug>/modules/<module_slug>/case/scenes/new": Case(
         "owner",
@@ -668,12 +688,13 @@ CASES: dict[str, Case] = {
         "owner",
         CASE_PAGES + "/scenes/{scene_id}",
         params=lambda w: {"module_slug": "m1", "scene_id": "start"},
-        form=lambda w: dict(SCENE),
+        form=lambda w: SCENE | _case_version("start"),
     ),
     "/teaching/<slug>/modules/<module_slug>/case/scenes/<scene_id>/remove": Case(
         "owner",
         CASE_PAGES + "/scenes/{scene_id}/remove",
         params=lambda w: {"module_slug": "m1", "scene_id": "ok"},
+        form=lambda w: _case_version("ok"),
     ),
     "/courses/<slug>/evaluation": Case(
         "finisher",
