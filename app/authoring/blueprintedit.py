@@ -120,7 +120,7 @@ def problems(spec: CourseSpec, before: CourseSpec | None = None) -> list[Problem
             spec_pool(spec),
         ):
             objective = spec.blueprint[index].objective if index is not None else None
-            found.append(Problem(objective, message))
+            found.append(Problem(objective, message[:1].upper() + message[1:]))
     minutes = spec.total_minutes()
     if before is not None and minutes >= before.total_minutes():
         return found
@@ -128,13 +128,13 @@ def problems(spec: CourseSpec, before: CourseSpec | None = None) -> list[Problem
         (f"The {credit.body} credit's hours", credit.hours) for credit in spec.credits
     ]
     for what, hours in claims:
-        message = check_ce_hours_ceiling(hours, minutes)
-        if message:
+        over = check_ce_hours_ceiling(hours, minutes)
+        if over:
             found.append(
                 Problem(
                     None,
-                    f"{what} would be above what its measured time supports with these "
-                    f"questions ({message}). "
+                    f"{what} would be above what the course's measured time supports with these "
+                    f"questions ({over}). "
                     "Draw more questions, or lower the hours in the course settings first.",
                 )
             )

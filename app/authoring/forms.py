@@ -450,8 +450,10 @@ class BlueprintForm(WebForm):
     use = RadioField(
         "Final post-test",
         choices=[
-            ("yes", "Draw each attempt's questions by this blueprint"),
-            ("no", "No blueprint (a final quiz, if the course has one, asks all its questions)"),
+            SelectChoice("yes", "Draw each attempt's questions by this blueprint"),
+            SelectChoice(
+                "no", "No blueprint (a final quiz, if the course has one, asks all its questions)"
+            ),
         ],
         validators=[InputRequired("Choose whether the course has a blueprint.")],
     )

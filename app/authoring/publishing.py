@@ -1,4 +1,5 @@
-"""Course settings, the final post-test blueprint, publishing, the team, and moving courses in and out as zip files."""
+"""Course settings, the final post-test blueprint, publishing, the team, and moving courses
+in and out as zip files."""
 
 from __future__ import annotations
 
@@ -22,13 +23,13 @@ from app.authoring.forms import (
 )
 from app.authoring.routes import overview
 from app.authoring.services import AuthoringError, BlueprintRefused
+from app.catalog.models import Course
 from app.catalog.team import get_team_course
 from app.ceclaims import services as claims
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.ceclaim import claim_changed
 from app.content.problems import Problem
-from app.catalog.models import Course
 from app.content.spec import BlueprintSpec, CourseSpec
 from app.forms import ConfirmForm
 
@@ -131,6 +132,8 @@ def edit_blueprint(slug: str) -> tuple[str, int] | Response:
         "authoring/blueprint.html",
         **_blueprint_page(course, spec, form, broken),
         conflict=conflict,
+        # A post that comes back to the page was refused (a stale one says so on its own).
+        refused=request.method == "POST" and conflict is None,
     ), 409 if conflict else 200
 
 
@@ -141,9 +144,11 @@ def _blueprint_page(
     form now assigns module objectives), the module objectives, and the checker's verdict."""
     objectives = {o.id: o for o in spec.objectives}
     serves = form.serves() if request.method == "POST" else blueprintedit.serving(spec.blueprint)
-    candidate = blueprintedit.build_rows(
-        list(objectives), dict.fromkeys(objectives, 0), serves
-    )
+    row_problems: dict[str, list[str]] = {}
+    for problem in broken:
+        if problem.objective is not None:
+            row_problems.setdefault(problem.objective, []).append(problem.message)
+    candidate = blueprintedit.build_rows(list(objectives), dict.fromkeys(objectives, 0), serves)
     return {
         "course": course,
         "spec": spec,
@@ -151,7 +156,7 @@ def _blueprint_page(
         "objectives": objectives,
         "pools": blueprintedit.pool_sizes(spec, candidate),
         "options": {option.key: option for option in blueprintedit.source_options(spec)},
-        "row_problems": {p.objective: p.message for p in broken if p.objective is not None},
+        "row_problems": row_problems,
         "problems": [p.message for p in broken if p.objective is None],
         "asked": spec.questions_asked(),
         "drawn": sum(row.draw for row in spec.blueprint),

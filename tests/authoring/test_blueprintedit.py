@@ -44,9 +44,7 @@ def two_objective_course(**settings: object) -> CourseSpec:
     return dataclasses.replace(course_spec(**values), modules=tuple(modules))
 
 
-@pytest.mark.parametrize(
-    ("typed", "value"), [("1", 1), ("3", 3), ("100", 100), ("007", 7)]
-)
+@pytest.mark.parametrize(("typed", "value"), [("1", 1), ("3", 3), ("100", 100), ("007", 7)])
 def test_a_draw_of_plain_digits_in_range_is_read(typed: str, value: int) -> None:
     assert blueprintedit.parse_draw(typed) == (value, None)
 
@@ -110,9 +108,9 @@ def test_the_checkers_rules_name_the_row_that_breaks_them() -> None:
     )
     found = blueprintedit.problems(spec)
     assert [(p.objective, p.message) for p in found] == [
-        ("recognise", "draw 4 for 'recognise' is more than its pool holds (3 questions)"),
-        ("respond", "from 'm1/spot' is already drawn for 'recognise'"),
-        ("respond", "from 'm9/none' is not a module objective (module/objective)"),
+        ("recognise", "Draw 4 for 'recognise' is more than its pool holds (3 questions)"),
+        ("respond", "From 'm1/spot' is already drawn for 'recognise'"),
+        ("respond", "From 'm9/none' is not a module objective (module/objective)"),
     ]
 
 
@@ -121,7 +119,7 @@ def test_an_objective_left_out_is_a_problem_of_the_whole_blueprint() -> None:
         blueprint=(BlueprintSpec(objective="recognise", draw=1, sources=("m1/spot",)),)
     )
     assert [(p.objective, p.message) for p in blueprintedit.problems(spec)] == [
-        (None, "the blueprint misses the course objective(s) respond")
+        (None, "The blueprint misses the course objective(s) respond")
     ]
 
 
@@ -131,7 +129,9 @@ def test_fewer_questions_asked_may_not_leave_the_hours_above_the_ceiling() -> No
     without = dataclasses.replace(tight, blueprint=())  # 132 minutes: 2 hours at most
     found = blueprintedit.problems(without, before=tight)
     assert len(found) == 1 and found[0].objective is None
-    assert "The course's CE hours would be above what its measured time" in found[0].message
+    assert (
+        "The course's CE hours would be above what the course's measured time" in found[0].message
+    )
     assert "ce_hours 2.25 is above the ceiling of 2 for 132 total minutes" in found[0].message
     # Asking as many questions or more never trips over a ceiling the draft already broke.
     over = dataclasses.replace(tight, ce_hours=Decimal("9"))
