@@ -17,6 +17,7 @@ from app.authoring.services import find_draft, working_spec
 from app.catalog.models import Course, CourseStaff
 from app.content.spec import BlueprintSpec, CourseSpec
 from app.db import db
+from app.templating import format_hours
 from tests.authoring.test_blueprintedit import two_objective_course
 from tests.authoring.test_conflicts import base_of, co_instructors  # noqa: F401 (fixture)
 from tests.concurrency import browser_of
@@ -110,20 +111,28 @@ def test_saving_changes_the_draft_logs_it_and_publishing_applies_it(client, taug
     ]
 
 
-def test_the_publish_page_counts_the_new_number_of_questions(client, make_user, sign_in) -> None:  # type: ignore[no-untyped-def]
-    # 120 lesson minutes + 6 module questions + 4 drawn: 140 minutes; seat time follows.
-    course = make_course(two_objective_course(ce_hours=Decimal("2")))
-    owner = make_user(Role.INSTRUCTOR)
-    db.session.add(CourseStaff(course_id=course.id, user_id=owner.id, is_owner=True))
-    db.session.commit()
-    sign_in(user=owner)
-    path = PATH.format(course.slug)
+def _seat_hours_shown(client, slug: str) -> str:  # type: ignore[no-untyped-def]
+    """The hours the publish page's seat-time warning says the content adds up to."""
+    page = client.get(f"/teaching/{slug}/publish").get_data(as_text=True)
+    found = re.search(r"quiz questions add up to ([0-9.]+) hours", page)
+    assert found, "the course claims more hours than its seat time: the warning shows"
+    return found.group(1)
+
+
+def test_the_publish_pages_seat_time_counts_the_questions_drawn(client, taught) -> None:  # type: ignore[no-untyped-def]
+    path = PATH.format(taught.slug)
     page = client.get(path).get_data(as_text=True)
     assert client.post(path, data=form(page, draws=("3", "3"))).status_code == 302
-    spec = working_spec(course)
-    assert spec.questions_asked() == 12 and spec.total_minutes() == 144
-    review = client.get(f"/teaching/{course.slug}/publish").get_data(as_text=True)
-    assert "Fix these before publishing" not in review
+    more = _seat_hours_shown(client, taught.slug)
+    assert working_spec(taught).questions_asked() == 12  # 6 in the module quizzes + 6 drawn
+    assert more == format_hours(working_spec(taught).seat_time_hours())
+
+    page = client.get(path).get_data(as_text=True)
+    assert client.post(path, data=form(page, draws=("1", "1"))).status_code == 302
+    db.session.expire_all()
+    fewer = _seat_hours_shown(client, taught.slug)
+    assert working_spec(taught).questions_asked() == 8
+    assert fewer == format_hours(working_spec(taught).seat_time_hours()) != more
 
 
 def test_no_blueprint_is_one_choice_away_and_a_blueprint_can_be_given_again(
