@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.content.blueprint import blueprint_problems, pool_of, source_key, spec_pool
 from app.content.coursefile import BLUEPRINT_FIELDS, MAX_DRAW
@@ -101,6 +102,43 @@ def build_rows(
         )
         for objective in objectives
     )
+
+
+def same(first: Sequence[BlueprintSpec], second: Sequence[BlueprintSpec]) -> bool:
+    """Whether two blueprints draw alike: the same draws from the same module objectives
+    per course objective, whatever order the rows or their `from` entries are in."""
+
+    def drawn(rows: Sequence[BlueprintSpec]) -> dict[str, tuple[int, frozenset[str]]]:
+        return {row.objective: (row.draw, frozenset(row.sources)) for row in rows}
+
+    return len(first) == len(second) and drawn(first) == drawn(second)
+
+
+def form_data(spec: CourseSpec) -> dict[str, Any]:
+    """The blueprint form as the draft holds it, by form field name (without its version).
+
+    Rows follow the course objectives and module objectives follow the modules. A course
+    without a blueprint is offered one drawing each module objective for the course
+    objective of the same id, if there is one; nothing is saved until the author saves.
+    """
+    ids = [objective.id for objective in spec.objectives]
+    options = source_options(spec)
+    serves = serving(spec.blueprint) or {
+        option.key: option.key.split("/")[1]
+        for option in options
+        if option.key.split("/")[1] in ids
+    }
+    draws = {row.objective: row.draw for row in spec.blueprint}
+    return {
+        "use": "yes" if spec.blueprint else "no",
+        "rows": [
+            {"objective": objective, "draw": str(draws[objective]) if objective in draws else ""}
+            for objective in ids
+        ],
+        "sources": [
+            {"source": option.key, "serves": serves.get(option.key, "")} for option in options
+        ],
+    }
 
 
 def problems(spec: CourseSpec, before: CourseSpec | None = None) -> list[Problem]:

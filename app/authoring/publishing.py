@@ -68,32 +68,10 @@ def edit_settings(slug: str) -> tuple[str, int] | Response:
 
 
 def _blueprint_form(spec: CourseSpec) -> BlueprintForm:
-    """The blueprint form: as the draft holds it on a GET, as posted otherwise.
-
-    A course without a blueprint is offered one that draws each module objective for the
-    course objective of the same id (if any); the author sees it before saving anything.
-    """
+    """The blueprint form: as the draft holds it on a GET, as posted otherwise."""
     data = None
     if request.method == "GET":
-        ids = {objective.id for objective in spec.objectives}
-        serves = blueprintedit.serving(spec.blueprint) or {
-            option.key: option.key.split("/")[1]
-            for option in blueprintedit.source_options(spec)
-            if option.key.split("/")[1] in ids
-        }
-        draws = {row.objective: row.draw for row in spec.blueprint}
-        data = {
-            "base": edits.blueprint_fingerprint(spec),
-            "use": "yes" if spec.blueprint else "no",
-            "rows": [
-                {"objective": o.id, "draw": str(draws[o.id]) if o.id in draws else ""}
-                for o in spec.objectives
-            ],
-            "sources": [
-                {"source": option.key, "serves": serves.get(option.key, "")}
-                for option in blueprintedit.source_options(spec)
-            ],
-        }
+        data = blueprintedit.form_data(spec) | {"base": edits.blueprint_fingerprint(spec)}
     form = BlueprintForm(data=data)
     form.offer([SelectChoice(o.id, o.text) for o in spec.objectives])
     return form

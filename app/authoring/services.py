@@ -124,6 +124,8 @@ def save_blueprint(
     """
     _take_turn(course)
     current = working_spec(course)
+    if blueprintedit.same(rows, current.blueprint):  # only reordered: keep the draft's order
+        rows = current.blueprint
     new = edits.set_blueprint(current, rows, base)
     broken = blueprintedit.problems(new, before=current)
     if broken:

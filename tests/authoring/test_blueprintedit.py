@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.authoring import blueprintedit, edits
 from app.authoring.edits import EditConflict
+from app.content.reader import read_course
 from app.content.spec import BlueprintSpec, CourseSpec, ObjectiveSpec
+from tests.authoring.test_coursesettings import COURSES
 from tests.factories import course_spec, module_spec
 
 
@@ -156,3 +160,46 @@ def test_the_blueprint_is_not_part_of_the_settings_forms_version() -> None:
     changed = edits.set_blueprint(spec, ())
     assert edits.fingerprint(changed) == edits.fingerprint(spec)
     assert edits.blueprint_fingerprint(changed) != edits.blueprint_fingerprint(spec)
+
+
+def test_reordered_rows_or_sources_draw_alike() -> None:
+    rows = two_objective_course().blueprint
+    shuffled = (
+        BlueprintSpec(objective="respond", draw=2, sources=("m2/act",)),
+        BlueprintSpec(objective="recognise", draw=2, sources=("m1/spot",)),
+    )
+    assert blueprintedit.same(rows, shuffled)
+    assert not blueprintedit.same(rows, shuffled[:1])
+    assert not blueprintedit.same(rows, (dataclasses.replace(shuffled[0], draw=1), shuffled[1]))
+
+
+def _posted_rows(data: dict[str, Any]) -> tuple[BlueprintSpec, ...]:
+    """The rows the page's form gives back when saved as shown."""
+    draws = {row["objective"]: blueprintedit.parse_draw(row["draw"])[0] for row in data["rows"]}
+    return blueprintedit.build_rows(
+        [row["objective"] for row in data["rows"]],
+        {objective: draw or 0 for objective, draw in draws.items()},
+        {s["source"]: s["serves"] for s in data["sources"] if s["serves"]},
+    )
+
+
+@pytest.mark.parametrize("course_dir", COURSES, ids=lambda p: p.name)
+def test_every_real_blueprint_saved_as_shown_is_unchanged(course_dir: Path) -> None:
+    spec, found = read_course(course_dir)
+    assert found == [] and spec is not None
+    data = blueprintedit.form_data(spec)
+    assert data["use"] == ("yes" if spec.blueprint else "no")
+    if spec.blueprint:
+        assert blueprintedit.same(_posted_rows(data), spec.blueprint)
+        assert blueprintedit.problems(spec) == []
+
+
+def test_a_course_without_a_blueprint_is_offered_sources_of_the_same_id() -> None:
+    spec = course_spec()  # one objective, goal; m1/goal and m2/goal
+    data = blueprintedit.form_data(spec)
+    assert data["use"] == "no"
+    assert data["rows"] == [{"objective": "goal", "draw": ""}]
+    assert data["sources"] == [
+        {"source": "m1/goal", "serves": "goal"},
+        {"source": "m2/goal", "serves": "goal"},
+    ]
