@@ -121,12 +121,13 @@ def _blueprint_page(
     """What the blueprint page shows beside the form: each row's objective and pool (as the
     form now assigns module objectives), the module objectives, and the checker's verdict."""
     objectives = {o.id: o for o in spec.objectives}
-    serves = form.serves() if request.method == "POST" else blueprintedit.serving(spec.blueprint)
     row_problems: dict[str, list[str]] = {}
     for problem in broken:
         if problem.objective is not None:
             row_problems.setdefault(problem.objective, []).append(problem.message)
-    candidate = blueprintedit.build_rows(list(objectives), dict.fromkeys(objectives, 0), serves)
+    candidate = blueprintedit.build_rows(
+        list(objectives), dict.fromkeys(objectives, 0), form.serves()
+    )
     return {
         "course": course,
         "spec": spec,

@@ -98,7 +98,8 @@ def test_saving_changes_the_draft_logs_it_and_publishing_applies_it(client, taug
     assert event.details["new"] == "recognise: 3 from m1/spot; respond: 1 from m2/act"
     assert action_label(event.action) == "Final post-test blueprint changed in the draft"
     overview = client.get(f"/teaching/{taught.slug}").get_data(as_text=True)
-    assert "Final post-test blueprint" in overview and "Unpublished changes" in overview
+    assert "Unpublished changes" in overview
+    assert "Changed the course setting “blueprint”." in overview
 
     published = client.post(f"/teaching/{taught.slug}/publish")
     assert published.status_code == 302
@@ -280,6 +281,7 @@ def test_a_stale_save_is_refused_shows_theirs_and_goes_through_once_seen(co_inst
     beas_page = bea.get(path).get_data(as_text=True)
     # No blueprint yet: the page offers module objectives of the same id as the course's.
     assert re.search(r'<option selected value="goal">', beas_page)
+    assert "Objective goal · pool: 6 questions." in beas_page  # as offered, not yet saved
     assert ann.post(path, data=_goal_form(anns_page, "4")).status_code == 302
 
     refused = bea.post(path, data=_goal_form(beas_page, "5"))
