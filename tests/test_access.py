@@ -61,6 +61,7 @@ COURSE_TEAM_ROUTES = {
     "/teaching/<slug>/preview/<module_slug>/quiz",
     "/teaching/<slug>/publish",
     "/teaching/<slug>/settings",
+    "/teaching/<slug>/blueprint",
     "/teaching/<slug>/team",
     "/teaching/<slug>/team/<int:user_id>/remove",
     "/teaching/<slug>/team/<int:user_id>/owner",

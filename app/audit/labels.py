@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, str] = {
     "course.browser_edits_replaced": "Browser edits replaced by the course files",
     "course.published": "Course published",
     "course.draft_discarded": "Draft discarded",
+    "course.blueprint_changed": "Final post-test blueprint changed in the draft",
     "course.questions_imported": "Questions imported into the draft",
     "course.archived": "Course archived",
     "course.reopened": "Course reopened for enrollment",

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from app.content.spec import (
+    BlueprintSpec,
     CaseSpec,
     CourseSpec,
     LessonSpec,
@@ -67,7 +68,9 @@ def _edited_fields(item: Editable) -> dict[str, object]:
         if settings:
             data["quiz_settings"] = settings
     if isinstance(item, CourseSpec):
+        # The blueprint has its own page and version (`blueprint_fingerprint`).
         del data["modules"], data["final_quiz"]
+        data.pop("blueprint", None)
     if isinstance(item, CaseSpec):
         del data["scenes"]
     return data
@@ -174,6 +177,26 @@ def revise_settings(
     new = dataclasses.replace(spec, **settings)
     _unchanged_since(spec, base, new, "course's settings")
     return new
+
+
+def blueprint_fingerprint(spec: CourseSpec) -> str:
+    """The version of the course's blueprint a blueprint form was loaded from."""
+    rows = [row.to_dict() for row in spec.blueprint]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def set_blueprint(
+    spec: CourseSpec, rows: tuple[BlueprintSpec, ...], base: str | None = None
+) -> CourseSpec:
+    """Give the course this final post-test blueprint (none when ``rows`` is empty) if its
+    blueprint is still the version ``base``; everything else is taken as it is now.
+
+    Only the blueprint is compared: a colleague's new question or settings change is no
+    conflict (the rules are checked again on the spec as it is now).
+    """
+    if base and spec.blueprint != rows and blueprint_fingerprint(spec) != base:
+        raise EditConflict("final post-test blueprint", spec)
+    return dataclasses.replace(spec, blueprint=rows)
 
 
 def move_module(spec: CourseSpec, slug: str, step: int) -> CourseSpec:

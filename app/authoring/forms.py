@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -16,6 +17,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -32,6 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.authoring.blueprintedit import parse_draw
 from app.content import rules
 from app.content.advisories import ADVISORIES
 from app.content.credit import canonical_ce_hours
@@ -52,6 +55,9 @@ KINDS = [
     SelectChoice("true_false", "True or false"),
 ]
 CHOICE_ROWS = 6
+#: Bounds on the blueprint form's posted rows, far above any course's objectives.
+MAX_BLUEPRINT_ROWS = 100
+MAX_BLUEPRINT_SOURCES = 500
 
 
 def _strip(value: str | None) -> str | None:
@@ -417,6 +423,82 @@ class QuestionForm(WebForm):
         """The checker's rules for the question's kind and choices."""
         for message in rules.check_question(self.kind.data, self.parsed_choices()):
             _check(message)
+
+
+class BlueprintRowForm(Form):
+    """One course objective's row: which objective (as loaded) and how many it draws."""
+
+    objective = HiddenField()
+    #: Read by `blueprintedit.parse_draw` (digits only), not by an IntegerField's int().
+    draw = StringField("Questions each attempt draws", validators=[Length(max=20)])
+
+
+class BlueprintSourceForm(Form):
+    """One module objective and the course objective its questions serve ("": none)."""
+
+    source = HiddenField()
+    serves = SelectField("Serves the course objective", choices=[])
+
+
+class BlueprintForm(WebForm):
+    """The final post-test's blueprint: whether there is one, each row's draw, and which
+    course objective each module objective's questions serve. The checker's rules are
+    applied by the service, on the draft as it is when saved."""
+
+    #: The version of the blueprint the form was loaded from (edits.blueprint_fingerprint).
+    base = HiddenField()
+    use = RadioField(
+        "Final post-test",
+        choices=[
+            SelectChoice("yes", "Draw each attempt's questions by this blueprint"),
+            SelectChoice(
+                "no", "No blueprint (a final quiz, if the course has one, asks all its questions)"
+            ),
+        ],
+        validators=[InputRequired("Choose whether the course has a blueprint.")],
+    )
+    rows = FieldList(FormField(BlueprintRowForm), max_entries=MAX_BLUEPRINT_ROWS)
+    sources = FieldList(FormField(BlueprintSourceForm), max_entries=MAX_BLUEPRINT_SOURCES)
+
+    def offer(self, objectives: list[SelectChoice]) -> None:
+        """Let every module objective serve one of these course objectives, or none."""
+        for entry in self.sources:
+            entry.form.serves.choices = [SelectChoice("", "None of them"), *objectives]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own rules; with a blueprint, every draw a number the checker takes."""
+        valid = super().validate(extra_validators)
+        if self.use.data != "yes":
+            return valid
+        if not self.rows.entries:
+            self.use.errors = [*self.use.errors, "The form has no rows: reload the page."]
+            valid = False
+        keys = [entry.form.source.data for entry in self.sources]
+        if len(keys) != len(set(keys)):
+            self.use.errors = [*self.use.errors, "The form names a module objective twice."]
+            valid = False
+        for entry in self.rows:
+            _, message = parse_draw(entry.form.draw.data)
+            if message:
+                entry.form.draw.errors = [*entry.form.draw.errors, message]
+                valid = False
+        return valid
+
+    def draws(self) -> dict[str, int]:
+        """Course objective -> its draw, for a form that validated with a blueprint."""
+        found: dict[str, int] = {}
+        for entry in self.rows:
+            value, _ = parse_draw(entry.form.draw.data)
+            found[entry.form.objective.data or ""] = value or 0
+        return found
+
+    def serves(self) -> dict[str, str]:
+        """Module objective -> the course objective it serves (those serving none left out)."""
+        return {
+            entry.form.source.data or "": entry.form.serves.data
+            for entry in self.sources
+            if entry.form.serves.data
+        }
 
 
 class TeamForm(WebForm):

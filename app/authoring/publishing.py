@@ -1,30 +1,36 @@
-"""Course settings, publishing, the team, and moving courses in and out as zip files."""
+"""Course settings, the final post-test blueprint, publishing, the team, and moving courses
+in and out as zip files."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import instructor_required
-from app.authoring import edits, services
+from app.authoring import blueprintedit, edits, services
 from app.authoring.coursesettings import chosen_settings, form_data
 from app.authoring.edits import EditConflict
 from app.authoring.forms import (
+    BlueprintForm,
     CourseSettingsForm,
     DiscardForm,
     ImportForm,
     TeamForm,
 )
 from app.authoring.routes import overview
-from app.authoring.services import AuthoringError
+from app.authoring.services import AuthoringError, BlueprintRefused
+from app.catalog.models import Course
 from app.catalog.team import get_team_course
 from app.ceclaims import services as claims
 from app.ceclaims.models import CeClaimReview
 from app.content.archive import course_to_zip, read_course_zip
 from app.content.ceclaim import claim_changed
 from app.content.problems import Problem
-from app.content.spec import CourseSpec
+from app.content.spec import BlueprintSpec, CourseSpec
 from app.forms import ConfirmForm
 
 bp = Blueprint("publishing", __name__, url_prefix="/teaching")
@@ -59,6 +65,82 @@ def edit_settings(slug: str) -> tuple[str, int] | Response:
     return render_template(
         "authoring/settings.html", course=course, form=form, conflict=conflict, theirs=theirs
     ), 409 if conflict else 200
+
+
+def _blueprint_form(spec: CourseSpec) -> BlueprintForm:
+    """The blueprint form: as the draft holds it on a GET, as posted otherwise."""
+    data = None
+    if request.method == "GET":
+        data = blueprintedit.form_data(spec) | {"base": edits.blueprint_fingerprint(spec)}
+    form = BlueprintForm(data=data)
+    form.offer([SelectChoice(o.id, o.text) for o in spec.objectives])
+    return form
+
+
+@bp.route("/<slug>/blueprint", methods=["GET", "POST"], endpoint="blueprint")
+@instructor_required
+def edit_blueprint(slug: str) -> tuple[str, int] | Response:
+    """How each final post-test attempt draws its questions: a draw per course objective,
+    from the module objectives that serve it; or no blueprint at all."""
+    course = get_team_course(slug)
+    spec = services.working_spec(course)
+    form = _blueprint_form(spec)
+    conflict: EditConflict | None = None
+    broken: list[blueprintedit.Problem] = []
+    if form.validate_on_submit():
+        rows: tuple[BlueprintSpec, ...] = ()
+        if form.use.data == "yes":
+            posted = [entry.form.objective.data or "" for entry in form.rows]
+            rows = blueprintedit.build_rows(posted, form.draws(), form.serves())
+        try:
+            services.save_blueprint(course, current_user, rows, form.base.data or None)
+        except EditConflict as error:
+            conflict = error
+            if isinstance(error.theirs, CourseSpec):  # saving again replaces it knowingly
+                form.base.data = edits.blueprint_fingerprint(error.theirs)
+        except BlueprintRefused as error:
+            broken = error.broken
+        else:
+            flash(
+                "Blueprint saved to the draft." if rows else "The draft has no blueprint now.",
+                "success",
+            )
+            return overview(course)
+    return render_template(
+        "authoring/blueprint.html",
+        **_blueprint_page(course, spec, form, broken),
+        conflict=conflict,
+        # A post that comes back to the page was refused (a stale one says so on its own).
+        refused=request.method == "POST" and conflict is None,
+    ), 409 if conflict else 200
+
+
+def _blueprint_page(
+    course: Course, spec: CourseSpec, form: BlueprintForm, broken: list[blueprintedit.Problem]
+) -> dict[str, Any]:
+    """What the blueprint page shows beside the form: each row's objective and pool (as the
+    form now assigns module objectives), the module objectives, and the checker's verdict."""
+    objectives = {o.id: o for o in spec.objectives}
+    row_problems: dict[str, list[str]] = {}
+    for problem in broken:
+        if problem.objective is not None:
+            row_problems.setdefault(problem.objective, []).append(problem.message)
+    candidate = blueprintedit.build_rows(
+        list(objectives), dict.fromkeys(objectives, 0), form.serves()
+    )
+    return {
+        "course": course,
+        "spec": spec,
+        "form": form,
+        "objectives": objectives,
+        "pools": blueprintedit.pool_sizes(spec, candidate),
+        "options": {option.key: option for option in blueprintedit.source_options(spec)},
+        "row_problems": row_problems,
+        "problems": [p.message for p in broken if p.objective is None],
+        "asked": spec.questions_asked(),
+        "drawn": sum(row.draw for row in spec.blueprint),
+        "final_questions": len(spec.final_quiz.questions) if spec.final_quiz else 0,
+    }
 
 
 @bp.route("/<slug>/publish", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from app import events
 from app.accounts.models import User
 from app.accounts.services import find_by_email
 from app.audit.services import record
+from app.authoring import blueprintedit, edits
 from app.authoring.models import CourseDraft
 from app.catalog.models import Course, CourseStaff, CourseStatus
 from app.ceclaims import services as claims
@@ -31,7 +32,7 @@ from app.content.exporter import course_spec
 from app.content.importer import ImportResult, apply_course
 from app.content.problems import Problem
 from app.content.reader import read_course
-from app.content.spec import CourseSpec, InstructorSpec, ObjectiveSpec
+from app.content.spec import BlueprintSpec, CourseSpec, InstructorSpec, ObjectiveSpec
 from app.content.writer import write_course
 from app.db import FOR_CHANGE, db, rows_matched, utcnow
 
@@ -101,6 +102,48 @@ def save_draft(course: Course, user: User, spec: CourseSpec) -> CourseDraft:
     draft.updated_by_id = user.id
     db.session.commit()
     return draft
+
+
+class BlueprintRefused(AuthoringError):
+    """A blueprint the checker refuses; ``broken`` says which rows break which rule."""
+
+    def __init__(self, broken: list[blueprintedit.Problem]) -> None:
+        super().__init__("The blueprint is not saved: fix the rows marked below.")
+        self.broken = broken
+
+
+def save_blueprint(
+    course: Course, user: User, rows: tuple[BlueprintSpec, ...], base: str | None
+) -> CourseSpec:
+    """Make ``rows`` the draft's final post-test blueprint (empty: no blueprint).
+
+    The rules are the checker's, applied to the draft as it is now (a colleague may have
+    removed questions since the form was loaded): any broken rule refuses the whole
+    blueprint and nothing is saved. A stale form raises `EditConflict`; the same
+    blueprint saved twice changes nothing and is logged once.
+    """
+    _take_turn(course)
+    current = working_spec(course)
+    if blueprintedit.same(rows, current.blueprint):  # only reordered: keep the draft's order
+        rows = current.blueprint
+    new = edits.set_blueprint(current, rows, base)
+    broken = blueprintedit.problems(new, before=current)
+    if broken:
+        db.session.rollback()
+        raise BlueprintRefused(broken)
+    if new == current:
+        db.session.commit()
+        return new
+    record(
+        "course.blueprint_changed",
+        "course",
+        course.id,
+        actor_id=user.id,
+        old=blueprintedit.summary(current.blueprint),
+        new=blueprintedit.summary(new.blueprint),
+    )
+    save_draft(course, user, new)
+    return new
 
 
 def check_spec(spec: CourseSpec) -> list[Problem]:

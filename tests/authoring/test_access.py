@@ -16,6 +16,8 @@ ROUTES = [
     ("GET", C),
     ("GET", f"{C}/settings"),
     ("POST", f"{C}/settings"),
+    ("GET", f"{C}/blueprint"),
+    ("POST", f"{C}/blueprint"),
     ("GET", f"{C}/modules/new"),
     ("POST", f"{C}/modules/new"),
     ("GET", f"{C}/modules/m1"),

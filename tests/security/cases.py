@@ -57,6 +57,16 @@ QUESTION = {
     "choices-1-text": "As fast as possible",
     "choices-1-feedback": "Speed floods.",
 }
+#: The world's course (one objective, `goal`, in each of two modules) drawing 2 of 6.
+BLUEPRINT = {
+    "use": "yes",
+    "rows-0-objective": "goal",
+    "rows-0-draw": "2",
+    "sources-0-source": "m1/goal",
+    "sources-0-serves": "goal",
+    "sources-1-source": "m2/goal",
+    "sources-1-serves": "goal",
+}
 SETTINGS = {
     "title": "Course fuzz-course",
     "summary": "A test course.",
@@ -576,6 +586,9 @@ CASES: dict[str, Case] = {
     ),
     "/teaching/<slug>/settings": Case(
         "owner", "/teaching/{slug}/settings", form=lambda w: dict(SETTINGS)
+    ),
+    "/teaching/<slug>/blueprint": Case(
+        "owner", "/teaching/{slug}/blueprint", form=lambda w: dict(BLUEPRINT)
     ),
     "/teaching/<slug>/publish": Case("owner", "/teaching/{slug}/publish", prepare=_ensure_draft),
     "/teaching/<slug>/discard": Case(
