@@ -30,9 +30,9 @@ import pytest
 import redis
 from flask import Flask, g
 from flask import session as flask_session
+from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
