@@ -13,7 +13,6 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
-import threading
 from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +30,7 @@ from app.api import listeners, services
 from app.db import db
 from app.outbound.models import OutboundDelivery
 from app.outbound.services import SendFailed, drain, enqueue
+from tests.loopback import Serving
 
 HOST = "hooks.example"
 PUBLIC = "93.184.215.14"
@@ -120,12 +120,10 @@ class Receiver:
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.url = f"https://{HOST}:{self.port}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serving = Serving(self.server)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serving.stop()
 
 
 @pytest.fixture

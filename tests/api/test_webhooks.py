@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +24,7 @@ from app.outbound.services import drain
 from tests.api.conftest import bearer
 from tests.certificates.helpers import earn_certificate
 from tests.factories import make_course
+from tests.loopback import Serving
 
 ALL_EVENTS = ["course.completed", "certificate.issued", "certificate.revoked"]
 
@@ -51,12 +51,10 @@ class Subscriber:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serving = Serving(self.server)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serving.stop()
 
 
 @pytest.fixture

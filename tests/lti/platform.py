@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from lti1p3platform.request import Request, TRequest
 from lti1p3platform.score import UpdateScoreStatus
 from lti1p3platform.service_connector import AssignmentsGradesService
 from werkzeug.serving import make_server
+
+from tests.loopback import Serving
 
 CLIENT_ID = "groundwork-tool"
 DEPLOYMENT_ID = "deployment-1"
@@ -297,13 +298,11 @@ class TestPlatform:
     @contextmanager
     def serving(self) -> Iterator[TestPlatform]:
         """Serve until the block ends."""
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        thread.start()
+        serving = Serving(self.server)
         try:
             yield self
         finally:
-            self.server.shutdown()
-            thread.join(5)
+            serving.stop()
 
 
 FORM_FIELD = re.compile(r'name="(id_token|state)" value="([^"]*)"')

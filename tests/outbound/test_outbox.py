@@ -23,6 +23,7 @@ from app.db import db, utcnow
 from app.outbound import services
 from app.outbound.models import DeliveryStatus, OutboundDelivery
 from app.outbound.services import MAX_ATTEMPTS, SendFailed, deliver_due, enqueue
+from tests.loopback import Serving
 
 
 class Receiver:
@@ -46,8 +47,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/in"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serving = Serving(self.server)
 
     def send(self, delivery: OutboundDelivery) -> None:
         """The test channel's sender: POST the payload; 4xx is permanent, the rest retried."""
@@ -64,8 +64,7 @@ class Receiver:
             raise SendFailed(f"{type(error).__name__}: {error}") from error
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serving.stop()
 
 
 @pytest.fixture
