@@ -19,7 +19,7 @@ from app.content.credit import (
     ce_hours_ceiling,
 )
 from app.content.links import check_link
-from app.content.markdown import find_html, find_links
+from app.content.markdown import find_html_and_links
 from app.content.spec import ANSWER_FEEDBACK, LEVELS, QUESTION_KINDS, ChoiceSpec
 from app.safetext import one_line_problem
 
@@ -276,13 +276,14 @@ def check_markdown(
     `module_slug` is where relative lesson links start from (None: the course folder);
     `lessons` holds the (module slug, lesson slug) pairs that exist.
     """
-    found = [(line, RAW_HTML_MESSAGE) for line in find_html(source)]
+    html_lines, links = find_html_and_links(source)
+    found = [(line, RAW_HTML_MESSAGE) for line in html_lines]
     found += [
         (number, "a NUL character is not allowed")
         for number, text in enumerate(source.split("\n"), start=1)
         if "\x00" in text
     ]
-    for line, href in find_links(source):
+    for line, href in links:
         message = check_link(href, module_slug, lessons)
         if message:
             found.append((line, message))

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.content import markdown
 from app.content.markdown import find_html, find_links, render_inline, render_markdown
 
 # How a browser finds a URL's scheme (ignoring whitespace and control characters).
@@ -189,3 +190,24 @@ def _urls(html: str) -> list[str]:
     parsed = _Tags()
     parsed.feed(html)
     return [value for name, value in parsed.attributes if name in ("href", "src")]
+
+
+#: Markdown's other syntax, entities that spell brackets, and addresses linkify would take.
+_NO_BRACKETS = st.lists(
+    st.one_of(
+        st.sampled_from(list("ab \n\t*_`#>-+!()]:/\\&;|=~.0123456789")),
+        st.sampled_from(["&lt;", "&#60;", "&#x5b;", "&#91;", "http://x.example", "www.x.ex"]),
+        st.sampled_from(["javascript:alert(1)", "mailto:a@b.example", "    code", "```\n"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_NO_BRACKETS)
+def test_a_text_without_angle_or_square_brackets_has_no_html_or_links_when_parsed(
+    text: str,
+) -> None:
+    # find_html_and_links skips parsing such texts; the full parse must agree.
+    assert "<" not in text and "[" not in text
+    assert markdown._scan(text) == ([], [])
