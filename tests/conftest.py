@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import filecmp
 import os
-import re
 import secrets
 import shutil
 import sqlite3
@@ -32,7 +31,6 @@ from flask import Flask, g
 from flask import session as flask_session
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import BadSignature
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -124,7 +122,7 @@ def database_url(template_database: str, test_database_path: Path) -> Iterator[s
     if not ON_POSTGRES:
         # The template is closed and checkpointed (no -wal file), so its bytes are the
         # whole database: a file copy takes well under a millisecond, a backup ~15 ms.
-        _replace_file(template_database, test_database_path)
+        replace_database_file(template_database, test_database_path)
         yield f"sqlite:///{test_database_path}"
         return
     yield template_database
@@ -193,11 +191,13 @@ class PristineApp:
     config: dict[str, Any]
     extensions: dict[str, Any]
 
-    def reset(self) -> Flask:
-        """The app as built, with fresh rate-limit counters and no per-app caches."""
+    def reset(self, **overrides: Any) -> Flask:
+        """The app as built (with ``overrides`` to settings read per request or by the
+        limiter), with fresh rate-limit counters and no per-app caches."""
         application = self.app
         application.config.clear()
         application.config.update(copy.deepcopy(self.config))
+        application.config.update(overrides)
         application.extensions.clear()  # drops caches: signing keys, the version cache
         application.extensions.update(self.extensions)  # the engine, the limiter, ...
         # Binding the limiter again gives it new memory storage, and takes it back from any
@@ -268,7 +268,7 @@ def built_database(
             assert filecmp.cmp(test_database_path, template_database, shallow=False), (
                 "ask built_database for a database before the test writes to it"
             )
-            _replace_file(kept, test_database_path)
+            replace_database_file(kept, test_database_path)
             return False
         build()
         if not ON_POSTGRES:
@@ -295,7 +295,7 @@ def _close_connections(app: Flask) -> None:
     app.extensions["db_engine"].dispose()
 
 
-def _replace_file(source: Path | str, database: Path) -> None:
+def replace_database_file(source: Path | str, database: Path) -> None:
     """Put a copy of `source` at `database` as a new file, with no WAL of the old one."""
     for leftover in (f"{database}-wal", f"{database}-shm"):
         Path(leftover).unlink(missing_ok=True)
@@ -303,9 +303,6 @@ def _replace_file(source: Path | str, database: Path) -> None:
     fresh = database.with_suffix(".new")
     shutil.copyfile(source, fresh)
     fresh.replace(database)
-
-
-_CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class FormClient(FlaskClient):
@@ -323,47 +320,22 @@ class FormClient(FlaskClient):
     def csrf_token(self) -> str:
         """The token a form of this session's pages carries, as the browser posting it has.
 
-        Every form's token is the session's secret signed by Flask-WTF's ``generate_csrf``.
-        Once a page with a form has put that secret in the session cookie, the token is
-        signed here by the same function over the same cookie: reading it back from a
-        rendered page was 45% of the suite's requests (885 of 1,971 in the accounts,
-        authoring and quizzes tests). A session without the secret (a new client, or one
-        just signed in, which starts a fresh session) loads the page a browser would be
-        on: the sign-in form before signing in, the account page after (every page has
-        the sign-out form); then the others, as a session the server has ended may say
-        it is signed in.
+        Every form's token is a secret kept in the session, signed by Flask-WTF's
+        ``generate_csrf``; the first page with a form that a session loads puts the secret
+        in its cookie. Here the same function signs the same cookie's secret, putting one
+        in first if the session has none, as that page would. Loading a page for its token
+        was 45% of the suite's requests (885 of 1,971 in the accounts, authoring and
+        quizzes tests), and still the sign-in form and account page before and after
+        every sign-in once tokens were signed here for sessions that had a secret.
         """
-        session = self._session()
-        field = self.application.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        if session is not None and field in session:
-            return self._sign(session)
-        signed_in = session is not None and "_user_id" in session
-        pages = ("/account", "/sign-in", "/") if signed_in else ("/sign-in", "/account", "/")
-        for path in pages:
-            page = super().get(path, headers={"Accept": "text/html"})
-            match = _CSRF_FIELD.search(page.get_data(as_text=True))
-            if match:
-                return match.group(1)
-        raise AssertionError(f"none of {pages} has a form with a token")
-
-    def _session(self) -> Any:
-        """This client's session as the app reads it from the cookie, or None without one."""
-        app = self.application
-        domain = app.config.get("SERVER_NAME") or "localhost"
-        cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"], domain=domain)
-        if cookie is None:
-            return None
-        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        try:
-            return serializer.loads(cookie.value)
-        except BadSignature:  # signed under a key the app no longer has: no session
-            return None
-
-    def _sign(self, session: dict[str, Any]) -> str:
-        """Flask-WTF's token for ``session``'s secret, made in a request of its own."""
-        with self.application.app_context(), self.application.test_request_context():
-            flask_session.update(session)
-            return generate_csrf()
+        with self.session_transaction() as session:
+            field = self.application.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            with self.application.app_context(), self.application.test_request_context():
+                flask_session.update(session)
+                token = generate_csrf()
+                if field not in session:  # the page would have set it in the cookie
+                    session[field] = flask_session[field]
+            return token
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
         """POST with the form's CSRF token unless ``csrf=False``."""

@@ -20,7 +20,8 @@ from app.db import normalise_url
 from tests.conftest import ON_POSTGRES, SERVER_URL, make_app
 
 
-def _sqlite_file(url: str) -> Path:
+def sqlite_file(url: str) -> Path:
+    """The file an SQLite URL names."""
     return Path(make_url(url).database or "")
 
 
@@ -31,7 +32,7 @@ def scratch_database(purpose: str, folder: Path, template: str | None = None) ->
         target = folder / f"{purpose}-{secrets.token_hex(4)}.sqlite3"
         if template is not None:
             with (
-                closing(sqlite3.connect(_sqlite_file(template))) as source,
+                closing(sqlite3.connect(sqlite_file(template))) as source,
                 closing(sqlite3.connect(target)) as copy,
             ):
                 source.backup(copy)

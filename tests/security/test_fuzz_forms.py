@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -25,9 +24,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_app
 from tests.security.cases import CASES, Case
-from tests.security.databases import scratch_database
 from tests.security.hostile import Form, Upload, hostile_form, tampered_path
 from tests.security.snapshot import Snapshots, changed_tables
 from tests.security.world import World, restore_accounts, sign_in
@@ -57,21 +54,15 @@ def test_every_form_route_is_fuzzed(app: Flask) -> None:
 
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_hostile_input_is_refused_without_a_trace(
-    rule: str, world_database: tuple[str, World], tmp_path: Path
+    rule: str, world_app: tuple[Flask, World]
 ) -> None:
-    url, world = world_database
-    with scratch_database("fuzz", tmp_path, template=url) as copy:
-        app = make_app(copy, RATELIMIT_ENABLED=False)
-        try:
-            with app.app_context():
-                poster = Poster(app, world, CASES[rule])
-                try:
-                    poster.probe()
-                    fuzz(poster)
-                finally:
-                    poster.snapshots.close()
-        finally:
-            app.extensions["db_engine"].dispose()
+    app, world = world_app
+    poster = Poster(app, world, CASES[rule])
+    try:
+        poster.probe()
+        fuzz(poster)
+    finally:
+        poster.snapshots.close()
 
 
 class Poster:
