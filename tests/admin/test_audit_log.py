@@ -161,6 +161,7 @@ def test_the_page_issues_a_fixed_number_of_statements(app, client, sign_in, make
             event.remove(engine, "before_cursor_execute", count)
         return len(seen)
 
+    client.get("/account")  # the footer's crisis lines are read once, then kept
     learner = make_user()
     _add("enrollment.created", dt.datetime(2026, 7, 1, tzinfo=dt.UTC), learner,
          type="course", id=courses[0].id)  # fmt: skip
