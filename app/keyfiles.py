@@ -8,6 +8,7 @@ file that group or others can read is refused, as ssh refuses one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 from collections.abc import Callable
@@ -56,4 +57,12 @@ def load_or_create(path: Path, new_pem: Callable[[], bytes]) -> PrivateKeyTypes:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise PermissionError(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    return _parse(path.read_bytes())
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(pem: bytes) -> PrivateKeyTypes:
+    """The key a PEM holds, parsed once per process: checking an RSA key as it loads takes
+    about 35 ms, and an app reads its keys again after each rotation (and the tests'
+    apps after each reset). Keyed by the bytes, so a rotated file is parsed anew."""
+    return serialization.load_pem_private_key(pem, password=None)
