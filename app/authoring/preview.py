@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app.accounts.access import instructor_required
 from app.authoring import edits, services
 from app.catalog.team import get_team_course
+from app.content.casetime import case_minutes
 from app.content.importer import lesson_href
 from app.content.markdown import render_markdown
 
@@ -21,8 +22,13 @@ def preview_course(slug: str) -> str:
     course = get_team_course(slug)
     spec = services.working_spec(course)
     description = Markup(render_markdown(spec.description, link_resolver=lesson_href))  # noqa: S704 (nh3 output)  # nosec B704
+    minutes = {m.slug: case_minutes(m.case) for m in spec.modules if m.case is not None}
     return render_template(
-        "authoring/preview_course.html", course=course, spec=spec, description=description
+        "authoring/preview_course.html",
+        course=course,
+        spec=spec,
+        description=description,
+        case_minutes=minutes,
     )
 
 

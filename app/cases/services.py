@@ -19,6 +19,7 @@ from app.cases.debrief import Taken
 from app.cases.models import CaseRun, CaseRunChoice
 from app.catalog.models import Course, Module, ModuleCase
 from app.content.casegraph import RISKY_RATINGS
+from app.content.casetime import case_minutes
 from app.content.spec import CaseSpec
 from app.db import FOR_CHANGE, db, utcnow
 from app.learning.models import Enrollment
@@ -54,6 +55,11 @@ def published_case(course: Course, module_slug: str) -> ModuleCase | None:
             ModuleCase.retired_at.is_(None),
         )
     )
+
+
+def required_minutes(case: ModuleCase) -> int:
+    """The seat time, in minutes, the published case adds to its course (0 for practice)."""
+    return case_minutes(CaseSpec.from_dict(case.spec))
 
 
 def snapshot_of(run: CaseRun) -> CaseSpec:

@@ -116,3 +116,8 @@ def case_min_seconds(case: CaseSpec) -> int:
     words, decisions = path
     reading = math.ceil(words * 60 / READING_WORDS_PER_MINUTE)
     return reading + decisions * MINUTES_PER_QUESTION * 60
+
+
+def case_minutes(case: CaseSpec) -> int:
+    """``case_min_seconds`` in whole minutes, rounded up, as a syllabus shows it."""
+    return math.ceil(case_min_seconds(case) / 60)

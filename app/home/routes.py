@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from app.cases.services import required_minutes
 from app.catalog import services
 from app.certificates.catchup import announce, catch_up
 from app.certificates.services import current_certificates
@@ -56,6 +57,11 @@ def show_course(slug: str) -> str:
         enrollment=enrollment,
         progress=progress,
         minutes=services.course_minutes(course),
+        case_minutes={
+            module.id: required_minutes(module.active_case)
+            for module in course.active_modules
+            if module.active_case is not None
+        },
         credits=credit_lines(course.credits),
     )
 
