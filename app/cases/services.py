@@ -57,9 +57,13 @@ def published_case(course: Course, module_slug: str) -> ModuleCase | None:
     )
 
 
-def required_minutes(case: ModuleCase) -> int:
-    """The seat time, in minutes, the published case adds to its course (0 for practice)."""
-    return case_minutes(CaseSpec.from_dict(case.spec))
+def case_minutes_by_module(course: Course) -> dict[int, int]:
+    """Module id -> the seat time, in minutes, its published case adds (0 for practice)."""
+    return {
+        module.id: case_minutes(CaseSpec.from_dict(module.active_case.spec))
+        for module in course.active_modules
+        if module.active_case is not None
+    }
 
 
 def snapshot_of(run: CaseRun) -> CaseSpec:

@@ -60,3 +60,14 @@ def test_the_instructors_preview_lists_the_case_as_learners_will_see_it(client, 
     page = _text(client.get(f"/teaching/{course.slug}/preview"))
 
     assert f"Case simulation: A test case · {minutes} min; needs an ending rated" in page
+
+
+def test_a_new_version_that_requires_the_case_shows_it_at_once(client):
+    course = course_with_case("none")
+    assert "practice, not required" in _text(client.get(f"/courses/{course.slug}"))
+
+    course_with_case("acceptable_ending")  # the same course, published again
+
+    page = _text(client.get(f"/courses/{course.slug}"))
+    assert "practice, not required" not in page
+    assert "needs an ending rated acceptable or better" in page
