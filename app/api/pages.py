@@ -4,13 +4,14 @@ document."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.accounts.access import admin_required
 from app.api import services
 from app.api.forms import ClientForm, RevokeForm, TokenForm, WebhookForm
+from app.api.models import WebhookSubscription
 from app.api.operations import openapi_document
 from app.api.services import ApiError
 from app.db import utcnow
@@ -95,22 +96,31 @@ def revoke_client(client_id: int) -> Response:
     return redirect(url_for("api_pages.clients"))
 
 
+#: The session key naming the subscription whose secret the next view of the page shows.
+_JUST_ADDED = "webhook_secret_once"
+
+
 @bp.route("/admin/webhooks", methods=["GET", "POST"])
 @admin_required
-def webhooks() -> str | tuple[str, int]:
-    """List the provider's webhook subscriptions and add one; its secret is shown once."""
+def webhooks() -> Response | tuple[str, int]:
+    """List the provider's webhook subscriptions and add one; its secret is shown once.
+
+    An accepted form redirects (303) to the page, which shows the new secret the one time
+    the session asks for it: reloading the page, or going back, cannot post the form again
+    and make a second subscription that would deliver every event twice.
+    """
     form = WebhookForm()
-    created = None
     if form.validate_on_submit():
         try:
-            created = services.create_webhook(
+            subscription, _secret = services.create_webhook(
                 current_user, form.url.data, form.events.data, services.internal_hosts_allowed()
             )
         except ApiError as error:
             form.url.errors.append(str(error))
         else:
-            form = WebhookForm(formdata=None)
-    status = 201 if created else 400 if form.is_submitted() else 200
+            session[_JUST_ADDED] = subscription.id
+            return redirect(url_for("api_pages.webhooks"), 303)
+    created = _created_once()
     subscriptions = services.webhooks()
     page = render_template(
         "api/webhooks.html",
@@ -119,7 +129,19 @@ def webhooks() -> str | tuple[str, int]:
         subscriptions=subscriptions,
         deliveries=services.last_deliveries(subscriptions),
     )
-    return page, status
+    return page, 400 if form.is_submitted() else 200
+
+
+def _created_once() -> tuple[WebhookSubscription, str] | None:
+    """The subscription just added and its secret, the first time the page is shown after."""
+    subscription_id = session.pop(_JUST_ADDED, None)
+    if not isinstance(subscription_id, int):
+        return None
+    try:
+        subscription = services.active_webhook(subscription_id)
+    except ApiError:  # deleted since (in another tab): nothing to show
+        return None
+    return subscription, subscription.secret
 
 
 @bp.route("/admin/webhooks/<int:webhook_id>/delete", methods=["POST"])

@@ -43,9 +43,11 @@ def test_an_administrator_adds_a_webhook_and_sees_its_secret_once(client, sign_i
     created = client.post(
         PAGE, data={"url": GOOD["url"], "events": ["certificate.issued", "course.completed"]}
     )
-    assert created.status_code == 201
-    secret = re.search(r'id="webhook-secret"[^>]*value="(whsec_[^"]+)"', _text(created))
-    assert secret, _text(created)
+    # Post, then redirect: reloading the page shown cannot post the form a second time.
+    assert created.status_code == 303 and created.location.endswith(PAGE)
+    shown = _text(client.get(PAGE))
+    secret = re.search(r'id="webhook-secret"[^>]*value="(whsec_[^"]+)"', shown)
+    assert secret, shown
     subscription = db.session.scalars(select(WebhookSubscription)).one()
     assert subscription.secret == secret.group(1)
     assert subscription.events == ["certificate.issued", "course.completed"]
@@ -186,3 +188,19 @@ def test_the_last_delivery_and_its_reason_are_shown(client, sign_in, make_user):
     assert "Failed</span> after 1 try: refused: why" in body
     assert body.count("None yet") == 1  # the second has had none; the first's latest failed
     assert services.last_deliveries([second]) == {}
+
+
+def test_the_secret_is_shown_only_to_the_browser_that_added_it_and_not_after_a_delete(
+    app, client, sign_in, make_user
+):
+    sign_in(Role.ADMIN)
+    other = app.test_client()
+    colleague = make_user(Role.ADMIN)
+    other.post("/sign-in", data={"email": colleague.email, "password": make_user.password})
+    assert client.post(PAGE, data=GOOD).status_code == 303
+    assert 'id="webhook-secret"' not in _text(other.get(PAGE))  # another administrator
+
+    subscription = db.session.scalars(select(WebhookSubscription)).one()
+    services.delete_webhook(colleague, subscription.id)  # deleted before the page loads
+    page = client.get(PAGE)
+    assert page.status_code == 200 and 'id="webhook-secret"' not in _text(page)
