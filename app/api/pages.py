@@ -132,16 +132,12 @@ def webhooks() -> Response | tuple[str, int]:
     return page, 400 if form.is_submitted() else 200
 
 
-def _created_once() -> tuple[WebhookSubscription, str] | None:
-    """The subscription just added and its secret, the first time the page is shown after."""
+def _created_once() -> WebhookSubscription | None:
+    """The subscription this browser just added, the one time its secret is shown."""
     subscription_id = session.pop(_JUST_ADDED, None)
     if not isinstance(subscription_id, int):
         return None
-    try:
-        subscription = services.active_webhook(subscription_id)
-    except ApiError:  # deleted since (in another tab): nothing to show
-        return None
-    return subscription, subscription.secret
+    return services.reveal_webhook_secret(current_user, subscription_id)
 
 
 @bp.route("/admin/webhooks/<int:webhook_id>/delete", methods=["POST"])

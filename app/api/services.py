@@ -21,6 +21,7 @@ from app.api import addresses
 from app.api.models import ApiToken, OAuthClient, WebhookSubscription
 from app.api.schemas import WEBHOOK_EVENTS
 from app.api.signing import new_secret
+from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.db import db, utcnow
 from app.outbound.models import OutboundDelivery
@@ -295,6 +296,31 @@ def create_webhook(
     record("api.webhook_created", "webhook", subscription.id, actor_id=admin.id, url=url)
     db.session.commit()
     return subscription, secret
+
+
+def reveal_webhook_secret(admin: User, subscription_id: int) -> WebhookSubscription | None:
+    """The subscription ``admin`` just added, for its secret's one showing (audited); None
+    when it is someone else's, deleted, or its secret was shown already: the page asks from
+    the session cookie, and a replayed cookie must not show it again."""
+    subscription = db.session.get(WebhookSubscription, subscription_id)
+    if subscription is None or subscription.revoked_at is not None:
+        return None
+    if subscription.owner_id != admin.id:
+        return None
+    shown = db.session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.action == "api.webhook_secret_shown",
+            AuditEvent.subject_type == "webhook",
+            AuditEvent.subject_id == subscription_id,
+        )
+        .limit(1)
+    )
+    if shown is not None:
+        return None
+    record("api.webhook_secret_shown", "webhook", subscription_id, actor_id=admin.id)
+    db.session.commit()
+    return subscription
 
 
 def webhooks_after(after: int, limit: int) -> list[WebhookSubscription]:

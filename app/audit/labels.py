@@ -14,6 +14,7 @@ ACTION_LABELS: dict[str, str] = {
     "api.client_registered": "API client registered",
     "api.client_revoked": "API client revoked",
     "api.webhook_created": "Webhook subscription made",
+    "api.webhook_secret_shown": "Webhook signing secret shown",
     "api.webhook_deleted": "Webhook subscription deleted",
     "user.signed_up": "Signed up",
     "user.email_confirmed": "Confirmed email address",

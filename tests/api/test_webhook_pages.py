@@ -204,3 +204,17 @@ def test_the_secret_is_shown_only_to_the_browser_that_added_it_and_not_after_a_d
     services.delete_webhook(colleague, subscription.id)  # deleted before the page loads
     page = client.get(PAGE)
     assert page.status_code == 200 and 'id="webhook-secret"' not in _text(page)
+
+
+def test_a_replayed_session_cookie_does_not_show_the_secret_again(app, client, sign_in):
+    admin = sign_in(Role.ADMIN)
+    name, domain = app.config["SESSION_COOKIE_NAME"], app.config["SERVER_NAME"]
+    assert client.post(PAGE, data=GOOD).status_code == 303
+    replayed = client.get_cookie(name, domain=domain).value  # still asks for the secret
+    assert 'id="webhook-secret"' in _text(client.get(PAGE))
+
+    client.set_cookie(name, replayed, domain=domain)
+    page = client.get(PAGE)
+    assert page.status_code == 200 and 'id="webhook-secret"' not in _text(page)
+    [shown] = _audits("api.webhook_secret_shown")
+    assert shown.actor_id == admin.id
