@@ -178,8 +178,18 @@ def read_text_file(path: Path, problems: FileProblems) -> str | None:
     return decode_text(data, problems)
 
 
+#: How deep mappings and lists may nest. The shipped courses reach 5; building a deeper
+#: document recurses once a level (libyaml's C composer past about 100,000 levels crashes
+#: the process, PyYAML's raises RecursionError past a few hundred).
+MAX_NESTING = 50
+
+
 def load_yaml(text: str, problems: FileProblems) -> tuple[bool, Any]:
     """Parse one YAML document; return (True, value) or report why it is invalid."""
+    too_deep = _too_deep_at(text)
+    if too_deep is not None:
+        problems.add(too_deep, f"invalid YAML: nested more than {MAX_NESTING} levels deep")
+        return False, None
     read = _read_fast(text)
     if read is None:
         try:
@@ -197,6 +207,35 @@ def load_yaml(text: str, problems: FileProblems) -> tuple[bool, Any]:
     for line, key in duplicate_keys:
         problems.add(line, f"duplicate key {key!r}")
     return not duplicate_keys, value
+
+
+def _too_deep_at(text: str) -> int | None:
+    """The line where ``text`` first nests past ``MAX_NESTING``, or None.
+
+    Read as a stream of parser events, which neither parser builds by recursion (about a
+    third of the cost of loading through libyaml). A text the parser refuses stops the
+    count where it fails; loading it then reports why.
+    """
+    parser_class = _LineLoader if _FastLineLoader is None else _FastLineLoader
+    try:
+        parser = parser_class(text)
+    except yaml.YAMLError:  # special characters: loading says where
+        return None
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1 if event.start_mark else 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None
 
 
 _Read = tuple[Any, list[tuple[int, Any]]]

@@ -168,3 +168,30 @@ def test_libyaml_takes_what_the_pure_loader_takes_and_nothing_else(text: str) ->
     elif fast is not None:  # libyaml may refuse more: the pure loader then reads it
         assert fast == pure
         assert _lines(fast[0]) == _lines(pure[0])  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,  # libyaml's composer crashed the process on this
+        "[" * 600,  # unclosed: PyYAML's composer raised RecursionError before the error
+        "a:\n" + "".join(" " * (2 * level) + f"k{level}:\n" for level in range(1, 60)),
+        "- " * 60 + "x\n",
+        "{a: " * 60 + "1" + "}" * 60,
+    ],
+)
+def test_a_document_nested_too_deep_is_one_problem_not_a_crash(text: str) -> None:
+    problems = FileProblems("deep.yml")
+    assert load_yaml(text, problems) == (False, None)
+    [problem] = problems.found
+    assert problem.message == f"invalid YAML: nested more than {yamlsource.MAX_NESTING} levels deep"
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    depth = yamlsource.MAX_NESTING
+    problems = FileProblems("deep.yml")
+    ok, value = load_yaml("[" * depth + "1" + "]" * depth, problems)
+    assert ok and not problems.found
+    for _ in range(depth - 1):
+        value = value[0]
+    assert value == [1]
