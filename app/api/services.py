@@ -312,7 +312,7 @@ def reveal_webhook_secret(admin: User, subscription_id: int) -> WebhookSubscript
         .where(
             AuditEvent.action == "api.webhook_secret_shown",
             AuditEvent.subject_type == "webhook",
-            AuditEvent.subject_id == subscription_id,
+            AuditEvent.subject_id == str(subscription_id),
         )
         .limit(1)
     )
