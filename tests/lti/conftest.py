@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from app.accounts.models import Role
-from app.lti import services
+from app.lti import keys, services
 from tests.factories import make_course
+from tests.lti import platform as platform_module
 from tests.lti.platform import TestPlatform, form_fields
 
 
@@ -21,6 +22,38 @@ def _fresh_caches() -> Iterator[None]:
     yield
     services._key_sets.clear()
     services._tokens.clear()
+
+
+class KeyPool:
+    """RSA keys made once per worker and handed out in order, from the first in each test.
+
+    A 2,048-bit key takes about 50 ms to generate and these tests asked for about 85 of
+    them; within one test every key handed out is still a different key, so a rotation
+    still signs with a new one and the platform never shares the tool's key.
+    """
+
+    def __init__(self, make: Callable[[], bytes]) -> None:
+        """Keys come from ``make`` the first time each place in the order is reached."""
+        self.make, self.made, self.next = make, [], 0
+
+    def take(self) -> bytes:
+        """The next key of this test."""
+        if self.next == len(self.made):
+            self.made.append(self.make())
+        self.next += 1
+        return self.made[self.next - 1]
+
+
+#: One pool for the tool's keys and the platforms' keys alike, so no two are the same.
+_KEYS = KeyPool(keys._new_pem)
+
+
+@pytest.fixture(autouse=True)
+def _pooled_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tool and the test platforms take their keys from this worker's pool."""
+    _KEYS.next = 0
+    monkeypatch.setattr(keys, "_new_pem", _KEYS.take)
+    monkeypatch.setattr(platform_module, "new_private_key", lambda: _KEYS.take().decode())
 
 
 @pytest.fixture(autouse=True)
