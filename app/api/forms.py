@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+import secrets
+from typing import Any
+
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
 from app.api.schemas import WEBHOOK_EVENTS
 from app.api.services import MAX_TOKEN_DAYS
@@ -20,7 +23,32 @@ EVENT_LABELS = {
 SCOPE_CHOICES = [SelectChoice("read", "Read only"), SelectChoice("read write", "Read and write")]
 
 
-class TokenForm(WebForm):
+class OneCredentialForm(WebForm):
+    """A form that makes a credential, with a random key drawn when it is shown: posting
+    the same form twice (a reload of the page that showed the secret) is recognised by
+    the service and makes nothing new."""
+
+    form_key = HiddenField(
+        default=lambda: secrets.token_hex(16),
+        validators=[
+            Regexp(
+                r"^[0-9a-f]{32}\Z",
+                message="This form is out of date: reload the page and fill it in again.",
+            )
+        ],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate; a missing or altered key is said above the form, not beside a field
+        nobody can see."""
+        valid = super().validate(extra_validators)
+        if self.form_key.errors:
+            self.form_errors.extend(self.form_key.errors)
+            self.form_key.errors = []
+        return valid
+
+
+class TokenForm(OneCredentialForm):
     """A new personal access token."""
 
     name = StringField(
@@ -37,7 +65,7 @@ class TokenForm(WebForm):
     )
 
 
-class ClientForm(WebForm):
+class ClientForm(OneCredentialForm):
     """A new OAuth client for a provider's system."""
 
     name = StringField(

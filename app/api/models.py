@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -27,6 +27,8 @@ class ApiToken(Base):
         CheckConstraint("expires_at > created_at", name="expires_after_creation"),
         CheckConstraint("scopes IN ('read', 'read write')", name="scopes_known"),
         CheckConstraint("length(name) > 0", name="named"),
+        # A form makes one token: a reload or a second click posts the same key again.
+        UniqueConstraint("user_id", "form_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,8 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
+    #: The random key of the page's form that made a personal token (None for a client's).
+    form_key: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def can_write(self) -> bool:
@@ -60,6 +64,8 @@ class OAuthClient(Base):
     __table_args__ = (
         CheckConstraint("scopes IN ('read', 'read write')", name="scopes_known"),
         CheckConstraint("length(name) > 0", name="named"),
+        # A form registers one client: a reload or a second click posts the same key again.
+        UniqueConstraint("owner_id", "form_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +76,8 @@ class OAuthClient(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]
+    #: The random key of the page's form that registered it (None before migration 0021).
+    form_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class WebhookSubscription(Base):

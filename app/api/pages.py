@@ -22,28 +22,43 @@ bp = Blueprint("api_pages", __name__)
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
-def tokens() -> str | tuple[str, int]:
-    """List the user's tokens and make a new one, shown once."""
+def tokens() -> tuple[str, int]:
+    """List the user's tokens and make a new one, shown once; a second post of the same
+    form (a reload) makes nothing and says so."""
     form = TokenForm()
-    created = None
+    created, repeated = None, None
     if form.validate_on_submit():
         try:
             created = services.create_personal_token(
-                current_user, form.name.data, form.scopes.data, form.days.data
-            )
+                current_user, form.name.data, form.scopes.data, form.days.data,
+                form_key=form.form_key.data,
+            )  # fmt: skip
+        except services.AlreadyMade as made:
+            repeated = made.name
         except ApiError as error:
             form.name.errors.append(str(error))
-    # 201 for a token made (its text is on this page, once); 400 for a refused form.
-    status = 201 if created else 400 if form.is_submitted() else 200
+    if created or repeated:
+        form = TokenForm(formdata=None)  # a new form, with a new key, for the next token
     page = render_template(
         "api/tokens.html",
         form=form,
         revoke=RevokeForm(),
         created=created,
+        repeated=repeated,
         tokens=services.personal_tokens(current_user),
         now=utcnow(),
     )
-    return page, status
+    return page, _status(form, created, repeated)
+
+
+def _status(form: TokenForm | ClientForm, created: object, repeated: str | None) -> int:
+    """201 for a credential made (its secret is on this page, once), 409 for a form posted
+    again, 400 for a refused form, 200 for the page."""
+    if created:
+        return 201
+    if repeated:
+        return 409
+    return 400 if form.is_submitted() else 200
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -62,24 +77,31 @@ def revoke_token(token_id: int) -> Response:
 
 @bp.route("/admin/api-clients", methods=["GET", "POST"])
 @admin_required
-def clients() -> str | tuple[str, int]:
-    """Register OAuth clients for providers' systems; the secret is shown once."""
+def clients() -> tuple[str, int]:
+    """Register OAuth clients for providers' systems; the secret is shown once, and a
+    second post of the same form (a reload) registers nothing and says so."""
     form = ClientForm()
-    created = None
+    created, repeated = None, None
     if form.validate_on_submit():
         try:
-            created = services.register_client(current_user, form.name.data, form.scopes.data)
+            created = services.register_client(
+                current_user, form.name.data, form.scopes.data, form_key=form.form_key.data
+            )
+        except services.AlreadyMade as made:
+            repeated = made.name
         except ApiError as error:
             form.name.errors.append(str(error))
-    status = 201 if created else 400 if form.is_submitted() else 200
+    if created or repeated:
+        form = ClientForm(formdata=None)
     page = render_template(
         "api/clients.html",
         form=form,
         revoke=RevokeForm(),
         created=created,
+        repeated=repeated,
         clients=services.clients(),
     )
-    return page, status
+    return page, _status(form, created, repeated)
 
 
 @bp.route("/admin/api-clients/<int:client_id>/revoke", methods=["POST"])

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role, User
 from app.api import addresses
@@ -40,6 +41,15 @@ CLIENT_TOKEN_LIFETIME = dt.timedelta(hours=1)
 
 class ApiError(Exception):
     """A refused request; the message is safe to show."""
+
+
+class AlreadyMade(ApiError):
+    """The form was posted before and made the credential named; nothing new was made."""
+
+    def __init__(self, name: str) -> None:
+        """``name``: the credential the earlier post of the same form made."""
+        super().__init__(name)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,38 @@ def _new_token(
     return Issued(token, f"{prefix}_{selector}_{secret}")
 
 
-def create_personal_token(user: User, name: str, scopes: str, days: int) -> Issued:
-    """A personal access token for ``user``; its text is returned once, never stored."""
+def _refuse_a_used_form(
+    model: type[ApiToken] | type[OAuthClient], mine: ColumnElement[bool], form_key: str | None
+) -> None:
+    """Raise AlreadyMade when this owner's form ``form_key`` already made a row."""
+    if form_key is None:
+        return
+    made = db.session.scalar(select(model.name).where(mine, model.form_key == form_key))
+    if made is not None:
+        raise AlreadyMade(made)
+
+
+def _flush_once_per_form(
+    model: type[ApiToken] | type[OAuthClient], mine: ColumnElement[bool], form_key: str | None
+) -> None:
+    """Flush the new row; when a simultaneous post of the same form won the unique
+    constraint, undo this one and raise AlreadyMade instead."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _refuse_a_used_form(model, mine, form_key)
+        raise
+
+
+def create_personal_token(
+    user: User, name: str, scopes: str, days: int, form_key: str | None = None
+) -> Issued:
+    """A personal access token for ``user``; its text is returned once, never stored.
+
+    ``form_key`` is the random key of the page's form: a second post of the same form (a
+    reload of the page that showed the token) raises AlreadyMade and makes nothing.
+    """
     name = name.strip()
     if not name or len(name) > 80:
         raise ApiError("Give the token a name of up to 80 characters.")
@@ -95,8 +135,11 @@ def create_personal_token(user: User, name: str, scopes: str, days: int) -> Issu
         raise ApiError("Choose read, or read and write.")
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ApiError(f"A token lives from 1 to {MAX_TOKEN_DAYS} days.")
+    mine = ApiToken.user_id == user.id
+    _refuse_a_used_form(ApiToken, mine, form_key)
     issued = _new_token(user, name, scopes, utcnow() + dt.timedelta(days=days), None)
-    db.session.flush()
+    issued.token.form_key = form_key
+    _flush_once_per_form(ApiToken, mine, form_key)
     record("api.token_created", "user", user.id, actor_id=user.id, token=name, scopes=scopes)
     db.session.commit()
     return issued
@@ -129,13 +172,20 @@ def revoke_personal_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-def register_client(admin: User, name: str, scopes: str) -> tuple[OAuthClient, str]:
-    """An OAuth client for a provider's system; its secret is returned once."""
+def register_client(
+    admin: User, name: str, scopes: str, form_key: str | None = None
+) -> tuple[OAuthClient, str]:
+    """An OAuth client for a provider's system; its secret is returned once.
+
+    A second post of the same form (``form_key``) raises AlreadyMade and makes nothing.
+    """
     name = name.strip()
     if not name or len(name) > 80:
         raise ApiError("Give the client a name of up to 80 characters.")
     if scopes not in SCOPES:
         raise ApiError("Choose read, or read and write.")
+    mine = OAuthClient.owner_id == admin.id
+    _refuse_a_used_form(OAuthClient, mine, form_key)
     secret = secrets.token_urlsafe(32)
     client = OAuthClient(
         client_id=f"gwc_{secrets.token_hex(12)}",
@@ -144,9 +194,10 @@ def register_client(admin: User, name: str, scopes: str) -> tuple[OAuthClient, s
         scopes=scopes,
         owner_id=admin.id,
         created_at=utcnow(),
+        form_key=form_key,
     )
     db.session.add(client)
-    db.session.flush()
+    _flush_once_per_form(OAuthClient, mine, form_key)
     record("api.client_registered", "oauth_client", client.id, actor_id=admin.id, name=name)
     db.session.commit()
     return client, secret

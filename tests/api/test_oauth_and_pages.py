@@ -132,9 +132,22 @@ def test_a_json_token_request_is_refused(client, registered):
     assert json_of(response)["error"] == "invalid_request"
 
 
+def _form_key(client, path: str) -> str:  # type: ignore[no-untyped-def]
+    """The key the page's form carries, as a browser would post it."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="form_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+
+
+def _token_form(client, **changes: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        "name": "My CRM", "scopes": "read", "days": "30",
+        "form_key": _form_key(client, "/account/tokens"), **changes,
+    }  # fmt: skip
+
+
 def test_a_token_is_shown_once_on_the_account_page_and_revoked_there(client, sign_in):
     user = sign_in()
-    page = client.post("/account/tokens", data={"name": "My CRM", "scopes": "read", "days": "30"})
+    page = client.post("/account/tokens", data=_token_form(client))
     assert page.status_code == 201
     shown = re.search(r'value="(gw_[^"]+)"', page.get_data(as_text=True)).group(1)
     assert client.get("/api/v1/me", headers=bearer(shown)).get_json()["id"] == user.id
@@ -160,6 +173,7 @@ def test_a_token_is_shown_once_on_the_account_page_and_revoked_there(client, sig
 )
 def test_bad_token_forms_are_refused_and_make_nothing(client, sign_in, data):
     sign_in()
+    data = {**data, "form_key": _form_key(client, "/account/tokens")}
     assert client.post("/account/tokens", data=data).status_code == 400
     assert db.session.scalars(select(ApiToken)).all() == []
 
@@ -175,7 +189,10 @@ def test_another_users_token_cannot_be_revoked(client, sign_in, make_user, token
 
 def test_an_administrator_registers_a_client_and_sees_its_secret_once(client, sign_in):
     sign_in(Role.ADMIN)
-    page = client.post("/admin/api-clients", data={"name": "Warehouse", "scopes": "read write"})
+    key = _form_key(client, "/admin/api-clients")
+    page = client.post(
+        "/admin/api-clients", data={"name": "Warehouse", "scopes": "read write", "form_key": key}
+    )
     assert page.status_code == 201
     text = page.get_data(as_text=True)
     client_id = re.search(r'id="client-id"[^>]*value="([^"]+)"', text).group(1)
@@ -193,6 +210,92 @@ def test_an_administrator_registers_a_client_and_sees_its_secret_once(client, si
     assert client.post(f"/admin/api-clients/{row.id}/revoke").status_code == 302
     db.session.expire_all()
     assert db.session.get(OAuthClient, row.id).revoked_at is not None
+
+
+def test_reloading_the_page_that_showed_a_token_makes_no_second_one(client, sign_in):
+    user = sign_in()
+    form = _token_form(client)
+    first = client.post("/account/tokens", data=form)
+    assert first.status_code == 201
+    again = client.post("/account/tokens", data=form)  # what a reload of that page sends
+    text = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "Nothing new was made" in text and "“My CRM”" in text
+    assert "gw_" not in text  # the first token's text is not shown again, nor a new one
+    assert len(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()) == 1
+    # The page's form is a new one: the next token is made at once.
+    fresh = re.search(r'name="form_key" type="hidden" value="([0-9a-f]{32})"', text).group(1)
+    assert fresh != form["form_key"]
+    assert client.post("/account/tokens", data={**form, "form_key": fresh}).status_code == 201
+
+
+def test_a_form_key_is_one_owners_and_names_nobody_elses_token(client, sign_in, make_user):
+    someone = make_user()
+    key = "ab" * 16
+    services.create_personal_token(someone, "Their secret project", "read", 30, form_key=key)
+    me = sign_in()
+    page = client.post("/account/tokens", data=_token_form(client, form_key=key))
+    assert page.status_code == 201
+    assert "Their secret project" not in page.get_data(as_text=True)
+    assert db.session.scalar(select(ApiToken).where(ApiToken.user_id == me.id)).form_key == key
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "AB" * 16, "ab" * 15, "ab" * 17, "\uff10" * 32, "ab" * 16 + "\n"],
+)
+def test_a_missing_or_altered_form_key_is_refused_and_makes_nothing(client, sign_in, key):
+    sign_in()
+    form = _token_form(client)
+    form["form_key"] = key  # type: ignore[assignment]
+    page = client.post("/account/tokens", data=form)
+    assert page.status_code == 400
+    assert "This form is out of date" in page.get_data(as_text=True)
+    assert db.session.scalars(select(ApiToken)).all() == []
+
+
+def test_a_form_posted_twice_at_once_makes_one_token(client, sign_in, monkeypatch):
+    """The unique constraint decides when both posts pass the check before either writes."""
+    user = sign_in()
+    key = "cd" * 16
+    services.create_personal_token(user, "First", "read", 30, form_key=key)
+    monkeypatch.setattr(services, "_refuse_a_used_form", _checks_only_after_a_conflict())
+    with pytest.raises(services.AlreadyMade) as made:
+        services.create_personal_token(user, "Second", "read", 30, form_key=key)
+    assert made.value.name == "First"
+    assert [t.name for t in db.session.scalars(select(ApiToken))] == ["First"]
+
+
+def _checks_only_after_a_conflict():  # type: ignore[no-untyped-def]
+    """The check as a post sees it when the other post has not committed yet: passing the
+    first time, as it is before the flush; the real check afterwards."""
+    real = services._refuse_a_used_form
+    calls = []
+
+    def check(model, mine, form_key):  # type: ignore[no-untyped-def]
+        calls.append(form_key)
+        if len(calls) > 1:
+            real(model, mine, form_key)
+
+    return check
+
+
+def test_reloading_the_page_that_showed_a_client_secret_registers_no_second_client(client, sign_in):
+    sign_in(Role.ADMIN)
+    form = {
+        "name": "Warehouse",
+        "scopes": "read",
+        "form_key": _form_key(client, "/admin/api-clients"),
+    }
+    assert client.post("/admin/api-clients", data=form).status_code == 201
+    again = client.post("/admin/api-clients", data=form)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "Nothing new was registered" in text and 'id="client-secret"' not in text
+    assert len(db.session.scalars(select(OAuthClient)).all()) == 1
+    form["form_key"] = "not a key"
+    assert client.post("/admin/api-clients", data=form).status_code == 400
+    assert len(db.session.scalars(select(OAuthClient)).all()) == 1
 
 
 def test_the_reference_page_is_rendered_from_the_document_and_linked_in_the_footer(client):

@@ -6,6 +6,7 @@ import dataclasses
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from secrets import token_hex
 from string import Formatter
 from typing import Any
 
@@ -467,13 +468,17 @@ CASES: dict[str, Case] = {
         params=lambda w: {"delivery_id": _failed_delivery()},
     ),
     "/account/tokens": Case(
-        "reader", "/account/tokens", form=lambda w: {"name": "CRM", "scopes": "read", "days": "30"}
+        "reader",
+        "/account/tokens",
+        form=lambda w: {"name": "CRM", "scopes": "read", "days": "30", "form_key": token_hex(16)},
     ),
     "/account/tokens/<int:token_id>/revoke": Case(
         "reader", "/account/tokens/{token_id}/revoke", params=_readers_token
     ),
     "/admin/api-clients": Case(
-        "admin", "/admin/api-clients", form=lambda w: {"name": "Warehouse", "scopes": "read"}
+        "admin",
+        "/admin/api-clients",
+        form=lambda w: {"name": "Warehouse", "scopes": "read", "form_key": token_hex(16)},
     ),
     "/admin/api-clients/<int:client_id>/revoke": Case(
         "admin", "/admin/api-clients/{client_id}/revoke", params=_active_client
