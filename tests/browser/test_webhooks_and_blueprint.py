@@ -1,6 +1,6 @@
 """In Chromium with axe-core: the administrator's webhook page (add, the secret shown once,
-delete after a confirmation page) and the instructor's blueprint editor refusing a draw
-count at its field."""
+delete after a confirmation page), the instructor's blueprint editor refusing a draw
+count at its field, and a reloaded new-token page making no second token."""
 
 from __future__ import annotations
 
@@ -52,3 +52,22 @@ def test_a_refused_draw_count_is_named_in_the_summary_and_at_its_field(page: Pag
     assert_accessible(axe, page)
     screenshot(page, "blueprint-refused")
     expect(summary_link).to_have_attribute("href", f"#{first.get_attribute('id')}")
+
+
+def test_reloading_the_page_that_showed_a_new_token_makes_no_second_token(page: Page, axe):
+    sign_in(page, "learner@example.com", "learner-demo-pass")
+    page.goto("/account/tokens")
+    page.get_by_label("Name", exact=True).fill("Board report")
+    page.get_by_role("button", name="Make token").click()
+    expect(page.get_by_label("Token", exact=True)).to_have_value(re.compile(r"^gw_"))
+
+    page.reload()  # Chromium posts the same form again
+    expect(page.get_by_role("heading", name="Nothing new was made")).to_be_visible()
+    expect(page.get_by_label("Token", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile(r"^Revoke"))).to_have_count(1)
+    assert_accessible(axe, page)
+    screenshot(page, "tokens-reloaded")
+    page.get_by_label("Name", exact=True).fill("Second")
+    page.get_by_role("button", name="Make token").click()  # the new form's key is unused
+    expect(page.get_by_label("Token", exact=True)).to_have_value(re.compile(r"^gw_"))
+    expect(page.get_by_role("button", name=re.compile(r"^Revoke"))).to_have_count(2)
