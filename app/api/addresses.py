@@ -25,6 +25,20 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: Answers a host name with its addresses as text (every A and AAAA record).
 Resolver = Callable[[str], Iterable[str]]
 
+#: The Fetch Standard's "bad ports" (https://fetch.spec.whatwg.org/#port-blocking): ports of
+#: other protocols (mail, file sharing, chat, remote shells) that browsers never send an HTTP
+#: request to, so a page cannot make them talk to a mail or IRC server. A webhook's POST is
+#: held to the same list, so a subscription cannot aim this server's requests at one.
+BAD_PORTS = frozenset(
+    {
+        0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87,
+        95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143,
+        161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556,
+        563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190,
+        5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+    }
+)  # fmt: skip
+
 #: NAT64's well-known prefix (RFC 6052): the last 32 bits are the IPv4 address reached.
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 #: Names that only ever mean this machine or a private network (RFC 6761, 6762, 8375).
@@ -113,6 +127,17 @@ def parse_host(host: str) -> Host:
         except OSError:
             raise Refused("The URL's host is neither a domain name nor an address.") from None
     return Host(name, None)
+
+
+def port_refusal(port: int | None) -> str | None:
+    """Why a webhook may not be sent to ``port`` (None: the scheme's own), or None."""
+    if port is None:
+        return None
+    if not 0 < port < 65536:
+        return f"{port} is not a port"
+    if port in BAD_PORTS:
+        return f"port {port} belongs to another protocol (browsers refuse it too)"
+    return None
 
 
 def host_refusal(host: str) -> str | None:

@@ -145,8 +145,9 @@ def deliver(
         raise SendFailed(f"refused: the URL is not valid ({error})", permanent=True) from error
     if target.scheme != "https" and not (allow_internal and target.scheme == "http"):
         raise SendFailed("refused: deliveries go only to https:// URLs", permanent=True)
-    if target.port is not None and not 0 < target.port < 65536:
-        raise SendFailed(f"refused: {target.port} is not a port", permanent=True)
+    port_problem = addresses.port_refusal(target.port)
+    if port_problem:  # a subscription made before the port check, or edited in the database
+        raise SendFailed(f"refused: {port_problem}", permanent=True)
     host = target.raw_host.decode("ascii")
     try:
         vetted = addresses.vet(host, resolver, allow_internal=allow_internal)

@@ -293,7 +293,8 @@ def internal_hosts_allowed() -> bool:
 
 def check_webhook_url(url: str, allow_http: bool) -> str:
     """The URL if deliveries may go there, or ApiError saying why not: https and a host
-    (http, loopback and private addresses only in development), no credentials in it.
+    (http, loopback and private addresses only in development), no credentials in it, and
+    no port of another protocol (addresses.BAD_PORTS).
 
     A host written as an address is judged here in any spelling (``[::1]``, ``0x7f.1``,
     ``2130706433``, a trailing dot, full-width digits) by the same predicate deliveries use
@@ -303,8 +304,7 @@ def check_webhook_url(url: str, allow_http: bool) -> str:
         raise ApiError("The URL must be at most 500 characters, without spaces.")
     try:
         parts = urlsplit(url)
-        hostname = parts.hostname
-        parts.port  # noqa: B018 - a port that is not a number raises here
+        hostname, port = parts.hostname, parts.port  # a port that is not a number raises
     except ValueError:
         raise ApiError("The URL is not valid: check the host and port.") from None
     schemes = ("https", "http") if allow_http else ("https",)
@@ -314,6 +314,9 @@ def check_webhook_url(url: str, allow_http: bool) -> str:
         raise ApiError("Put no user name or password in the URL; deliveries are signed.")
     if parts.fragment:
         raise ApiError("The URL must not have a #fragment.")
+    port_problem = addresses.port_refusal(port)
+    if port_problem:
+        raise ApiError(f"Choose another port: {port_problem}. Leave it out to use 443.")
     if not allow_http:
         refusal = addresses.host_refusal(hostname)
         if refusal:

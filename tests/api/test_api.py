@@ -351,6 +351,15 @@ def test_a_webhook_secret_is_shown_once_and_deleting_is_by_id(client, world, tok
     assert client.get("/api/v1/webhooks", headers=headers).get_json()["items"] == []
 
 
+def test_the_api_refuses_a_webhook_on_a_port_of_another_protocol(client, world, token_for):
+    headers = bearer(token_for(world.admin, "read write"))
+    body = {"url": "https://hooks.example:587/in", "events": ["certificate.issued"]}
+    response = client.post("/api/v1/webhooks", json=body, headers=headers, csrf=False)
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert "port 587" in json_of(response)["detail"]
+    assert client.get("/api/v1/webhooks", headers=headers).get_json()["items"] == []
+
+
 def test_unknown_paths_and_methods_under_the_api_are_problems(client):
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.mimetype == PROBLEM

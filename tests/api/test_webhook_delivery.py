@@ -319,6 +319,19 @@ def test_the_certificate_is_checked_against_the_name_not_the_address(
         endpoint.close()
 
 
+def test_development_refuses_a_port_of_another_protocol_too(receiver):
+    """Even where loopback is allowed, nothing is sent to a mail or IRC port."""
+    with pytest.raises(SendFailed, match="port 25 belongs to another protocol") as failure:
+        listeners.deliver(
+            "http://127.0.0.1:25/in",
+            b"{}",
+            {},
+            resolver=Resolver({HOST: [["127.0.0.1"]]}),
+            allow_internal=True,
+        )
+    assert failure.value.permanent and receiver.posts == []
+
+
 def test_a_redirect_is_not_followed(receiver, certificates):
     elsewhere = Receiver(certificates[1])
     try:
@@ -338,7 +351,13 @@ def test_a_redirect_is_not_followed(receiver, certificates):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://hooks.example/hooks", "ftp://hooks.example/x", "https://hooks.example:99999/x"],
+    [
+        "http://hooks.example/hooks",
+        "ftp://hooks.example/x",
+        "https://hooks.example:99999/x",
+        "https://hooks.example:25/x",  # a subscription made before ports were checked
+        "https://hooks.example:6697/x",
+    ],
 )
 def test_production_refuses_what_is_not_a_valid_https_url_for_good(url):
     with pytest.raises(SendFailed, match=r"^refused") as failure:

@@ -113,6 +113,34 @@ def test_production_refuses_internal_urls_in_any_spelling(client, sign_in, app, 
     assert _count(WebhookSubscription) == 0 and _audits("api.webhook_created") == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.org:25/in",  # mail
+        "https://hooks.example.org:0025/in",  # the same port, spelled with zeros
+        "https://hooks.example.org:6667/in",  # IRC
+        "https://hooks.example.org:10080/in",  # the list's highest
+        "https://93.184.215.14:587/in",  # a public address, on mail submission
+        "https://hooks.example.org:0/in",
+    ],
+)
+def test_ports_of_other_protocols_are_refused_in_any_spelling(client, sign_in, url):
+    sign_in(Role.ADMIN)
+    response = client.post(PAGE, data={"url": url, "events": GOOD["events"]})
+    assert response.status_code == 400
+    assert "Choose another port" in _text(response)
+    assert _count(WebhookSubscription) == 0 and _audits("api.webhook_created") == []
+
+
+@pytest.mark.parametrize("port", ["443", "8443", "8080", "9000"])
+def test_ordinary_web_ports_are_accepted(client, sign_in, port):
+    sign_in(Role.ADMIN)
+    url = f"https://hooks.example.org:{port}/in"
+    response = client.post(PAGE, data={"url": url, "events": GOOD["events"]})
+    assert response.status_code == 303
+    assert _count(WebhookSubscription) == 1
+
+
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.INSTRUCTOR])
 def test_only_administrators_reach_the_page_or_change_anything(client, sign_in, make_user, role):
     other = make_user(Role.ADMIN)
