@@ -36,6 +36,10 @@ class KeyPool:
         """Keys come from ``make`` the first time each place in the order is reached."""
         self.make, self.made, self.next = make, [], 0
 
+    def restart(self) -> None:
+        """Hand out the keys again from the first (a new test begins)."""
+        self.next = 0
+
     def take(self) -> bytes:
         """The next key of this test."""
         if self.next == len(self.made):
@@ -51,7 +55,7 @@ _KEYS = KeyPool(keys._new_pem)
 @pytest.fixture(autouse=True)
 def _pooled_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tool and the test platforms take their keys from this worker's pool."""
-    _KEYS.next = 0
+    _KEYS.restart()
     monkeypatch.setattr(keys, "_new_pem", _KEYS.take)
     monkeypatch.setattr(platform_module, "new_private_key", lambda: _KEYS.take().decode())
 
