@@ -82,8 +82,22 @@ def _profile(form: SignUpForm | ProfileForm) -> Profile:
     )
 
 
+def _mail_queued(response: Response) -> bool:
+    """Whether a mail-sending form was accepted (it redirects): a refused weak password or
+    a mistyped address does not spend the newcomer's budget."""
+    return response.status_code == 302
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(lambda: _limit("EMAIL_LIMIT_PER_IP"), methods=["POST"])
+# Each accepted sign-up mails the address (a link, or a note that it has an account): per
+# address, so no number of other addresses can flood one inbox or time one account.
+@limiter.limit(
+    lambda: _limit("EMAIL_LIMIT_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_mail_queued,
+)
 def sign_up() -> str | Response:
     """Create a learner account; the result arrives by email either way."""
     if current_user.is_authenticated:

@@ -17,6 +17,7 @@ ACTION_LABELS: dict[str, str] = {
     "api.webhook_secret_shown": "Webhook signing secret shown",
     "api.webhook_deleted": "Webhook subscription deleted",
     "user.signed_up": "Signed up",
+    "user.sign_up_repeated": "Someone tried to sign up again with this address (told by mail)",
     "user.email_confirmed": "Confirmed email address",
     "user.profile_changed": "Changed name or license details",
     "user.created": "Account created by an administrator or command",

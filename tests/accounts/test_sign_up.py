@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.audit.models import AuditEvent
 from app.db import db
 from app.mail import outbox
 
@@ -64,6 +65,36 @@ def test_existing_email_in_another_case_saves_nothing_and_reveals_nothing(client
     # ...and the owner is told by mail.
     assert outbox()[-1].to == "jordan.ellis@example.com"
     assert "already uses this address" in outbox()[-1].body
+    # The administrator's log shows the attempt against the account, by no one signed in.
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.sign_up_repeated")
+    )
+    assert event is not None and event.actor_id is None
+    assert event.subject_id == str(db.session.scalar(select(User.id)))
+
+
+def test_no_number_of_addresses_can_flood_one_inbox_through_sign_up(client, make_user):
+    """The attacker's move: sign up with someone's address from many machines, each under its
+    own limit, to fill their inbox with 'someone tried' notes (or to time the answers)."""
+    make_user(email="jordan.ellis@example.com")
+    codes = []
+    for n in range(4):
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        codes.append(client.post("/sign-up", data=VALID).status_code)
+    assert codes == [302, 302, 302, 429]  # EMAIL_LIMIT_PER_ACCOUNT: 3 per hour
+    assert len([m for m in outbox() if m.to == "jordan.ellis@example.com"]) == 3
+    # The limit is per address, so it says nothing about whether the address has an account.
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    fresh = {**VALID, "email": "someone.new@example.com"}
+    assert client.post("/sign-up", data=fresh).status_code == 302
+
+
+def test_a_refused_form_does_not_spend_the_newcomers_budget(client):
+    weak = {**VALID, "password": "short", "confirm": "short"}
+    for _ in range(3):
+        assert client.post("/sign-up", data=weak).status_code == 200
+    assert client.post("/sign-up", data=VALID).status_code == 302
+    assert user_count() == 1
 
 
 @pytest.mark.parametrize(
