@@ -185,23 +185,28 @@ def confirm_email(token: str) -> User:
     return user
 
 
+#: What every refused sign-in says, whatever the reason: a message of its own for an
+#: unconfirmed account would tell someone who signed up with another person's address
+#: whether that address had an account before (then the password they chose is "not right").
+NOT_SIGNED_IN = "The email or password is not right, or the email address is not confirmed yet."
+
+
 def authenticate(email: str, password: str) -> User:
-    """Return the user these credentials belong to, or raise AccountError."""
+    """Return the user these credentials belong to, or raise AccountError.
+
+    An unconfirmed account with the right password is refused like a wrong password, and
+    nothing is mailed (the sign-in page links to the rate-limited form that sends the link
+    again): sign-up followed by sign-in must not reveal whether an address was registered.
+    """
     user = find_by_email(email)
     if user is None:
         # Spend the same time as a real check so response times do not reveal accounts.
         passwords.verify_password(_decoy_hash(), password, current_app.config["PASSWORD_HASH_COST"])
-        raise AccountError("The email or password is not right.")
-    if not verify_password(user, password):
-        raise AccountError("The email or password is not right.")
+        raise AccountError(NOT_SIGNED_IN)
+    if not verify_password(user, password) or user.email_confirmed_at is None:
+        raise AccountError(NOT_SIGNED_IN)
     if not user.is_active:
         raise AccountError("This account has been deactivated. Please contact the administrator.")
-    if user.email_confirmed_at is None:
-        send_confirmation(user)
-        db.session.commit()
-        raise AccountError(
-            "Please confirm your email first: we have just sent you a new confirmation link."
-        )
     user.last_sign_in_at = utcnow()
     db.session.commit()
     return user

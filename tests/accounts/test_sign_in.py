@@ -6,7 +6,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from app.accounts.models import Role, User
-from app.accounts.services import set_active
+from app.accounts.services import NOT_SIGNED_IN, set_active
 from app.db import db
 from tests.conftest import UserFactory, make_app
 
@@ -17,7 +17,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, make_user
     unknown = client.post("/sign-in", data={"email": "nobody@example.com", "password": "whatever1"})
     for response in (wrong, unknown):
         assert response.status_code == 200
-        assert "The email or password is not right." in response.get_data(as_text=True)
+        assert NOT_SIGNED_IN in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302  # still signed out
 
 
@@ -33,7 +33,7 @@ def test_an_account_on_an_older_hash_moves_to_argon2id_when_it_signs_in(client, 
     db.session.commit()
 
     wrong = client.post("/sign-in", data={"email": user.email, "password": "not the password"})
-    assert "The email or password is not right." in wrong.get_data(as_text=True)
+    assert NOT_SIGNED_IN in wrong.get_data(as_text=True)
     assert stored_hash(user) == scrypt  # a wrong password changes nothing
 
     right = client.post("/sign-in", data={"email": user.email, "password": make_user.password})
@@ -51,7 +51,7 @@ def test_a_damaged_password_hash_refuses_the_sign_in_without_an_error(client, ma
     db.session.commit()
     response = client.post("/sign-in", data={"email": user.email, "password": make_user.password})
     assert response.status_code == 200
-    assert "The email or password is not right." in response.get_data(as_text=True)
+    assert NOT_SIGNED_IN in response.get_data(as_text=True)
     assert stored_hash(user) == "$argon2id$v=19$truncated"
 
 

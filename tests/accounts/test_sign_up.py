@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.accounts.services import NOT_SIGNED_IN
 from app.audit.models import AuditEvent
 from app.db import db
 from app.mail import outbox
@@ -42,9 +43,12 @@ def test_sign_up_confirm_then_sign_in(client):
     assert user.legal_name == "Jordan Ellis" and user.license_state == "WA"
     assert user.password_hash != VALID["password"]
 
-    # Before confirming, signing in explains what to do (and mails a new link).
+    # Before confirming, signing in is refused with the one message every refusal gets, and
+    # the page offers the link again (nothing is mailed by the sign-in itself).
     refused = client.post("/sign-in", data={"email": VALID["email"], "password": VALID["password"]})
-    assert "confirm your email first" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert NOT_SIGNED_IN in page and 'href="/sign-up/resend"' in page
+    assert len(outbox()) == 1
 
     link = confirmation_link(outbox()[0].body)
     confirmed = client.get(link, follow_redirects=True)
@@ -143,3 +147,21 @@ def test_a_nul_character_anywhere_is_refused_before_any_form_sees_it(client):
     assert response.status_code == 400
     assert user_count() == 0
     assert client.get("/courses/a%00b").status_code == 400
+
+
+def test_signing_up_with_someones_address_then_signing_in_does_not_reveal_their_account(
+    client, make_user
+):
+    """The attacker's move: sign up with an address and a password of one's own, then sign in
+    with them. Had the address no account, one now waits for confirmation with that password;
+    had it one, the password is wrong. Both answers must read the same."""
+    make_user(email="registered@example.com")
+    pages = []
+    for address in ("registered@example.com", "unregistered@example.com"):
+        assert client.post("/sign-up", data={**VALID, "email": address}).status_code == 302
+        response = client.post("/sign-in", data={"email": address, "password": VALID["password"]})
+        assert response.status_code == 200
+        pages.append(response.get_data(as_text=True))
+    assert NOT_SIGNED_IN in pages[0]
+    assert pages[0].replace("registered@", "unregistered@") == pages[1]
+    assert client.get("/dashboard").status_code == 302  # signed in to neither

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.accounts.services import NOT_SIGNED_IN
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,7 @@ def test_a_clinician_signs_up_confirms_and_signs_in(page: Page, live_server, axe
 
 def test_a_wrong_password_is_refused_with_a_clear_message(page: Page, live_server, axe):
     sign_in(page, "learner@example.com", "not the password")
-    expect(page.get_by_role("alert")).to_contain_text("The email or password is not right.")
+    expect(page.get_by_role("alert")).to_contain_text(NOT_SIGNED_IN)
     expect(page.get_by_label("Email")).to_have_value("learner@example.com")
     assert_accessible(axe, page)
     screenshot(page, "sign-in-refused")
