@@ -33,6 +33,7 @@ from app.accounts.services import AccountError, Profile, WeakPasswordError
 from app.accounts.sessions import forget_this_device, keep_signed_in
 from app.accounts.tokens import TokenError
 from app.extensions import limiter
+from app.mail import development_mailbox_open
 
 bp = Blueprint("accounts", __name__)
 
@@ -117,7 +118,11 @@ def sign_up() -> str | Response:
 @bp.route("/sign-up/check-your-email")
 def check_email() -> str:
     """Tell the visitor to follow the link we mailed."""
-    return render_template("accounts/check_email.html", email=session.get("confirmation_sent_to"))
+    return render_template(
+        "accounts/check_email.html",
+        email=session.get("confirmation_sent_to"),
+        mailbox=development_mailbox_open(),
+    )
 
 
 @bp.route("/sign-up/resend", methods=["GET", "POST"])

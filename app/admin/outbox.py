@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounts.access import admin_required
 from app.forms import WebForm
-from app.mail import services
+from app.mail import development_mailbox_open, services
 from app.mail.retry import MAX_ATTEMPTS
 from app.mail.services import MailError
 from app.mail.text import segments
@@ -54,13 +52,6 @@ def retry(message_id: int) -> Response:
     return redirect(url_for("mail.undelivered"))
 
 
-def _from_this_machine() -> bool:
-    try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
-    except ValueError:
-        return False
-
-
 @dev.route("/dev/mail")
 def development_mail() -> str:
     """Every recent message in full, for a developer without a mail server.
@@ -68,10 +59,7 @@ def development_mail() -> str:
     Absent (404) in production, whenever a real mail server is configured (the messages
     are then real people's), and to any visitor not on this machine.
     """
-    config = current_app.config
-    if config["GROUNDWORK_ENV"] == "production" or config["MAIL_SERVER"]:
-        abort(404)
-    if not _from_this_machine():
+    if not development_mailbox_open():
         abort(404)
     messages = [(message, segments(message.body)) for message in services.recent()]
     return render_template("mail/development.html", messages=messages)

@@ -8,11 +8,12 @@ terminal and ``/dev/mail`` lists it.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, after_this_request, current_app, g, has_request_context
+from flask import Flask, after_this_request, current_app, g, has_request_context, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -75,3 +76,15 @@ def outbox(app: Flask | None = None) -> list[Mail]:
     with target.extensions["db_sessionmaker"]() as session:
         rows = session.scalars(select(OutboundMail).order_by(OutboundMail.id))
         return [Mail(to=row.recipient, subject=row.subject, body=row.body) for row in rows]
+
+
+def development_mailbox_open() -> bool:
+    """Whether ``/dev/mail`` shows this visitor the site's mail: outside production, with no
+    mail server (the messages are then no real person's), and to a visitor on this machine."""
+    config = current_app.config
+    if config["GROUNDWORK_ENV"] == "production" or config["MAIL_SERVER"]:
+        return False
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False

@@ -65,6 +65,22 @@ def test_a_newcomer_signs_up_and_confirms_from_the_printed_and_listed_link(dev_a
     assert user is not None and user.email_confirmed_at is not None
 
 
+def test_the_check_your_email_page_points_a_newcomer_to_the_development_mailbox(dev_app):
+    client = dev_app.test_client()
+    client.post("/sign-up", data=SIGN_UP).close()
+    page = client.get("/sign-up/check-your-email").get_data(as_text=True)
+    assert "no mail server" in page and 'href="/dev/mail"' in page
+    # Not to another machine, which /dev/mail would refuse.
+    elsewhere = client.get("/sign-up/check-your-email", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert "/dev/mail" not in elsewhere.get_data(as_text=True)
+
+
+def test_with_a_real_mail_server_the_page_says_only_to_check_the_inbox(database_url):
+    staging = make_app(database_url, MAIL_SERVER="smtp.example.com")
+    page = staging.test_client().get("/sign-up/check-your-email").get_data(as_text=True)
+    assert "Check your email" in page and "/dev/mail" not in page and "no mail server" not in page
+
+
 def test_mail_is_delivered_only_after_the_response_and_only_if_the_request_committed(
     dev_app, capsys
 ):
