@@ -118,10 +118,7 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
         send_mail(
             user.email,
             "Someone tried to create a Groundwork account with your email",
-            "An account already uses this address. If it was you, sign in at "
-            f"{site_url('accounts.sign_in')} or reset your password at "
-            f"{site_url('accounts.forgot_password')}.\n"
-            "If it was not you, you can ignore this message.",
+            _repeated_sign_up_note(user),
         )
         db.session.commit()
         return None
@@ -131,6 +128,30 @@ def sign_up(email: str, password: str, profile: Profile) -> User | None:
     return user
 
 
+def _repeated_sign_up_note(user: User) -> str:
+    """What the owner of an address is told when someone signs up with it again.
+
+    An account never confirmed may have been started by someone else with the owner's
+    address (and that someone's password and name): the owner is told how to take it over.
+    Only the mailbox sees the difference, so the page still reveals nothing.
+    """
+    if user.email_confirmed_at is None:
+        return (
+            "An account already uses this address, but it was never confirmed, so it may "
+            "have been started by someone else. To make it yours, choose a new password at "
+            f"{site_url('accounts.forgot_password')} (that confirms the address too), then "
+            f"check the name and license details at {site_url('accounts.profile')}.\n"
+            "If you started it yourself, you can also ask for a new confirmation link at "
+            f"{site_url('accounts.resend_confirmation')}."
+        )
+    return (
+        "An account already uses this address. If it was you, sign in at "
+        f"{site_url('accounts.sign_in')} or reset your password at "
+        f"{site_url('accounts.forgot_password')}.\n"
+        "If it was not you, you can ignore this message."
+    )
+
+
 def send_confirmation(user: User) -> None:
     """Queue the link that confirms the user's address; the caller commits."""
     link = site_url("accounts.confirm_email", token=issue_token(user, Purpose.CONFIRM_EMAIL))
@@ -138,7 +159,9 @@ def send_confirmation(user: User) -> None:
         user.email,
         "Confirm your Groundwork email",
         f"Welcome to Groundwork, {user.legal_name}.\n\nConfirm your email address to sign in:\n"
-        f"{link}\n\nThe link works for 7 days.",
+        f"{link}\n\nThe link works for 7 days. If you did not sign up for Groundwork, do not "
+        "follow it: someone may have used your address, and the account stays unusable "
+        "until it is confirmed.",
     )
 
 

@@ -165,3 +165,33 @@ def test_signing_up_with_someones_address_then_signing_in_does_not_reveal_their_
     assert NOT_SIGNED_IN in pages[0]
     assert pages[0].replace("registered@", "unregistered@") == pages[1]
     assert client.get("/dashboard").status_code == 302  # signed in to neither
+
+
+def test_the_owner_of_an_address_someone_else_signed_up_with_can_take_the_account(client):
+    """The attacker's move: sign up first with someone's address, a password of one's own and
+    a name of one's choosing, and wait. The owner, signing up later, is told by mail that an
+    unconfirmed account holds the address and how to make it theirs; the attacker's password
+    then opens nothing."""
+    squatter = {**VALID, "legal_name": "Not Jordan", "password": "the squatters own pass"}
+    squatter["confirm"] = squatter["password"]
+    client.post("/sign-up", data=squatter)
+    first = outbox()[-1].body
+    assert "If you did not sign up for Groundwork, do not follow it" in first
+
+    assert client.post("/sign-up", data=VALID).status_code == 302
+    note = outbox()[-1].body
+    assert "never confirmed" in note and "http://groundwork.test/forgot-password" in note
+    assert "http://groundwork.test/account" in note
+
+    client.post("/forgot-password", data={"email": VALID["email"]})
+    link = re.search(r"http://groundwork\.test(/reset-password/\S+)", outbox()[-1].body)
+    assert link
+    new = "my own calm long password"
+    assert client.post(link.group(1), data={"password": new, "confirm": new}).status_code == 302
+    taken = client.post("/sign-in", data={"email": VALID["email"], "password": new})
+    assert taken.status_code == 302  # the reset confirmed the address too
+    client.post("/sign-out")
+    refused = client.post(
+        "/sign-in", data={"email": VALID["email"], "password": squatter["password"]}
+    )
+    assert NOT_SIGNED_IN in refused.get_data(as_text=True)
