@@ -96,28 +96,24 @@ def _new_token(
     return Issued(token, f"{prefix}_{selector}_{secret}")
 
 
-def _refuse_a_used_form(
-    model: type[ApiToken] | type[OAuthClient], mine: ColumnElement[bool], form_key: str | None
-) -> None:
-    """Raise AlreadyMade when this owner's form ``form_key`` already made a row."""
-    if form_key is None:
-        return
-    made = db.session.scalar(select(model.name).where(mine, model.form_key == form_key))
-    if made is not None:
-        raise AlreadyMade(made)
-
-
 def _flush_once_per_form(
     model: type[ApiToken] | type[OAuthClient], mine: ColumnElement[bool], form_key: str | None
 ) -> None:
-    """Flush the new row; when a simultaneous post of the same form won the unique
-    constraint, undo this one and raise AlreadyMade instead."""
+    """Flush the new row. When this owner's form ``form_key`` already made one (a reload of
+    the page that showed the secret, or a second click at the same moment), the unique
+    constraint refuses it: undo this one and raise AlreadyMade naming the first."""
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        _refuse_a_used_form(model, mine, form_key)
-        raise
+        made = (
+            db.session.scalar(select(model.name).where(mine, model.form_key == form_key))
+            if form_key is not None
+            else None
+        )
+        if made is None:
+            raise
+        raise AlreadyMade(made) from None
 
 
 def create_personal_token(
@@ -136,7 +132,6 @@ def create_personal_token(
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ApiError(f"A token lives from 1 to {MAX_TOKEN_DAYS} days.")
     mine = ApiToken.user_id == user.id
-    _refuse_a_used_form(ApiToken, mine, form_key)
     issued = _new_token(user, name, scopes, utcnow() + dt.timedelta(days=days), None)
     issued.token.form_key = form_key
     _flush_once_per_form(ApiToken, mine, form_key)
@@ -185,7 +180,6 @@ def register_client(
     if scopes not in SCOPES:
         raise ApiError("Choose read, or read and write.")
     mine = OAuthClient.owner_id == admin.id
-    _refuse_a_used_form(OAuthClient, mine, form_key)
     secret = secrets.token_urlsafe(32)
     client = OAuthClient(
         client_id=f"gwc_{secrets.token_hex(12)}",
@@ -316,7 +310,7 @@ def check_webhook_url(url: str, allow_http: bool) -> str:
         raise ApiError("The URL must not have a #fragment.")
     port_problem = addresses.port_refusal(port)
     if port_problem:
-        raise ApiError(f"Choose another port: {port_problem}. Leave it out to use 443.")
+        raise ApiError(f"Choose another port: {port_problem}. Leave it out to use the usual one.")
     if not allow_http:
         refusal = addresses.host_refusal(hostname)
         if refusal:
